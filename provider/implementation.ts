@@ -1,0 +1,11 @@
+// What the serialized provider shims load at call time (package subpath "pulumi-tuntap/implementation").
+import { bridgeImplementation } from "./resources/bridgeImplementation";
+import { tapInterfaceImplementation } from "./resources/tapInterfaceImplementation";
+
+export const tapInterface = tapInterfaceImplementation;
+export const bridge = bridgeImplementation;
+
+export interface Implementation {
+  tapInterface: typeof tapInterfaceImplementation;
+  bridge: typeof bridgeImplementation;
+}

@@ -1,0 +1,281 @@
+// An rtnetlink socket: sequence numbers, acknowledgements, multi-part dumps and batches of requests.
+//
+// All calls are synchronous on the calling (main) thread. That is deliberate: a netlink socket belongs to the
+// network namespace of the thread that creates it, and the kernel answers rtnetlink requests while handling
+// the send, so replies are already queued when recv runs. The one wait that matters (an RCU grace period when
+// a device is unregistered) happens inside send and is paid once per batch, not per device.
+import { errorFromErrno, type ErrorContext, KernelError } from "../errors";
+import { libc } from "../libc";
+import { decodeAcknowledgement, decodeDone } from "./ack";
+import { encodeMessage, type Message, parseMessages } from "./codec";
+import {
+  AF_NETLINK,
+  NETLINK_CAP_ACK,
+  NETLINK_EXT_ACK,
+  NETLINK_GET_STRICT_CHK,
+  NETLINK_ROUTE,
+  NLM_F_ACK,
+  NLM_F_DUMP,
+  NLM_F_DUMP_INTR,
+  NLM_F_REQUEST,
+  NLMSG_DONE,
+  NLMSG_ERROR,
+  NLMSG_NOOP,
+  NLMSG_OVERRUN,
+  SOL_NETLINK,
+} from "./constants";
+
+const SOCK_RAW = 3;
+const SOCK_CLOEXEC = 0x80000;
+const MSG_DONTWAIT = 0x40;
+const MSG_TRUNC = 0x20;
+const EAGAIN = 11;
+const EINTR = 4;
+const ENOBUFS = 105;
+
+/** One datagram can hold a whole dump chunk (the kernel caps those at 32 KiB) with room to spare. */
+const RECEIVE_BUFFER_BYTES = 1 << 20;
+/**
+ * Requests sent in one datagram. Each answer is its own skb charged against the receive buffer; 64 of them
+ * stay well below the default rmem (212 KiB), so no acknowledgement is ever dropped.
+ */
+const REQUESTS_PER_DATAGRAM = 64;
+const DUMP_ATTEMPTS = 5;
+
+export function encodeNetlinkAddress(groups = 0): Buffer {
+  const address = Buffer.alloc(12);
+  address.writeUInt16LE(AF_NETLINK, 0);
+  address.writeUInt32LE(0, 4); // nl_pid 0: the kernel assigns our port id
+  address.writeUInt32LE(groups >>> 0, 8);
+  return address;
+}
+
+export interface NetlinkRequest {
+  type: number;
+  /** Flags besides NLM_F_REQUEST and NLM_F_ACK, which every request carries. */
+  flags?: number;
+  payload: Buffer;
+  /** Names the operation in errors. */
+  context: ErrorContext;
+}
+
+export type BatchResult = { ok: true; messages: Message[] } | { ok: false; error: KernelError };
+
+export class NetlinkSocket {
+  private readonly fd: number;
+  private sequence = Math.floor(Math.random() * 0x7fffffff);
+  private readonly receiveBuffer = Buffer.alloc(RECEIVE_BUFFER_BYTES);
+  private closed = false;
+
+  private constructor(fd: number) {
+    this.fd = fd;
+  }
+
+  /**
+   * Opens a NETLINK_ROUTE socket in the calling thread's network namespace. `groups` subscribes to
+   * multicast notifications (RTMGRP_* bits).
+   */
+  static open(operation: string, groups = 0): NetlinkSocket {
+    const c = libc();
+    const fd = c.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    if (fd < 0) throw errorFromErrno(c.errno(), { operation, step: "socket(AF_NETLINK)" });
+    const socket = new NetlinkSocket(fd);
+    try {
+      // Extended acks give the kernel's own words on a refusal; capped acks leave the echoed request out.
+      socket.setOption(NETLINK_EXT_ACK, 1, operation);
+      socket.setOption(NETLINK_CAP_ACK, 1, operation);
+      const address = encodeNetlinkAddress(groups);
+      if (c.bind(fd, address, address.length) < 0) {
+        throw errorFromErrno(c.errno(), { operation, step: "bind(AF_NETLINK)" });
+      }
+    } catch (error) {
+      socket.close();
+      throw error;
+    }
+    return socket;
+  }
+
+  /**
+   * NETLINK_GET_STRICT_CHK: the kernel validates GET requests strictly and, in exchange, honours filters in
+   * dump requests (such as ifa_index in RTM_GETADDR).
+   */
+  enableStrictChecking(operation: string): void {
+    this.setOption(NETLINK_GET_STRICT_CHK, 1, operation);
+  }
+
+  close(): void {
+    if (!this.closed) {
+      this.closed = true;
+      libc().close(this.fd);
+    }
+  }
+
+  /** Sends one request and waits for its acknowledgement; returns the messages that came before it. */
+  request(request: NetlinkRequest): Message[] {
+    const [result] = this.batch([request]);
+    if (result === undefined) throw new Error("netlink batch returned no result");
+    if (!result.ok) throw result.error;
+    return result.messages;
+  }
+
+  /**
+   * Sends many requests, several per datagram, and returns one result per request in order. The kernel
+   * handles each independently: one refusal does not stop the others.
+   */
+  batch(requests: readonly NetlinkRequest[]): BatchResult[] {
+    const results: BatchResult[] = [];
+    for (let start = 0; start < requests.length; start += REQUESTS_PER_DATAGRAM) {
+      results.push(...this.sendChunk(requests.slice(start, start + REQUESTS_PER_DATAGRAM)));
+    }
+    return results;
+  }
+
+  /** Runs a dump (NLM_F_DUMP) to completion, restarting it when the kernel flags it as interrupted. */
+  dump(type: number, payload: Buffer, context: ErrorContext): Message[] {
+    for (let attempt = 1; ; attempt++) {
+      const { messages, interrupted } = this.dumpOnce(type, payload, context);
+      if (!interrupted) return messages;
+      // NLM_F_DUMP_INTR: the table changed while it was being dumped, so this copy may be inconsistent.
+      if (attempt === DUMP_ATTEMPTS) {
+        throw new Error(`${context.operation}: ${context.step}: the kernel kept changing during ${DUMP_ATTEMPTS} dumps`);
+      }
+    }
+  }
+
+  /**
+   * For a socket subscribed to multicast groups: true when any notification arrived since the last call
+   * (or some were lost), draining them. Never blocks.
+   */
+  drainNotifications(): boolean {
+    let sawAny = false;
+    for (;;) {
+      const length = libc().recv(this.fd, this.receiveBuffer, this.receiveBuffer.length, MSG_DONTWAIT);
+      if (length >= 0) {
+        sawAny = true;
+        continue;
+      }
+      const errno = libc().errno();
+      if (errno === EAGAIN) return sawAny;
+      if (errno === EINTR) continue;
+      if (errno === ENOBUFS) {
+        // Overrun: notifications were dropped, so something changed.
+        sawAny = true;
+        continue;
+      }
+      throw errorFromErrno(errno, { operation: "watch for network changes", step: "recv(AF_NETLINK)" });
+    }
+  }
+
+  private setOption(option: number, value: number, operation: string): void {
+    const encoded = Buffer.alloc(4);
+    encoded.writeInt32LE(value);
+    if (libc().setsockopt(this.fd, SOL_NETLINK, option, encoded, 4) < 0) {
+      throw errorFromErrno(libc().errno(), { operation, step: `setsockopt(SOL_NETLINK, ${option})` });
+    }
+  }
+
+  private nextSequence(): number {
+    this.sequence = (this.sequence + 1) >>> 0;
+    if (this.sequence === 0) this.sequence = 1;
+    return this.sequence;
+  }
+
+  private sendChunk(requests: readonly NetlinkRequest[]): BatchResult[] {
+    const sequences = requests.map(() => this.nextSequence());
+    const datagram = Buffer.concat(
+      requests.map((request, i) =>
+        encodeMessage(
+          {
+            type: request.type,
+            flags: NLM_F_REQUEST | NLM_F_ACK | (request.flags ?? 0),
+            sequence: sequences[i] ?? 0,
+            portId: 0,
+          },
+          request.payload,
+        ),
+      ),
+    );
+    this.send(datagram, requests[0]?.context ?? { operation: "netlink", step: "send" });
+
+    const pending = new Map<number, { index: number; messages: Message[] }>();
+    sequences.forEach((sequence, index) => pending.set(sequence, { index, messages: [] }));
+    const results: BatchResult[] = new Array(requests.length);
+    while (pending.size > 0) {
+      for (const message of this.receive(requests[0]?.context ?? { operation: "netlink", step: "recv" })) {
+        const entry = pending.get(message.header.sequence);
+        if (entry === undefined) continue; // an answer to an earlier, abandoned request
+        if (message.header.type !== NLMSG_ERROR) {
+          entry.messages.push(message);
+          continue;
+        }
+        pending.delete(message.header.sequence);
+        const ack = decodeAcknowledgement(message.payload, message.header.flags);
+        const request = requests[entry.index];
+        if (request === undefined) continue;
+        if (ack.errno === 0) {
+          results[entry.index] = { ok: true, messages: entry.messages };
+        } else {
+          const context: ErrorContext = { ...request.context };
+          if (ack.kernelMessage !== undefined) context.kernelMessage = ack.kernelMessage;
+          results[entry.index] = { ok: false, error: errorFromErrno(ack.errno, context) };
+        }
+      }
+    }
+    return results;
+  }
+
+  private dumpOnce(type: number, payload: Buffer, context: ErrorContext): { messages: Message[]; interrupted: boolean } {
+    const sequence = this.nextSequence();
+    this.send(encodeMessage({ type, flags: NLM_F_REQUEST | NLM_F_DUMP, sequence, portId: 0 }, payload), context);
+    const messages: Message[] = [];
+    let interrupted = false;
+    for (;;) {
+      for (const message of this.receive(context)) {
+        if (message.header.sequence !== sequence) continue;
+        if ((message.header.flags & NLM_F_DUMP_INTR) !== 0) interrupted = true;
+        switch (message.header.type) {
+          case NLMSG_DONE: {
+            const errno = decodeDone(message.payload);
+            if (errno !== 0) throw errorFromErrno(errno, context);
+            return { messages, interrupted };
+          }
+          case NLMSG_ERROR: {
+            const ack = decodeAcknowledgement(message.payload, message.header.flags);
+            const withMessage: ErrorContext = { ...context };
+            if (ack.kernelMessage !== undefined) withMessage.kernelMessage = ack.kernelMessage;
+            throw errorFromErrno(ack.errno || 5, withMessage);
+          }
+          case NLMSG_NOOP:
+          case NLMSG_OVERRUN:
+            continue;
+          default:
+            messages.push(message);
+        }
+      }
+    }
+  }
+
+  private send(datagram: Buffer, context: ErrorContext): void {
+    for (;;) {
+      const sent = libc().send(this.fd, datagram, datagram.length, 0);
+      if (sent >= 0) return;
+      const errno = libc().errno();
+      if (errno !== EINTR) throw errorFromErrno(errno, { ...context, step: `${context.step} (send)` });
+    }
+  }
+
+  private receive(context: ErrorContext): Message[] {
+    for (;;) {
+      const length = libc().recv(this.fd, this.receiveBuffer, this.receiveBuffer.length, MSG_TRUNC);
+      if (length >= 0) {
+        if (length > this.receiveBuffer.length) {
+          throw new Error(`${context.operation}: a netlink reply of ${length} bytes did not fit the receive buffer`);
+        }
+        // Copy out: the receive buffer is reused by the next call.
+        return parseMessages(Buffer.from(this.receiveBuffer.subarray(0, length)));
+      }
+      const errno = libc().errno();
+      if (errno !== EINTR) throw errorFromErrno(errno, { ...context, step: `${context.step} (recv)` });
+    }
+  }
+}

@@ -1,0 +1,82 @@
+// Running a few system calls inside a named network namespace (/run/netns/NAME, as `ip netns add` makes it).
+//
+// setns(2) switches only the calling thread. Sockets and /dev/net/tun descriptors belong to the namespace
+// they were opened in and stay there after the thread switches back, so the pattern is: switch, open what is
+// needed, switch straight back, then use the descriptors. The callback must be synchronous: an `await` inside
+// would let unrelated work run while the main thread sits in another namespace.
+import { statSync } from "node:fs";
+import { errorFromErrno, NoSuchNamespaceError } from "./errors";
+import { libc } from "./libc";
+
+const CLONE_NEWNET = 0x40000000;
+const O_RDONLY = 0;
+const O_CLOEXEC = 0x80000;
+const ENOENT = 2;
+
+export const NETNS_DIRECTORY = "/run/netns";
+
+export function namespacePath(name: string): string {
+  // The model validates names; this guard keeps a bad one from ever naming a path outside /run/netns.
+  if (name === "" || name === "." || name === ".." || name.includes("/") || name.includes("\0")) {
+    throw new RangeError(`invalid network namespace name ${JSON.stringify(name)}`);
+  }
+  return `${NETNS_DIRECTORY}/${name}`;
+}
+
+/** Identifies the namespace currently bound at /run/netns/NAME, so caches notice a namespace recreated under the same name. */
+export function namespaceIdentity(name: string): string | undefined {
+  try {
+    const stat = statSync(namespacePath(name));
+    return `${stat.dev}:${stat.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+export function runInNetworkNamespace<T>(name: string | undefined, operation: string, work: () => T): T {
+  if (name === undefined) return checkSynchronous(work());
+  const c = libc();
+  const path = namespacePath(name);
+  const target = c.open(path, O_RDONLY | O_CLOEXEC);
+  if (target < 0) {
+    const errno = c.errno();
+    if (errno === ENOENT) {
+      throw new NoSuchNamespaceError({
+        operation,
+        step: `open ${path}`,
+        errno,
+        remedy: `Network namespace "${name}" does not exist: create it first (\`ip netns add ${name}\`), or leave netns unset.`,
+      });
+    }
+    throw errorFromErrno(errno, { operation, step: `open ${path}` });
+  }
+  try {
+    const original = c.open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (original < 0) throw errorFromErrno(c.errno(), { operation, step: "open /proc/thread-self/ns/net" });
+    try {
+      if (c.setns(target, CLONE_NEWNET) < 0) {
+        throw errorFromErrno(c.errno(), { operation, step: `setns(${path})` });
+      }
+      try {
+        return checkSynchronous(work());
+      } finally {
+        if (c.setns(original, CLONE_NEWNET) < 0) {
+          // Continuing would run every later call in the wrong namespace; nothing sane can follow.
+          process.stderr.write(`pulumi-tuntap: cannot return to the original network namespace after ${operation}\n`);
+          process.abort();
+        }
+      }
+    } finally {
+      c.close(original);
+    }
+  } finally {
+    c.close(target);
+  }
+}
+
+function checkSynchronous<T>(result: T): T {
+  if (typeof (result as { then?: unknown } | null)?.then === "function") {
+    throw new TypeError("runInNetworkNamespace needs synchronous work: a promise would outlive the namespace switch");
+  }
+  return result;
+}

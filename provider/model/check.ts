@@ -1,0 +1,48 @@
+// The shared shape of every resource's `check`: validate what is known, keep what is not, fill defaults,
+// and report failures per property — never throw for a user's mistake. Pure.
+import type { z } from "zod";
+import { type CheckFailure, failuresFromIssues } from "./failures";
+import { containsUnknown } from "./unknown";
+
+/** The key under which Pulumi's dynamic provider host passes the serialized provider. */
+export const PROVIDER_KEY = "__provider";
+
+export interface CheckOutcome<T> {
+  /** Inputs to hand back to the engine: normalised and defaulted, unknown values kept as they came. */
+  inputs: Record<string, unknown>;
+  failures: CheckFailure[];
+  /** The normalised known inputs (undefined when some failed). */
+  value: Partial<T> | undefined;
+  /** Properties whose value is not known yet (preview). */
+  unknown: ReadonlySet<string>;
+}
+
+export type CrossFieldRule<T> = (value: Partial<T>, unknown: ReadonlySet<string>) => CheckFailure[];
+
+export function checkInputs<T extends object>(
+  schema: z.ZodObject,
+  news: Record<string, unknown>,
+  crossFieldRules: readonly CrossFieldRule<T>[],
+): CheckOutcome<T> {
+  const given = withoutProviderKey(news);
+  const unknown = new Set(Object.keys(given).filter((key) => containsUnknown(given[key])));
+  const known = Object.fromEntries(Object.entries(given).filter(([key]) => !unknown.has(key)));
+  const knownKeys = Object.keys(schema.shape);
+  const parsed = schema.safeParse(known);
+  if (!parsed.success) {
+    return { inputs: given, failures: failuresFromIssues(parsed.error.issues, known, knownKeys), value: undefined, unknown };
+  }
+  const value = parsed.data as Partial<T> & Record<string, unknown>;
+  // A default must not stand in for a value that is merely unknown yet.
+  for (const key of unknown) delete value[key];
+  const failures = crossFieldRules.flatMap((rule) => rule(value, unknown));
+  const inputs: Record<string, unknown> = {};
+  for (const [key, entry] of Object.entries(value)) if (entry !== undefined) inputs[key] = entry;
+  for (const key of unknown) inputs[key] = given[key];
+  return { inputs: failures.length > 0 ? given : inputs, failures, value: failures.length > 0 ? undefined : value, unknown };
+}
+
+export function withoutProviderKey(properties: Record<string, unknown>): Record<string, unknown> {
+  const { [PROVIDER_KEY]: _provider, ...rest } = properties;
+  return rest;
+}

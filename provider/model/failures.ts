@@ -1,0 +1,69 @@
+// Check failures in Pulumi's shape ({property, reason}), made from zod issues. Pure.
+import type { z } from "zod";
+
+export interface CheckFailure {
+  /** A property path as Pulumi prints them: "addresses[1]", "name". */
+  property: string;
+  reason: string;
+}
+
+export function propertyPath(path: readonly PropertyKey[]): string {
+  let text = "";
+  for (const part of path) {
+    if (typeof part === "number") text += `[${part}]`;
+    else text += text === "" ? String(part) : `.${String(part)}`;
+  }
+  return text;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  if (typeof value === "number") return Number.isInteger(value) ? `the number ${value}` : `the fraction ${value}`;
+  if (typeof value === "object") return "an object";
+  return `${typeof value} ${String(value)}`;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const part of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[part];
+  }
+  return value;
+}
+
+/** One failure per problem; an unknown key becomes a failure on that key, listing the keys that exist. */
+export function failuresFromIssues(issues: readonly z.core.$ZodIssue[], input: unknown, knownKeys: readonly string[]): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  for (const issue of issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) {
+        failures.push({
+          property: propertyPath([...issue.path, key]),
+          reason: `unknown property "${key}"; the properties are: ${knownKeys.join(", ")}`,
+        });
+      }
+      continue;
+    }
+    failures.push({ property: propertyPath(issue.path), reason: reasonFor(issue, valueAt(input, issue.path)) });
+  }
+  return failures;
+}
+
+function reasonFor(issue: z.core.$ZodIssue, value: unknown): string {
+  switch (issue.code) {
+    case "invalid_type":
+      if (issue.expected === "int") return `expected a whole number, got ${describeValue(value)}`;
+      return `expected ${issue.expected === "array" ? "a list" : `a ${issue.expected}`}, got ${describeValue(value)}`;
+    case "too_small":
+      return `must be at least ${String(issue.minimum)}, got ${String(value)}`;
+    case "too_big":
+      return `must be at most ${String(issue.maximum)}, got ${String(value)}`;
+    case "invalid_value":
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${describeValue(value)}`;
+    default:
+      return issue.message;
+  }
+}

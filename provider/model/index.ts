@@ -1,0 +1,13 @@
+// The model layer: zod schemas, defaults, normalisation and diffs. Pure functions, no I/O.
+export * from "./check";
+export * from "./diff";
+export * from "./failures";
+export * as fields from "./fields";
+export * from "./ip";
+export * from "./mac";
+export * from "./names";
+export * from "./stamp";
+export * from "./unknown";
+export * from "./tapInterface";
+export * from "./bridge";
+export * from "./linkRules";

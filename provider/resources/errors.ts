@@ -1,0 +1,61 @@
+// Errors of the resource layer: input that fails validation, and devices that are not ours.
+import type { CheckFailure } from "../model";
+
+/** Inputs that reached create/update without passing check (or that check would refuse). */
+export class InvalidInputsError extends Error {
+  readonly failures: readonly CheckFailure[];
+
+  constructor(operation: string, failures: readonly CheckFailure[]) {
+    super(
+      `${operation}: invalid inputs, nothing was changed:\n` +
+        failures.map((failure) => `  - ${failure.property}: ${failure.reason}`).join("\n"),
+    );
+    this.name = "InvalidInputsError";
+    this.failures = failures;
+  }
+}
+
+/** A device of the expected name exists, but this stack did not create (or adopt) it. */
+export class ForeignDeviceError extends Error {
+  constructor(operation: string, name: string, expectedStamp: string | undefined, foundStamp: string | undefined) {
+    const found = foundStamp === undefined ? "it carries no pulumi-tuntap ownership stamp" : `it carries the stamp ${foundStamp}`;
+    const expected = expectedStamp === undefined ? "" : ` (this stack's device carried ${expectedStamp})`;
+    super(
+      `${operation}: refusing to touch ${name}: the device of that name is not the one this stack created${expected}; ${found}. ` +
+        "Someone deleted and re-created it, or it belongs to something else. pulumi-tuntap never changes or deletes a device it does not own. " +
+        "If this stack should manage it, run `pulumi refresh` (the stack then forgets the old device) and declare it with `adopt: true`; " +
+        "if not, remove it from the stack with `pulumi state delete <urn>` or rename the resource's device.",
+    );
+    this.name = "ForeignDeviceError";
+  }
+}
+
+/** A device went missing between a read and a change. */
+export class MissingDeviceError extends Error {
+  constructor(operation: string, name: string) {
+    super(
+      `${operation}: ${name} does not exist any more (deleted outside Pulumi?). Run \`pulumi refresh\` so the stack forgets it, ` +
+        "then `pulumi up` creates it again.",
+    );
+    this.name = "MissingDeviceError";
+  }
+}
+
+/**
+ * A create that made a device, failed, and could not remove it again. Carrying `id` and `properties`
+ * makes Pulumi's engine record the device in the stack (as a failed create) instead of leaking it, so the
+ * next `pulumi up` or `pulumi destroy` can deal with it.
+ */
+export class PartialCreateError extends Error {
+  readonly id: string;
+  readonly properties: Record<string, unknown>;
+  readonly reasons: string[];
+
+  constructor(message: string, id: string, properties: Record<string, unknown>) {
+    super(message);
+    this.name = "PartialCreateError";
+    this.id = id;
+    this.properties = properties;
+    this.reasons = [message];
+  }
+}

@@ -1,0 +1,116 @@
+// Lifecycle pieces every link resource shares: validating again in create/update, finding the namespace,
+// reading and deleting a device only when it carries our stamp, and cleaning up after a failed create.
+import type * as pulumi from "@pulumi/pulumi";
+import { type ErrorContext, type Link, type NetworkSnapshot, NoSuchNamespaceError, type RouteNetlink, rtnetlink, teardownFor } from "../kernel";
+import type { CheckFailure, CheckOutcome } from "../model";
+import { InvalidInputsError, MissingDeviceError, PartialCreateError } from "./errors";
+import { assertOurs, isOurs } from "./ownership";
+
+export type Properties = Record<string, unknown>;
+
+/**
+ * The checked inputs, or an InvalidInputsError listing every failure. create and update run this even though
+ * the engine ran check before: they may be called without it, and then nothing may reach the kernel.
+ */
+export function validated<T>(outcome: CheckOutcome<T>, operation: string, hostFailures: (inputs: Properties) => CheckFailure[]): T {
+  if (outcome.unknown.size > 0) {
+    throw new InvalidInputsError(operation, [...outcome.unknown].map((property) => ({ property, reason: "its value is not known yet" })));
+  }
+  const failures = outcome.failures.length > 0 ? outcome.failures : hostFailures(outcome.inputs);
+  if (failures.length > 0 || outcome.value === undefined) throw new InvalidInputsError(operation, failures);
+  return outcome.value as T;
+}
+
+/** The rtnetlink client for a recorded netns, or undefined when that namespace no longer exists. */
+export function namespaceClient(netns: unknown): RouteNetlink | undefined {
+  try {
+    return rtnetlink(typeof netns === "string" ? netns : undefined);
+  } catch (error) {
+    if (error instanceof NoSuchNamespaceError) return undefined;
+    throw error;
+  }
+}
+
+export function mustGetLink(netlink: RouteNetlink, name: string, operation: string): Link {
+  const link = netlink.getLink(name, operation);
+  if (link === undefined) throw new MissingDeviceError(operation, name);
+  return link;
+}
+
+export interface OwnedLinkView {
+  link: Link;
+  snapshot: NetworkSnapshot;
+}
+
+/**
+ * For read: the device recorded in `props`, from the namespace's shared snapshot; undefined when it is gone
+ * or has been replaced by a device that does not carry our stamp (either way, ours is no more).
+ */
+export function readOwnedLink(id: string, props: Properties): OwnedLinkView | undefined {
+  const netlink = namespaceClient(props.netns);
+  if (netlink === undefined) return undefined;
+  const snapshot = netlink.snapshot(`read ${id}`);
+  const link = snapshot.linkByName.get(id);
+  if (link === undefined || !isOurs(link, props.stamp)) return undefined;
+  return { link, snapshot };
+}
+
+/** For update: the device, which must exist and be ours. */
+export function ownedLinkForUpdate(netlink: RouteNetlink, id: string, stamp: unknown, operation: string): Link {
+  const link = mustGetLink(netlink, id, operation);
+  assertOurs(link, stamp, operation);
+  return link;
+}
+
+/** delete: gone already is success; not ours is refused; otherwise it joins the namespace's next batch. */
+export async function deleteOwnedLink(id: string, props: Properties): Promise<void> {
+  const operation = `delete ${id}`;
+  const netlink = namespaceClient(props.netns);
+  if (netlink === undefined) return;
+  const link = netlink.getLink(id, operation);
+  if (link === undefined) return;
+  assertOurs(link, props.stamp, operation);
+  await teardownFor(netlink).delete({ index: link.index, name: id, context: { operation, step: "", device: id } });
+}
+
+/**
+ * After a create failed past the point where the device existed: remove it. If even that fails, the error
+ * carries the device's id and state so the engine records it instead of leaking it.
+ */
+export function removeAfterFailedCreate(
+  netlink: RouteNetlink,
+  name: string,
+  error: unknown,
+  operation: string,
+  stateOf: (link: Link) => Properties,
+): void {
+  const link = netlink.getLink(name, operation);
+  const context: ErrorContext = { operation, step: "", device: name };
+  try {
+    if (link !== undefined) netlink.deleteLink(link.index, context);
+    if (error instanceof Error) error.message += ` ${name} was removed again; nothing was left behind.`;
+  } catch (cleanupError) {
+    const reason = cleanupError instanceof Error ? cleanupError.message : String(cleanupError);
+    throw new PartialCreateError(
+      `${error instanceof Error ? error.message : String(error)} Removing the half-made ${name} failed too (${reason}); ` +
+        "it stays recorded in the stack so that `pulumi destroy` or the next `pulumi up` can deal with it.",
+      name,
+      link === undefined ? {} : stateOf(link),
+    );
+  }
+}
+
+/** The refusal when a name is taken by a device this stack did not create. */
+export function nameTakenError(existing: Link, name: string, operation: string, adoptable: string): InvalidInputsError {
+  const kind = existing.kind === "tun" ? `a ${existing.tun?.type ?? "tun"} device` : `a ${existing.kind ?? "network"} device`;
+  return new InvalidInputsError(operation, [
+    {
+      property: "name",
+      reason:
+        `${kind} named ${name} already exists and this stack did not create it; pulumi-tuntap never takes over a device ` +
+        `silently. Choose another name, remove that device, or set \`adopt: true\` to manage it (${adoptable} only).`,
+    },
+  ]);
+}
+
+export type CreateResult = pulumi.dynamic.CreateResult;

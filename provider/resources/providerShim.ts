@@ -1,0 +1,36 @@
+// The provider objects Pulumi serializes into every resource's state: thin shims that load the real
+// implementation when a method is called.
+//
+// Why: Pulumi's closure serializer turns the provider object into JavaScript text, which the dynamic-provider
+// host compiles and runs later — for `destroy`, the text stored at the last create/update. A koffi library
+// handle or a zod schema cannot be serialized, and a copy of the whole implementation frozen in the state
+// would keep running old code forever. So the shim captures only two strings and one small function, and
+// loads the implementation of the installed package (by name first, so an upgraded package takes over; by the
+// path it was loaded from otherwise, e.g. a program inside this repository).
+import type * as pulumi from "@pulumi/pulumi";
+import type { Implementation } from "../implementation";
+
+type ResourceKind = keyof Implementation;
+
+const implementationPath: string = require.resolve("../implementation");
+
+function loadImplementation(): Implementation {
+  try {
+    return require("pulumi-tuntap/implementation") as Implementation;
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code !== "MODULE_NOT_FOUND" && code !== "ERR_PACKAGE_PATH_NOT_EXPORTED") throw error;
+    return require(implementationPath) as Implementation;
+  }
+}
+
+export function providerShim(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
+  return {
+    check: (olds, news) => loadImplementation()[kind].check(olds, news),
+    diff: (id, olds, news) => loadImplementation()[kind].diff(id, olds, news),
+    create: (inputs) => loadImplementation()[kind].create(inputs),
+    read: (id, props) => loadImplementation()[kind].read(id, props),
+    update: (id, olds, news) => loadImplementation()[kind].update(id, olds, news),
+    delete: (id, props) => loadImplementation()[kind].delete(id, props),
+  };
+}

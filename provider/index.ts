@@ -3,5 +3,5 @@ export { TapInterface, type TapInterfaceArgs } from "./resources/tapInterface";
 export { tapInterfaceProvider } from "./resources/tapInterfaceProvider";
 export { Bridge, type BridgeArgs } from "./resources/bridge";
 export { bridgeProvider } from "./resources/bridgeProvider";
-export { ForeignDeviceError, InvalidInputsError, MissingDeviceError, PartialCreateError } from "./resources/errors";
+export { DeviceConflictError, ForeignDeviceError, InvalidInputsError, MissingDeviceError, PartialCreateError } from "./resources/errors";
 export type { TapInterfaceState, BridgeState, CheckFailure } from "./model";

@@ -146,9 +146,12 @@ export function errorFromErrno(errno: number, context: ErrorContext): KernelErro
     return details;
   };
   switch (name) {
+    // Capability checks answer EPERM. EACCES comes from file permissions (handled where files are opened)
+    // or from policy such as "IPv6 is disabled on this device", where CAP_NET_ADMIN is not the remedy.
     case "EPERM":
-    case "EACCES":
       return new PermissionDeniedError(details(remedies.capNetAdmin));
+    case "EACCES":
+      return context.kernelMessage === undefined ? new PermissionDeniedError(details(remedies.capNetAdmin)) : new KernelError(details());
     case "EBUSY":
       return new DeviceBusyError(details(remedies.heldByProcess));
     case "EEXIST":

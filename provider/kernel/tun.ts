@@ -33,6 +33,7 @@ export const IFF_TUN_EXCL = 0x8000;
 
 const O_RDWR = 2;
 const O_CLOEXEC = 0x80000;
+const O_NONBLOCK = 0x800;
 const ENOENT = 2;
 const ENXIO = 6;
 const ENODEV = 19;
@@ -98,8 +99,15 @@ export function createTunDevice(request: NewTunDevice, operation: string, before
  *
  * Caution, as with any attach: the device keeps the packetInfo/vnetHdr flags of the last process that opened it.
  */
-export function openTunQueue(name: string, flags: TunQueueFlags, operation: string, netns?: string): number {
-  const fd = openTunControl(operation, netns);
+export interface OpenQueueOptions {
+  /** The device's network namespace, when it is not the caller's. */
+  netns?: string | undefined;
+  /** O_NONBLOCK: reads return EAGAIN instead of waiting for a frame. */
+  nonBlocking?: boolean;
+}
+
+export function openTunQueue(name: string, flags: TunQueueFlags, operation: string, options: OpenQueueOptions = {}): number {
+  const fd = openTunControl(operation, options.netns, options.nonBlocking === true);
   try {
     const ifreq = encodeInterfaceRequest({ name, flags: tunRequestFlags(flags) });
     if (libc().ioctlBuffer(fd, TUNSETIFF, ifreq) < 0) {
@@ -148,7 +156,7 @@ export function setTunOwnership(
   operation: string,
   netns?: string,
 ): void {
-  const fd = openTunQueue(name, current, operation, netns);
+  const fd = openTunQueue(name, current, operation, { netns });
   try {
     if (ownership.owner !== undefined) ioctlValue(fd, TUNSETOWNER, ownership.owner, operation, "TUNSETOWNER", name);
     if (ownership.group !== undefined) ioctlValue(fd, TUNSETGROUP, ownership.group, operation, "TUNSETGROUP", name);
@@ -157,12 +165,12 @@ export function setTunOwnership(
   }
 }
 
-function openTunControl(operation: string, netns: string | undefined): number {
+function openTunControl(operation: string, netns: string | undefined, nonBlocking = false): number {
   // Whatever follows (create, attach, owner change) changes device state that cached reads may hold.
   noteLocalChange();
   // The device is created in the network namespace the descriptor was opened in.
   return runInNetworkNamespace(netns, operation, () => {
-    const fd = libc().open(TUN_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+    const fd = libc().open(TUN_DEVICE_PATH, O_RDWR | O_CLOEXEC | (nonBlocking ? O_NONBLOCK : 0));
     if (fd >= 0) return fd;
     const errno = libc().errno();
     const step = `open ${TUN_DEVICE_PATH}`;

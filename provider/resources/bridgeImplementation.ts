@@ -3,9 +3,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { type AddressRecord, type ErrorContext, type Link, type RouteNetlink, rtnetlink } from "../kernel";
 import { type BridgeInputs, type BridgeState, checkBridge, diffBridge, findStamp, isNameTemplate, newStamp } from "../model";
-import { InvalidInputsError } from "./errors";
 import {
   deleteOwnedLink,
+  adoptionRefused,
   mustGetLink,
   nameTakenError,
   ownedLinkForUpdate,
@@ -102,7 +102,7 @@ function takeOver(netlink: RouteNetlink, existing: Link, spec: ValidInputs, oper
         : stamp !== undefined
           ? `it is already managed by another Pulumi stack or resource (stamp ${stamp})`
           : undefined;
-    if (problem !== undefined) throw new InvalidInputsError(operation, [{ property: "adopt", reason: `cannot adopt ${spec.name}: ${problem}` }]);
+    if (problem !== undefined) throw adoptionRefused(spec.name, operation, problem);
   }
   const stamp = ownStamp ?? newStamp(spec.managedBy ?? "");
   const context: ErrorContext = { operation, step: "", device: spec.name };

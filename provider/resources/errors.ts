@@ -15,6 +15,20 @@ export class InvalidInputsError extends Error {
   }
 }
 
+/**
+ * The name belongs to a device this resource may not take: another stack's, a device of another kind, or one
+ * nobody asked to adopt. Nothing was changed.
+ */
+export class DeviceConflictError extends Error {
+  readonly property: string;
+
+  constructor(operation: string, property: string, reason: string) {
+    super(`${operation}: ${reason} Nothing was changed.`);
+    this.name = "DeviceConflictError";
+    this.property = property;
+  }
+}
+
 /** A device of the expected name exists, but this stack did not create (or adopt) it. */
 export class ForeignDeviceError extends Error {
   constructor(operation: string, name: string, expectedStamp: string | undefined, foundStamp: string | undefined) {

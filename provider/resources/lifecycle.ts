@@ -3,7 +3,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { type ErrorContext, type Link, type NetworkSnapshot, NoSuchNamespaceError, type RouteNetlink, rtnetlink, teardownFor } from "../kernel";
 import type { CheckFailure, CheckOutcome } from "../model";
-import { InvalidInputsError, MissingDeviceError, PartialCreateError } from "./errors";
+import { DeviceConflictError, InvalidInputsError, MissingDeviceError, PartialCreateError } from "./errors";
 import { assertOurs, isOurs } from "./ownership";
 
 export type Properties = Record<string, unknown>;
@@ -101,16 +101,19 @@ export function removeAfterFailedCreate(
 }
 
 /** The refusal when a name is taken by a device this stack did not create. */
-export function nameTakenError(existing: Link, name: string, operation: string, adoptable: string): InvalidInputsError {
+export function nameTakenError(existing: Link, name: string, operation: string, adoptable: string): DeviceConflictError {
   const kind = existing.kind === "tun" ? `a ${existing.tun?.type ?? "tun"} device` : `a ${existing.kind ?? "network"} device`;
-  return new InvalidInputsError(operation, [
-    {
-      property: "name",
-      reason:
-        `${kind} named ${name} already exists and this stack did not create it; pulumi-tuntap never takes over a device ` +
-        `silently. Choose another name, remove that device, or set \`adopt: true\` to manage it (${adoptable} only).`,
-    },
-  ]);
+  return new DeviceConflictError(
+    operation,
+    "name",
+    `${kind} named ${name} already exists and this stack did not create it; pulumi-tuntap never takes over a device ` +
+      `silently. Choose another name, remove that device, or set \`adopt: true\` to manage it (${adoptable} only).`,
+  );
+}
+
+/** The refusal when `adopt: true` meets a device it cannot take. */
+export function adoptionRefused(name: string, operation: string, problem: string): DeviceConflictError {
+  return new DeviceConflictError(operation, "adopt", `cannot adopt ${name}: ${problem}.`);
 }
 
 export type CreateResult = pulumi.dynamic.CreateResult;

@@ -7,6 +7,7 @@ import { checkTapInterface, diffTapInterface, findStamp, isNameTemplate, newStam
 import { InvalidInputsError } from "./errors";
 import {
   deleteOwnedLink,
+  adoptionRefused,
   mustGetLink,
   nameTakenError,
   ownedLinkForUpdate,
@@ -126,7 +127,7 @@ function checkAdoptable(existing: Link, spec: ValidInputs, operation: string): v
             ? `it is already managed by another Pulumi stack or resource (stamp ${stamp})`
             : undefined;
   if (problem !== undefined) {
-    throw new InvalidInputsError(operation, [{ property: "adopt", reason: `cannot adopt ${spec.name}: ${problem}` }]);
+    throw adoptionRefused(spec.name, operation, problem);
   }
 }
 

@@ -1,0 +1,180 @@
+// The rtnetlink client against the real kernel: reads compared with `ip -j`, changes observed with `ip -j`.
+import "../support/privateNetns";
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { createTunDevice, DeviceExistsError, isKernelManaged, rtnetlink } from "pulumi-tuntap/kernel";
+import { addresses as ipAddresses, ip, link, links } from "../support/ip";
+
+const netlink = rtnetlink();
+const tap = (name: string) => createTunDevice({ name, mode: "tap", multiQueue: false, packetInfo: false, vnetHdr: false }, `create ${name}`);
+const context = (operation: string) => ({ operation, step: "" });
+
+function v4(text: string) {
+  const [address = "", prefix = "32"] = text.split("/");
+  return { family: 4 as const, address: Buffer.from(address.split(".").map(Number)), prefixLength: Number(prefix) };
+}
+
+test("getLink reads what ip reads: kind, flags, mtu, MAC, tun data", () => {
+  createTunDevice({ name: "rl0", mode: "tap", multiQueue: true, packetInfo: false, vnetHdr: true, owner: 1000, group: 100 }, "create rl0");
+  const ours = netlink.getLink("rl0", "read rl0");
+  const theirs = link("rl0");
+  assert.ok(ours && theirs);
+  assert.equal(ours.index, theirs.ifindex);
+  assert.equal(ours.mtu, theirs.mtu);
+  assert.equal(ours.txQueueLength, theirs.txqlen);
+  assert.equal(ours.hardwareAddress?.toString("hex").replace(/(..)(?!$)/g, "$1:"), theirs.address);
+  assert.equal(ours.kind, "tun");
+  assert.deepEqual(
+    { type: ours.tun?.type, multiQueue: ours.tun?.multiQueue, vnetHdr: ours.tun?.vnetHdr, persist: ours.tun?.persist, owner: ours.tun?.owner, group: ours.tun?.group },
+    { type: "tap", multiQueue: true, vnetHdr: true, persist: true, owner: 1000, group: 100 },
+  );
+  assert.equal(netlink.getLink("no-such-link", "read"), undefined);
+  ip("link", "delete", "rl0");
+});
+
+test("a link found only through an altname is not returned for that name", () => {
+  tap("rl1");
+  ip("link", "property", "add", "dev", "rl1", "altname", "rl1alias");
+  assert.equal(netlink.getLink("rl1alias", "read"), undefined);
+  assert.deepEqual(netlink.getLink("rl1", "read")?.altNames, ["rl1alias"]);
+  ip("link", "delete", "rl1");
+});
+
+test("link changes (mtu, MAC, txqueuelen, alias, promisc, up) land as ip reports them", () => {
+  tap("rl2");
+  const index = netlink.getLink("rl2", "read")?.index ?? -1;
+  netlink.changeLink(index, { kind: "mtu", mtu: 9000 }, context("mtu"));
+  netlink.changeLink(index, { kind: "hardwareAddress", address: Buffer.from("525400123456", "hex") }, context("mac"));
+  netlink.changeLink(index, { kind: "txQueueLength", length: 42 }, context("qlen"));
+  netlink.changeLink(index, { kind: "alias", alias: "uplink for vm 7" }, context("alias"));
+  netlink.changeLink(index, { kind: "promiscuous", promiscuous: true }, context("promisc"));
+  netlink.changeLink(index, { kind: "up", up: true }, context("up"));
+  const seen = link("rl2");
+  assert.equal(seen?.mtu, 9000);
+  assert.equal(seen?.address, "52:54:00:12:34:56");
+  assert.equal(seen?.txqlen, 42);
+  assert.equal(seen?.ifalias, "uplink for vm 7");
+  assert.ok(seen?.flags.includes("PROMISC"));
+  assert.ok(seen?.flags.includes("UP"));
+  netlink.changeLink(index, { kind: "alias", alias: "" }, context("alias"));
+  netlink.changeLink(index, { kind: "promiscuous", promiscuous: false }, context("promisc"));
+  assert.equal(link("rl2")?.ifalias, undefined);
+  assert.ok(!link("rl2")?.flags.includes("PROMISC"));
+  ip("link", "delete", "rl2");
+});
+
+test("an MTU out of the device's range is refused with the kernel's own words", () => {
+  tap("rl3");
+  const index = netlink.getLink("rl3", "read")?.index ?? -1;
+  assert.throws(() => netlink.changeLink(index, { kind: "mtu", mtu: 65535 }, context("update rl3")), (error: unknown) => {
+    assert.ok(error instanceof Error);
+    assert.match(error.message, /update rl3: set mtu 65535: EINVAL/);
+    assert.match(error.message, /The kernel said: "mtu greater than device maximum"/);
+    return true;
+  });
+  ip("link", "delete", "rl3");
+});
+
+test("many IPv4 and IPv6 addresses are added and removed exactly", () => {
+  tap("rl4");
+  const index = netlink.getLink("rl4", "read")?.index ?? -1;
+  netlink.addAddress(index, v4("10.0.0.1/24"), "10.0.0.1/24", context("add"));
+  netlink.addAddress(index, v4("10.0.1.1/16"), "10.0.1.1/16", context("add"));
+  netlink.addAddress(index, { family: 6, address: Buffer.from("fd000000000000000000000000000001", "hex"), prefixLength: 64 }, "fd00::1/64", context("add"));
+  netlink.addAddress(index, { family: 6, address: Buffer.from("fd000000000000010000000000000002", "hex"), prefixLength: 48 }, "fd00:0:0:1::2/48", context("add"));
+  const listed = ipAddresses("rl4").map((info) => `${info.local}/${info.prefixlen}`).sort();
+  assert.deepEqual(listed, ["10.0.0.1/24", "10.0.1.1/16", "fd00:0:0:1::2/48", "fd00::1/64"]);
+  assert.equal(ipAddresses("rl4").find((info) => info.local === "10.0.0.1")?.broadcast, "10.0.0.255");
+  assert.equal(netlink.addressesOf(index, "read").length, 4);
+  assert.throws(() => netlink.addAddress(index, v4("10.0.0.1/24"), "10.0.0.1/24", context("add again")), DeviceExistsError);
+  netlink.deleteAddress(index, v4("10.0.1.1/16"), "10.0.1.1/16", context("delete"));
+  assert.deepEqual(ipAddresses("rl4").map((info) => info.local).sort(), ["10.0.0.1", "fd00:0:0:1::2", "fd00::1"]);
+  ip("link", "delete", "rl4");
+});
+
+test("the kernel's own IPv6 link-local address is recognised as kernel-managed", () => {
+  // A veth pair with both ends up gets carrier, and with it a link-local address.
+  ip("link", "add", "rlv0", "type", "veth", "peer", "name", "rlv1");
+  ip("link", "set", "rlv0", "up");
+  ip("link", "set", "rlv1", "up");
+  const index = netlink.getLink("rlv0", "read")?.index ?? -1;
+  const deadline = Date.now() + 5000;
+  let records = netlink.addressesOf(index, "read");
+  while (!records.some((record) => record.family === 6) && Date.now() < deadline) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    records = netlink.addressesOf(index, "read");
+  }
+  const linkLocal = records.find((record) => record.family === 6);
+  assert.ok(linkLocal, "the kernel added an IPv6 link-local address");
+  assert.equal(linkLocal.address.subarray(0, 2).toString("hex"), "fe80");
+  assert.ok(isKernelManaged(linkLocal), `IFA_PROTO ${linkLocal.protocol} marks it as the kernel's`);
+  ip("link", "delete", "rlv0");
+});
+
+test("altnames (the ownership stamp) are added, read and removed", () => {
+  tap("rl5");
+  const index = netlink.getLink("rl5", "read")?.index ?? -1;
+  netlink.addAltName(index, "pulumi:proj:dev:lab:0123abcd", context("stamp"));
+  assert.deepEqual(link("rl5")?.altnames, ["pulumi:proj:dev:lab:0123abcd"]);
+  assert.deepEqual(netlink.getLink("rl5", "read")?.altNames, ["pulumi:proj:dev:lab:0123abcd"]);
+  netlink.deleteAltName(index, "pulumi:proj:dev:lab:0123abcd", context("unstamp"));
+  assert.equal(link("rl5")?.altnames, undefined);
+  ip("link", "delete", "rl5");
+});
+
+test("deleting a link twice is fine: a link already gone counts as deleted", () => {
+  tap("rl6");
+  const index = netlink.getLink("rl6", "read")?.index ?? -1;
+  netlink.deleteLink(index, context("delete"));
+  assert.equal(link("rl6"), undefined);
+  netlink.deleteLink(index, context("delete again"));
+});
+
+test("bridges are created over rtnetlink, a %d template is resolved, and ports join and leave", () => {
+  const bridge = netlink.createBridge({ name: "rlbr%d", stpState: 1 }, context("create bridge"));
+  assert.equal(bridge.name, "rlbr0");
+  assert.equal(link("rlbr0")?.linkinfo?.info_kind, "bridge");
+  assert.equal(link("rlbr0")?.linkinfo?.info_data?.stp_state, 1);
+  tap("rlp0");
+  const port = netlink.getLink("rlp0", "read")?.index ?? -1;
+  netlink.changeLink(port, { kind: "master", masterIndex: bridge.index }, context("join"));
+  assert.equal(link("rlp0")?.master, "rlbr0");
+  assert.equal(netlink.getLink("rlp0", "read")?.portKind, "bridge");
+  netlink.changeLink(port, { kind: "master", masterIndex: 0 }, context("leave"));
+  assert.equal(link("rlp0")?.master, undefined);
+  netlink.changeLink(bridge.index, { kind: "stpState", stpState: 0 }, context("stp off"));
+  assert.equal(link("rlbr0")?.linkinfo?.info_data?.stp_state, 0);
+  ip("link", "delete", "rlp0");
+  ip("link", "delete", "rlbr0");
+});
+
+test("one snapshot serves many reads until something changes, and a change made with ip is seen", () => {
+  tap("rl7");
+  const before = netlink.snapshotCount;
+  const first = netlink.snapshot("refresh");
+  for (let i = 0; i < 50; i++) assert.equal(netlink.snapshot("refresh"), first);
+  assert.equal(netlink.snapshotCount, before + 1);
+  ip("link", "set", "rl7", "mtu", "1400");
+  const second = netlink.snapshot("refresh");
+  assert.notEqual(second, first);
+  assert.equal(second.linkByName.get("rl7")?.mtu, 1400);
+  ip("addr", "add", "10.7.0.1/24", "dev", "rl7");
+  const third = netlink.snapshot("refresh");
+  assert.notEqual(third, second);
+  assert.equal(third.addressesByIndex.get(third.linkByName.get("rl7")?.index ?? -1)?.length, 1);
+  ip("link", "delete", "rl7");
+  assert.equal(netlink.snapshot("refresh").linkByName.get("rl7"), undefined);
+});
+
+test("a dump reads 1,000 devices in one snapshot that matches ip", () => {
+  const names = Array.from({ length: 1000 }, (_, i) => `rd${i}`);
+  for (const name of names) tap(name);
+  const before = netlink.snapshotCount;
+  const snapshot = netlink.snapshot("refresh 1000");
+  for (const name of names) assert.ok(snapshot.linkByName.get(name), `${name} in the snapshot`);
+  for (const name of names) assert.equal(netlink.snapshot("refresh 1000"), snapshot);
+  assert.equal(netlink.snapshotCount, before + 1);
+  const ipIndexes = new Map(links().map((entry) => [entry.ifname, entry.ifindex]));
+  for (const name of names) assert.equal(snapshot.linkByName.get(name)?.index, ipIndexes.get(name));
+  // No cleanup: this file's namespace, and every device in it, goes away when the file's process ends.
+});

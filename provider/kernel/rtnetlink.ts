@@ -48,6 +48,7 @@ import {
   type LinkChange,
   type NewBridgeRequest,
   newBridgePayload,
+  setLinkChangesPayload,
   setLinkPayload,
 } from "./netlink/link";
 import { type BatchResult, NetlinkSocket, type NetlinkRequest } from "./netlink/socket";
@@ -163,6 +164,13 @@ export class RouteNetlink {
     this.mutate({ type: RTM_NEWLINK, payload: setLinkPayload(index, change), context: { ...context, step: describeLinkChange(change) } });
   }
 
+  /** Several changes in one request (see setLinkChangesPayload for when that is appropriate). */
+  changeLinkAtOnce(index: number, changes: readonly LinkChange[], context: ErrorContext): void {
+    if (changes.length === 0) return;
+    const step = changes.map(describeLinkChange).join(", ");
+    this.mutate({ type: RTM_NEWLINK, payload: setLinkChangesPayload(index, changes), context: { ...context, step } });
+  }
+
   addAddress(index: number, address: InterfaceAddress, label: string, context: ErrorContext): void {
     this.mutate({
       type: RTM_NEWADDR,
@@ -176,7 +184,8 @@ export class RouteNetlink {
     this.mutate({ type: RTM_DELADDR, payload: deleteAddressPayload(index, address), context: { ...context, step: `delete address ${label}` } });
   }
 
-  addAltName(index: number, altName: string, context: ErrorContext): void {
+  /** Adds an alternative name to the link with this index, or with this name. */
+  addAltName(index: number | string, altName: string, context: ErrorContext): void {
     this.mutate({ type: RTM_NEWLINKPROP, payload: altNamePayload(index, altName), context: { ...context, step: `add altname ${altName}` } });
   }
 

@@ -14,7 +14,7 @@ import {
   removeAfterFailedCreate,
   validated,
 } from "./lifecycle";
-import { commonLinkState, desiredFromInputs, type DesiredLinkSettings, linkSettingSteps } from "./linkSettings";
+import { commonLinkState, configureNewLink, desiredFromInputs, type DesiredLinkSettings, linkSettingSteps } from "./linkSettings";
 import { reclaimableStamp, stampStep } from "./ownership";
 import { applyWithRollback } from "./steps";
 
@@ -83,7 +83,7 @@ function createBridge(netlink: RouteNetlink, spec: ValidInputs, operation: strin
   try {
     netlink.addAltName(created.index, stamp, context);
     const link = mustGetLink(netlink, created.name, operation);
-    applyWithRollback(linkSettingSteps(netlink, link, [], desiredSettings(spec), { ...context, device: created.name }));
+    configureNewLink(netlink, link, desiredSettings(spec), { ...context, device: created.name });
   } catch (error) {
     removeAfterFailedCreate(netlink, created.name, error, operation, (link) => ({ ...bridgeState(link, [], [], { ...spec, stamp }) }));
     throw error;

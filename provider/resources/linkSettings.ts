@@ -51,10 +51,66 @@ export function bridgeIndexOf(link: Link): number {
   return link.portKind === "bridge" && link.master !== undefined ? link.master : 0;
 }
 
+interface PlannedChange {
+  next: LinkChange;
+  previous: LinkChange;
+  description: string;
+}
+
+/** What differs between `link` and `desired`, split by when it must happen: down first, up last. */
+interface LinkPlan {
+  down?: PlannedChange;
+  changes: PlannedChange[];
+  up?: PlannedChange;
+}
+
+function planLinkChanges(link: Link, desired: DesiredLinkSettings): LinkPlan {
+  const plan: LinkPlan = { changes: [] };
+  const add = (next: LinkChange, previous: LinkChange, description: string) => plan.changes.push({ next, previous, description });
+  const currentlyUp = isUp(link);
+  if (desired.up === false && currentlyUp) plan.down = { next: { kind: "up", up: false }, previous: { kind: "up", up: true }, description: "set down" };
+  if (desired.mtu !== undefined && desired.mtu !== link.mtu) {
+    add({ kind: "mtu", mtu: desired.mtu }, { kind: "mtu", mtu: link.mtu }, `set mtu ${desired.mtu}`);
+  }
+  if (desired.macAddress !== undefined && !sameBytes(desired.macAddress, link.hardwareAddress)) {
+    const previous = link.hardwareAddress ?? new Uint8Array(6);
+    add({ kind: "hardwareAddress", address: desired.macAddress }, { kind: "hardwareAddress", address: previous }, `set address ${formatMac(desired.macAddress)}`);
+  }
+  if (desired.txQueueLength !== undefined && desired.txQueueLength !== link.txQueueLength) {
+    const previous = link.txQueueLength ?? desired.txQueueLength;
+    add({ kind: "txQueueLength", length: desired.txQueueLength }, { kind: "txQueueLength", length: previous }, `set txqueuelen ${desired.txQueueLength}`);
+  }
+  if (desired.description !== undefined && desired.description !== (link.alias ?? "")) {
+    add({ kind: "alias", alias: desired.description }, { kind: "alias", alias: link.alias ?? "" }, "set alias");
+  }
+  // STP counts as on in either kernel (1) or user-space (2, mstpd) mode.
+  if (desired.stpState !== undefined && (desired.stpState !== 0) !== ((link.bridge?.stpState ?? 0) !== 0)) {
+    const previous = link.bridge?.stpState ?? 0;
+    add({ kind: "stpState", stpState: desired.stpState }, { kind: "stpState", stpState: previous }, `set stp_state ${desired.stpState}`);
+  }
+  const currentMaster = bridgeIndexOf(link);
+  if (desired.masterIndex !== undefined && desired.masterIndex !== currentMaster) {
+    add(
+      { kind: "master", masterIndex: desired.masterIndex },
+      { kind: "master", masterIndex: currentMaster },
+      desired.masterIndex === 0 ? "leave bridge" : "join bridge",
+    );
+  }
+  if (desired.promiscuous !== undefined && desired.promiscuous !== isPromiscuous(link)) {
+    add(
+      { kind: "promiscuous", promiscuous: desired.promiscuous },
+      { kind: "promiscuous", promiscuous: !desired.promiscuous },
+      `set promisc ${desired.promiscuous ? "on" : "off"}`,
+    );
+  }
+  if (desired.up === true && !currentlyUp) plan.up = { next: { kind: "up", up: true }, previous: { kind: "up", up: false }, description: "set up" };
+  return plan;
+}
+
 /**
- * Steps from `link` (as the kernel has it now) to `desired`. Only what differs becomes a step. The order
- * keeps the device consistent: down first when it should be down; MTU before addresses (IPv6 needs 1280);
- * old addresses out before new ones in; up last, so the device comes up fully configured.
+ * Steps from `link` (as the kernel has it now) to `desired`, each undoable. Only what differs becomes a
+ * step. The order keeps the device consistent: down first when it should be down; MTU before addresses
+ * (IPv6 needs 1280); old addresses out before new ones in; up last, so the device comes up fully configured.
  */
 export function linkSettingSteps(
   netlink: RouteNetlink,
@@ -63,69 +119,40 @@ export function linkSettingSteps(
   desired: DesiredLinkSettings,
   context: ErrorContext,
 ): Step[] {
-  const steps: Step[] = [];
-  const change = (next: LinkChange, previous: LinkChange, description: string): Step => ({
-    description,
-    apply: () => netlink.changeLink(link.index, next, context),
-    undo: () => netlink.changeLink(link.index, previous, context),
+  const step = (planned: PlannedChange): Step => ({
+    description: planned.description,
+    apply: () => netlink.changeLink(link.index, planned.next, context),
+    undo: () => netlink.changeLink(link.index, planned.previous, context),
   });
-  const currentlyUp = isUp(link);
-  if (desired.up === false && currentlyUp) steps.push(change({ kind: "up", up: false }, { kind: "up", up: true }, "set down"));
-  if (desired.mtu !== undefined && desired.mtu !== link.mtu) {
-    steps.push(change({ kind: "mtu", mtu: desired.mtu }, { kind: "mtu", mtu: link.mtu }, `set mtu ${desired.mtu}`));
-  }
-  if (desired.macAddress !== undefined && !sameBytes(desired.macAddress, link.hardwareAddress)) {
-    const previous = link.hardwareAddress ?? new Uint8Array(6);
-    steps.push(
-      change(
-        { kind: "hardwareAddress", address: desired.macAddress },
-        { kind: "hardwareAddress", address: previous },
-        `set address ${formatMac(desired.macAddress)}`,
-      ),
-    );
-  }
-  if (desired.txQueueLength !== undefined && desired.txQueueLength !== link.txQueueLength) {
-    steps.push(
-      change(
-        { kind: "txQueueLength", length: desired.txQueueLength },
-        { kind: "txQueueLength", length: link.txQueueLength ?? desired.txQueueLength },
-        `set txqueuelen ${desired.txQueueLength}`,
-      ),
-    );
-  }
-  if (desired.description !== undefined && desired.description !== (link.alias ?? "")) {
-    steps.push(change({ kind: "alias", alias: desired.description }, { kind: "alias", alias: link.alias ?? "" }, "set alias"));
-  }
-  // STP counts as on in either kernel (1) or user-space (2, mstpd) mode.
-  if (desired.stpState !== undefined && (desired.stpState !== 0) !== ((link.bridge?.stpState ?? 0) !== 0)) {
-    const previous = link.bridge?.stpState ?? 0;
-    steps.push(change({ kind: "stpState", stpState: desired.stpState }, { kind: "stpState", stpState: previous }, `set stp_state ${desired.stpState}`));
-  }
-  const currentMaster = bridgeIndexOf(link);
-  if (desired.masterIndex !== undefined && desired.masterIndex !== currentMaster) {
-    steps.push(
-      change(
-        { kind: "master", masterIndex: desired.masterIndex },
-        { kind: "master", masterIndex: currentMaster },
-        desired.masterIndex === 0 ? "leave bridge" : "join bridge",
-      ),
-    );
-  }
-  if (desired.promiscuous !== undefined && desired.promiscuous !== isPromiscuous(link)) {
-    steps.push(
-      change(
-        { kind: "promiscuous", promiscuous: desired.promiscuous },
-        { kind: "promiscuous", promiscuous: !desired.promiscuous },
-        `set promisc ${desired.promiscuous ? "on" : "off"}`,
-      ),
-    );
-  }
+  const plan = planLinkChanges(link, desired);
+  const steps: Step[] = [];
+  if (plan.down !== undefined) steps.push(step(plan.down));
+  steps.push(...plan.changes.map(step));
   if (desired.addresses !== undefined) {
-    const step = addressStep(netlink, link.index, currentAddresses, desired.addresses, context);
-    if (step !== undefined) steps.push(step);
+    const addresses = addressStep(netlink, link.index, currentAddresses, desired.addresses, context);
+    if (addresses !== undefined) steps.push(addresses);
   }
-  if (desired.up === true && !currentlyUp) steps.push(change({ kind: "up", up: true }, { kind: "up", up: false }, "set up"));
+  if (plan.up !== undefined) steps.push(step(plan.up));
   return steps;
+}
+
+/**
+ * Configures a link this run has just created, in as few requests as the kernel allows: one RTM_NEWLINK for
+ * every link setting, the addresses, then up. Nothing is undone step by step on failure: the caller
+ * deletes the new link instead.
+ */
+export function configureNewLink(netlink: RouteNetlink, link: Link, desired: DesiredLinkSettings, context: ErrorContext): void {
+  const plan = planLinkChanges(link, desired);
+  if (plan.down !== undefined) netlink.changeLink(link.index, plan.down.next, context);
+  netlink.changeLinkAtOnce(link.index, plan.changes.map((planned) => planned.next), context);
+  for (const address of desired.addresses ?? []) {
+    netlink.addAddress(link.index, toKernelAddress(address), formatCidr(address), context);
+  }
+  if (plan.up !== undefined) netlink.changeLink(link.index, plan.up.next, context);
+}
+
+function toKernelAddress(address: ParsedCidr) {
+  return { family: address.family, address: Buffer.from(address.bytes), prefixLength: address.prefixLength };
 }
 
 function addressKey(address: ParsedCidr): string {
@@ -161,9 +188,8 @@ function addressStep(
 
   const removed: ParsedCidr[] = [];
   const added: ParsedCidr[] = [];
-  const toKernel = (address: ParsedCidr) => ({ family: address.family, address: Buffer.from(address.bytes), prefixLength: address.prefixLength });
-  const add = (address: ParsedCidr) => netlink.addAddress(index, toKernel(address), formatCidr(address), context);
-  const remove = (address: ParsedCidr) => netlink.deleteAddress(index, toKernel(address), formatCidr(address), context);
+  const add = (address: ParsedCidr) => netlink.addAddress(index, toKernelAddress(address), formatCidr(address), context);
+  const remove = (address: ParsedCidr) => netlink.deleteAddress(index, toKernelAddress(address), formatCidr(address), context);
   const undo = () => {
     for (const address of [...added].reverse()) remove(address);
     const now = new Set(managedAddresses(netlink.addressesOf(index, context.operation)).map(addressKey));
@@ -177,7 +203,10 @@ function addressStep(
           remove(address);
           removed.push(address);
         }
-        const now = new Set(managedAddresses(netlink.addressesOf(index, context.operation)).map(addressKey));
+        // Only removing an IPv4 address can take others with it; otherwise what is present is known.
+        const now = removed.some((address) => address.family === 4)
+          ? new Set(managedAddresses(netlink.addressesOf(index, context.operation)).map(addressKey))
+          : new Set([...present].filter((key) => !removed.some((address) => addressKey(address) === key)));
         for (const address of desired) {
           if (now.has(addressKey(address))) continue;
           add(address);

@@ -2,8 +2,8 @@
 // the serialized shim (tapInterfaceProvider.ts). Each lifecycle method reads the same way: validate → one
 // call into the kernel layer per step → map the kernel's objects to outputs.
 import type * as pulumi from "@pulumi/pulumi";
-import { type AddressRecord, createTunDevice, type ErrorContext, isPromiscuous, type Link, type RouteNetlink, rtnetlink, setTunOwnership } from "../kernel";
-import { checkTapInterface, diffTapInterface, findStamp, isNameTemplate, newStamp, type TapInterfaceInputs, type TapInterfaceState } from "../model";
+import { type AddressRecord, createTunDevice, DeviceExistsError, type ErrorContext, isPromiscuous, type Link, type RouteNetlink, rtnetlink, setTunOwnership } from "../kernel";
+import { checkTapInterface, diffTapInterface, findStamp, newStamp, type TapInterfaceInputs, type TapInterfaceState } from "../model";
 import { InvalidInputsError } from "./errors";
 import {
   deleteOwnedLink,
@@ -16,7 +16,7 @@ import {
   removeAfterFailedCreate,
   validated,
 } from "./lifecycle";
-import { bridgeIndexOf, commonLinkState, desiredFromInputs, type DesiredLinkSettings, linkSettingSteps } from "./linkSettings";
+import { bridgeIndexOf, commonLinkState, configureNewLink, desiredFromInputs, type DesiredLinkSettings, linkSettingSteps } from "./linkSettings";
 import { reclaimableStamp, stampStep } from "./ownership";
 import { principalFailures, resolvePrincipals } from "./principals";
 import { applyWithRollback, type Step } from "./steps";
@@ -39,12 +39,16 @@ export const tapInterfaceImplementation = {
     const spec = validate(inputs, "create TapInterface");
     const operation = `create ${spec.name}`;
     const netlink = rtnetlink(spec.netns);
-    if (!isNameTemplate(spec.name)) {
-      const existing = netlink.getLink(spec.name, operation);
-      if (existing !== undefined) return takeOver(netlink, existing, spec, operation);
+    let created: { name: string; stamp: string };
+    try {
+      created = createDevice(netlink, spec, operation);
+    } catch (error) {
+      // TUNSETIFF with IFF_TUN_EXCL is the existence check: no look-up before it, one after only if taken.
+      const existing = error instanceof DeviceExistsError ? netlink.getLink(spec.name, operation) : undefined;
+      if (existing === undefined) throw error;
+      return takeOver(netlink, existing, spec, operation);
     }
-    const { name, stamp } = createDevice(netlink, spec, operation);
-    return { id: name, outs: readState(netlink, name, { ...spec, stamp }) };
+    return { id: created.name, outs: readState(netlink, created.name, { ...spec, stamp: created.stamp }) };
   },
 
   async read(id: string, props: Properties): Promise<pulumi.dynamic.ReadResult> {
@@ -86,12 +90,10 @@ function createDevice(netlink: RouteNetlink, spec: ValidInputs, operation: strin
     ...resolvePrincipals(spec),
     ...(spec.netns === undefined ? {} : { netns: spec.netns }),
   };
-  const name = createTunDevice(request, operation, (kernelName) =>
-    netlink.addAltName(mustGetLink(netlink, kernelName, operation).index, stamp, { operation, step: "", device: kernelName }),
-  );
+  const name = createTunDevice(request, operation, (kernelName) => netlink.addAltName(kernelName, stamp, { operation, step: "", device: kernelName }));
   try {
     const link = mustGetLink(netlink, name, operation);
-    applyWithRollback(linkSettingSteps(netlink, link, [], desiredSettings(netlink, spec, operation), { operation, step: "", device: name }));
+    configureNewLink(netlink, link, desiredSettings(netlink, spec, operation), { operation, step: "", device: name });
   } catch (error) {
     removeAfterFailedCreate(netlink, name, error, operation, (link) => ({ ...tapState(link, [], undefined, { ...spec, stamp }) }));
     throw error;

@@ -267,33 +267,57 @@ export type LinkChange =
   | { kind: "promiscuous"; promiscuous: boolean }
   | { kind: "stpState"; stpState: number };
 
-export function setLinkPayload(index: number, change: LinkChange): Buffer {
+interface LinkChangeParts {
+  attributes: AttributeInput[];
+  flags: number;
+  change: number;
+}
+
+function linkChangeParts(change: LinkChange): LinkChangeParts {
+  const only = (attribute: AttributeInput): LinkChangeParts => ({ attributes: [attribute], flags: 0, change: 0 });
   switch (change.kind) {
     case "mtu":
-      return linkPayload({ index }, [attribute.u32(IFLA_MTU, change.mtu)]);
+      return only(attribute.u32(IFLA_MTU, change.mtu));
     case "hardwareAddress":
-      return linkPayload({ index }, [attribute.bytes(IFLA_ADDRESS, change.address)]);
+      return only(attribute.bytes(IFLA_ADDRESS, change.address));
     case "txQueueLength":
-      return linkPayload({ index }, [attribute.u32(IFLA_TXQLEN, change.length)]);
+      return only(attribute.u32(IFLA_TXQLEN, change.length));
     case "alias":
       // An empty alias removes it; the kernel takes the attribute without a terminating NUL as well.
-      return linkPayload({ index }, [{ type: IFLA_IFALIAS, value: Buffer.from(change.alias, "utf8") }]);
+      return only({ type: IFLA_IFALIAS, value: Buffer.from(change.alias, "utf8") });
     case "master":
-      return linkPayload({ index }, [attribute.u32(IFLA_MASTER, change.masterIndex)]);
+      return only(attribute.u32(IFLA_MASTER, change.masterIndex));
     case "group":
-      return linkPayload({ index }, [attribute.u32(IFLA_GROUP, change.group)]);
+      return only(attribute.u32(IFLA_GROUP, change.group));
     case "up":
-      return linkPayload({ index, flags: change.up ? IFF_UP : 0, change: IFF_UP }, []);
+      return { attributes: [], flags: change.up ? IFF_UP : 0, change: IFF_UP };
     case "promiscuous":
-      return linkPayload({ index, flags: change.promiscuous ? IFF_PROMISC : 0, change: IFF_PROMISC }, []);
+      return { attributes: [], flags: change.promiscuous ? IFF_PROMISC : 0, change: IFF_PROMISC };
     case "stpState":
-      return linkPayload({ index }, [
+      return only(
         attribute.nested(IFLA_LINKINFO, [
           attribute.string(IFLA_INFO_KIND, "bridge"),
           attribute.nested(IFLA_INFO_DATA, [attribute.u32(IFLA_BR_STP_STATE, change.stpState)]),
         ]),
-      ]);
+      );
   }
+}
+
+export function setLinkPayload(index: number, change: LinkChange): Buffer {
+  return setLinkChangesPayload(index, [change]);
+}
+
+/**
+ * Several changes in one RTM_NEWLINK. The kernel applies them in its own fixed order (do_setlink), and a
+ * failure part-way leaves the earlier ones applied: use it where the caller's rollback does not depend on
+ * knowing which (a device just created, which a failure deletes).
+ */
+export function setLinkChangesPayload(index: number, changes: readonly LinkChange[]): Buffer {
+  const parts = changes.map(linkChangeParts);
+  return linkPayload(
+    { index, flags: parts.reduce((flags, part) => flags | part.flags, 0), change: parts.reduce((mask, part) => mask | part.change, 0) },
+    parts.flatMap((part) => part.attributes),
+  );
 }
 
 export function describeLinkChange(change: LinkChange): string {
@@ -329,9 +353,13 @@ export function deleteLinkGroupPayload(group: number): Buffer {
   return linkPayload({}, [attribute.u32(IFLA_GROUP, group)]);
 }
 
-/** RTM_NEWLINKPROP / RTM_DELLINKPROP payload adding or removing one alternative name. */
-export function altNamePayload(index: number, altName: string): Buffer {
-  return linkPayload({ index }, [attribute.nested(IFLA_PROP_LIST, [attribute.string(IFLA_ALT_IFNAME, altName)])]);
+/**
+ * RTM_NEWLINKPROP / RTM_DELLINKPROP payload adding or removing one alternative name, of the link with this
+ * index or, when a name is given instead, of the link with that name.
+ */
+export function altNamePayload(link: number | string, altName: string): Buffer {
+  const property = attribute.nested(IFLA_PROP_LIST, [attribute.string(IFLA_ALT_IFNAME, altName)]);
+  return typeof link === "number" ? linkPayload({ index: link }, [property]) : linkPayload({}, [attribute.string(IFLA_IFNAME, link), property]);
 }
 
 export interface NewBridgeRequest {

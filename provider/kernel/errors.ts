@@ -4,8 +4,13 @@
 // sees in `pulumi up` output is enough to act on. The kernel's extended ack text, when it sent one, is kept.
 import { constants } from "node:os";
 
+/** Aliases Node lists beside the name Linux uses for the same number. */
+const ERRNO_ALIASES = new Set(["EWOULDBLOCK", "ENOTSUP", "EDEADLOCK"]);
+
 const errnoNames = new Map<number, string>(
-  Object.entries(constants.errno).map(([name, value]) => [value, name]),
+  Object.entries(constants.errno)
+    .filter(([name]) => !ERRNO_ALIASES.has(name))
+    .map(([name, value]) => [value, name]),
 );
 
 /** Short descriptions for the errnos these operations meet; others show their name alone. */

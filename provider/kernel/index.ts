@@ -12,4 +12,4 @@ export * as netlinkConstants from "./netlink/constants";
 export * from "./netlink/link";
 export * from "./netlink/address";
 export { decodeAcknowledgement, decodeDone, type Acknowledgement } from "./netlink/ack";
-export { type BatchResult, NetlinkSocket, type NetlinkRequest } from "./netlink/socket";
+export { type BatchResult, encodeNetlinkAddress, NetlinkSocket, type NetlinkRequest } from "./netlink/socket";

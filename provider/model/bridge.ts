@@ -53,7 +53,7 @@ export function checkBridge(olds: Record<string, unknown>, news: Record<string, 
   if (value === undefined || value.name !== undefined || outcome.unknown.has("name") || outcome.unknown.has("managedBy")) return outcome;
   const name =
     value.managedBy !== undefined
-      ? deriveInterfaceName(resourcePartOf(value.managedBy), value.managedBy, "br")
+      ? deriveInterfaceName(resourcePartOf(value.managedBy), `Bridge:${value.managedBy}`, "br")
       : typeof olds.name === "string"
         ? olds.name
         : randomInterfaceName("br", randomBytes(4).toString("hex"));

@@ -29,8 +29,10 @@ export function checkInputs<T extends object>(
   const known = Object.fromEntries(Object.entries(given).filter(([key]) => !unknown.has(key)));
   const knownKeys = Object.keys(schema.shape);
   const parsed = schema.safeParse(known);
-  if (!parsed.success) {
-    return { inputs: given, failures: failuresFromIssues(parsed.error.issues, known, knownKeys), value: undefined, unknown };
+  const partlyKnown = [...unknown].flatMap((key) => knownElementFailures(schema, key, given[key], knownKeys));
+  if (!parsed.success || partlyKnown.length > 0) {
+    const failures = parsed.success ? [] : failuresFromIssues(parsed.error.issues, known, knownKeys);
+    return { inputs: given, failures: [...failures, ...partlyKnown], value: undefined, unknown };
   }
   const value = parsed.data as Partial<T> & Record<string, unknown>;
   // A default must not stand in for a value that is merely unknown yet.
@@ -40,6 +42,24 @@ export function checkInputs<T extends object>(
   for (const [key, entry] of Object.entries(value)) if (entry !== undefined) inputs[key] = entry;
   for (const key of unknown) inputs[key] = given[key];
   return { inputs: failures.length > 0 ? given : inputs, failures, value: failures.length > 0 ? undefined : value, unknown };
+}
+
+/**
+ * A list holding some unknown elements ("addresses: [known, other.output]") is still checked element by
+ * element for what is known, so a malformed address fails the preview rather than the update.
+ */
+function knownElementFailures(schema: z.ZodObject, key: string, value: unknown, knownKeys: readonly string[]): CheckFailure[] {
+  const field = schema.shape[key];
+  if (!Array.isArray(value) || field === undefined) return [];
+  const positions = value.flatMap((element, index) => (containsUnknown(element) ? [] : [index]));
+  const parsed = field.safeParse(positions.map((index) => value[index]));
+  if (parsed.success) return [];
+  const issues = parsed.error.issues.map((issue: z.core.$ZodIssue) => {
+    const [first, ...rest] = issue.path;
+    const original = typeof first === "number" ? (positions[first] ?? first) : first;
+    return { ...issue, path: original === undefined ? [key] : [key, original, ...rest] };
+  });
+  return failuresFromIssues(issues, { [key]: value }, knownKeys);
 }
 
 export function withoutProviderKey(properties: Record<string, unknown>): Record<string, unknown> {

@@ -29,7 +29,9 @@ export const namespaceName = checkedString(namespaceNameProblem);
  * I/O). Names follow the portable POSIX/shadow rules that useradd enforces.
  */
 export function principal(what: "user" | "group") {
-  return z.union([z.number(), z.string()]).superRefine((value, ctx) => {
+  const wrongType = (issue: { input?: unknown }) =>
+    `a ${what} must be a ${what} id (a number) or a ${what} name (a string), got ${JSON.stringify(issue.input) ?? String(issue.input)}`;
+  return z.union([z.number(), z.string()], { error: wrongType }).superRefine((value, ctx) => {
     if (typeof value === "number") {
       if (!Number.isInteger(value)) ctx.addIssue({ code: "custom", message: `a ${what} id must be a whole number, got ${value}` });
       else if (value < 0 || value > MAX_PRINCIPAL_ID) {

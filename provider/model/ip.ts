@@ -28,12 +28,13 @@ export function parseIPv6(text: string): Uint8Array | undefined {
   if (text.length === 0 || text.length > 45) return undefined;
   const doubleColon = text.indexOf("::");
   if (doubleColon !== -1 && text.indexOf("::", doubleColon + 1) !== -1) return undefined;
-  const parseGroups = (part: string): number[] | undefined => {
+  // An embedded IPv4 address may only end the whole address (::ffff:1.2.3.4), never precede "::".
+  const parseGroups = (part: string, allowDottedTail: boolean): number[] | undefined => {
     if (part === "") return [];
     const groups: number[] = [];
     const pieces = part.split(":");
     for (const [i, piece] of pieces.entries()) {
-      if (i === pieces.length - 1 && piece.includes(".")) {
+      if (allowDottedTail && i === pieces.length - 1 && piece.includes(".")) {
         const v4 = parseIPv4(piece);
         if (v4 === undefined) return undefined;
         groups.push(((v4[0] ?? 0) << 8) | (v4[1] ?? 0), ((v4[2] ?? 0) << 8) | (v4[3] ?? 0));
@@ -46,12 +47,12 @@ export function parseIPv6(text: string): Uint8Array | undefined {
   };
   let groups: number[];
   if (doubleColon === -1) {
-    const all = parseGroups(text);
+    const all = parseGroups(text, true);
     if (all === undefined || all.length !== 8) return undefined;
     groups = all;
   } else {
-    const head = parseGroups(text.slice(0, doubleColon));
-    const tail = parseGroups(text.slice(doubleColon + 2));
+    const head = parseGroups(text.slice(0, doubleColon), false);
+    const tail = parseGroups(text.slice(doubleColon + 2), true);
     if (head === undefined || tail === undefined || head.length + tail.length > 7) return undefined;
     groups = [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
   }

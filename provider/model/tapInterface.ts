@@ -116,7 +116,8 @@ export function checkTapInterface(olds: Record<string, unknown>, news: Record<st
 
 function nameForUnnamed(value: Partial<TapInterfaceInputs>, unknown: ReadonlySet<string>, olds: Record<string, unknown>): string | undefined {
   const prefix = value.mode ?? "tap";
-  if (value.managedBy !== undefined) return deriveInterfaceName(resourcePartOf(value.managedBy), value.managedBy, prefix);
+  // The hash covers the resource type too: a Bridge and a TapInterface may share a logical name in one stack.
+  if (value.managedBy !== undefined) return deriveInterfaceName(resourcePartOf(value.managedBy), `TapInterface:${value.managedBy}`, prefix);
   // Without an identity the name can only be derived from the managedBy that is still unknown: wait for it.
   if (unknown.has("managedBy")) return undefined;
   if (typeof olds.name === "string") return olds.name;

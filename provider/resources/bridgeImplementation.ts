@@ -92,7 +92,7 @@ function createBridge(netlink: RouteNetlink, spec: ValidInputs, operation: strin
 }
 
 function takeOver(netlink: RouteNetlink, existing: Link, spec: ValidInputs, operation: string): pulumi.dynamic.CreateResult {
-  const ownStamp = reclaimableStamp(existing, spec.managedBy);
+  const ownStamp = reclaimableStamp(existing, spec.managedBy, (link) => link.kind === "bridge");
   if (ownStamp === undefined && !spec.adopt) throw nameTakenError(existing, spec.name, operation, "bridges");
   if (ownStamp === undefined) {
     const stamp = findStamp(existing.altNames);

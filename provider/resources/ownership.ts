@@ -17,10 +17,12 @@ export function assertOurs(link: Link, stamp: unknown, operation: string): void 
 
 /**
  * A device this very resource made in a run that never recorded it (the provider was killed, say): it
- * carries a stamp naming the same project, stack and resource. An anonymous identity proves nothing.
+ * carries a stamp naming the same project, stack and resource, and is of the kind this resource makes (a
+ * Bridge and a TapInterface may share a logical name, and so a stamp's owner part). An anonymous identity
+ * proves nothing.
  */
-export function reclaimableStamp(link: Link, identity: string | undefined): string | undefined {
-  if (identity === undefined || identity === "") return undefined;
+export function reclaimableStamp(link: Link, identity: string | undefined, isSameKind: (link: Link) => boolean): string | undefined {
+  if (identity === undefined || identity === "" || !isSameKind(link)) return undefined;
   const stamp = findStamp(link.altNames);
   return stamp !== undefined && isStampFor(stamp, identity) ? stamp : undefined;
 }

@@ -106,7 +106,11 @@ function createDevice(netlink: RouteNetlink, spec: ValidInputs, operation: strin
  * (take it back); the user asked to adopt it; or it belongs to someone else (refuse, touch nothing).
  */
 function takeOver(netlink: RouteNetlink, existing: Link, spec: ValidInputs, operation: string): pulumi.dynamic.CreateResult {
-  const ownStamp = reclaimableStamp(existing, spec.managedBy);
+  const ownStamp = reclaimableStamp(
+    existing,
+    spec.managedBy,
+    (link) => link.tun !== undefined && link.tun.type === spec.mode && link.tun.multiQueue === spec.multiQueue,
+  );
   if (ownStamp === undefined && !spec.adopt) throw nameTakenError(existing, spec.name, operation, "TUN/TAP devices");
   if (ownStamp === undefined) checkAdoptable(existing, spec, operation);
   const stamp = ownStamp ?? newStamp(spec.managedBy ?? "");

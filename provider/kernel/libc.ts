@@ -28,6 +28,11 @@ export interface Libc {
   setsockopt(fd: number, level: number, name: number, value: Buffer, valueLength: number): number;
   send(fd: number, buffer: Buffer, length: number, flags: number): number;
   recv(fd: number, buffer: Buffer, length: number, flags: number): number;
+  /**
+   * send(2) on a worker thread, for requests the kernel takes long to carry out inside the send (deleting
+   * links waits for an RCU grace period): the event loop keeps running meanwhile.
+   */
+  sendOnWorker(fd: number, buffer: Buffer, length: number, flags: number): Promise<{ result: number; errno: number }>;
   setns(fd: number, namespaceType: number): number;
   getpwnam_r(name: string, passwd: Buffer, buffer: Buffer, bufferLength: number, result: Buffer): number;
   getgrnam_r(name: string, group: Buffer, buffer: Buffer, bufferLength: number, result: Buffer): number;
@@ -46,6 +51,7 @@ export function libc(): Libc {
 
 function bindLibc(): Libc {
   const lib = koffi.load("libc.so.6");
+  const send = lib.func("intptr_t send(int fd, void *buffer, size_t length, int flags)");
   return {
     open: lib.func("int open(const char *path, int flags)"),
     close: lib.func("int close(int fd)"),
@@ -55,7 +61,15 @@ function bindLibc(): Libc {
     bind: lib.func("int bind(int fd, void *address, uint32_t length)"),
     getsockname: lib.func("int getsockname(int fd, void *address, void *length)"),
     setsockopt: lib.func("int setsockopt(int fd, int level, int name, void *value, uint32_t length)"),
-    send: lib.func("intptr_t send(int fd, void *buffer, size_t length, int flags)"),
+    send,
+    sendOnWorker: (fd, buffer, length, flags) =>
+      new Promise((resolve, reject) => {
+        send.async(fd, buffer, length, flags, (error: unknown, result: number) => {
+          if (error) reject(error);
+          // koffi makes the worker's errno readable in the callback.
+          else resolve({ result, errno: result < 0 ? koffi.errno() : 0 });
+        });
+      }),
     recv: lib.func("intptr_t recv(int fd, void *buffer, size_t length, int flags)"),
     setns: lib.func("int setns(int fd, int nstype)"),
     getpwnam_r: lib.func("int getpwnam_r(const char *name, void *pwd, void *buf, size_t buflen, void *result)"),

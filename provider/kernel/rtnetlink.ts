@@ -73,6 +73,11 @@ interface CachedSnapshot {
 export class RouteNetlink {
   private cached: CachedSnapshot | undefined;
   private snapshotsTaken = 0;
+  /**
+   * Sockets for requests sent from worker threads (see deleteLinkGroupOnWorker), one per request in flight
+   * so that each reads its own acknowledgement; opened on first use and reused.
+   */
+  private idleWorkerSockets: NetlinkSocket[] = [];
 
   constructor(
     /** The named namespace this client works in; undefined for the process's own. */
@@ -89,6 +94,7 @@ export class RouteNetlink {
   close(): void {
     this.socket.close();
     this.watcher.close();
+    for (const socket of this.idleWorkerSockets) socket.close();
   }
 
   // ------------------------------------------------------------------------------------------- reads
@@ -205,6 +211,37 @@ export class RouteNetlink {
   /** Deletes every link in a group in one kernel batch (one RCU grace period for all of them). */
   deleteLinkGroup(group: number, context: ErrorContext): void {
     this.mutate({ type: RTM_DELLINK, payload: deleteLinkGroupPayload(group), context: { ...context, step: `RTM_DELLINK group ${group}` } });
+  }
+
+  /**
+   * deleteLinkGroup without blocking the event loop: the request is sent from a worker thread, where the
+   * kernel's wait for an RCU grace period happens, while this thread goes on. Several may be in flight.
+   */
+  deleteLinkGroupOnWorker(group: number, context: ErrorContext): Promise<void> {
+    return this.onWorker({ type: RTM_DELLINK, payload: deleteLinkGroupPayload(group), context: { ...context, step: `RTM_DELLINK group ${group}` } });
+  }
+
+  /** deleteLink without blocking the event loop (see deleteLinkGroupOnWorker); a link already gone is fine. */
+  async deleteLinkOnWorker(index: number, context: ErrorContext): Promise<void> {
+    try {
+      await this.onWorker({ type: RTM_DELLINK, payload: deleteLinkPayload(index), context: { ...context, step: `RTM_DELLINK ifindex ${index}` } });
+    } catch (error) {
+      if (!(error instanceof NoSuchDeviceError)) throw error;
+    }
+  }
+
+  private async onWorker(request: NetlinkRequest): Promise<void> {
+    noteLocalChange();
+    const socket = this.idleWorkerSockets.pop() ?? this.openWorkerSocket(request.context.operation);
+    try {
+      await socket.requestOnWorker(request);
+    } finally {
+      this.idleWorkerSockets.push(socket);
+    }
+  }
+
+  private openWorkerSocket(operation: string): NetlinkSocket {
+    return runInNetworkNamespace(this.netns, operation, () => NetlinkSocket.open(operation));
   }
 
   /** Sends many changes at once; one result per request, in order. */

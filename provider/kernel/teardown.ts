@@ -7,6 +7,7 @@
 //   1. move each device, by ifindex, into a random link group in a range nobody uses;
 //   2. confirm that the group holds exactly those devices (nothing else could be caught in it);
 //   3. RTM_DELLINK that group: one kernel batch, one grace period.
+// The kernel's wait runs on a worker thread, so deletes keep arriving (and form the next batch) meanwhile.
 // Every caller gets its own outcome. A device that vanished on its own counts as deleted; a batch that
 // cannot be confirmed falls back to deleting device by device, so a group delete never removes anything
 // that was not asked for.
@@ -39,46 +40,63 @@ export interface TeardownStatistics {
 export class LinkTeardown {
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private running = false;
   readonly statistics: TeardownStatistics = { batches: 0, devices: 0, largestBatch: 0 };
 
   constructor(
     private readonly netlink: RouteNetlink,
-    /** How long the first delete of a batch waits for others to join it. */
-    private readonly gatherMilliseconds = 2,
+    /**
+     * How long a batch waits for more deletes to join it: long enough for the engine to answer a finished
+     * batch's callers with their successors (a gRPC round trip), short beside a grace period (~20 ms).
+     */
+    private readonly gatherMilliseconds = 4,
   ) {}
 
   delete(request: DeleteRequest): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ ...request, resolve, reject });
-      this.timer ??= setTimeout(() => this.flush(), this.gatherMilliseconds);
+      if (!this.running) this.timer ??= setTimeout(() => void this.drain(), this.gatherMilliseconds);
     });
   }
 
-  private flush(): void {
+  /**
+   * Deletes batch after batch until the queue is empty. The kernel's wait runs on a worker thread, so the
+   * deletes that arrive while one batch is in the kernel form the next batch: under load, batches grow to
+   * whatever the engine keeps in flight.
+   */
+  private async drain(): Promise<void> {
     this.timer = undefined;
-    const batch = this.queue;
-    this.queue = [];
-    this.statistics.batches++;
-    this.statistics.devices += batch.length;
-    this.statistics.largestBatch = Math.max(this.statistics.largestBatch, batch.length);
-    if (batch.length === 1) {
-      const [only] = batch as [Pending];
-      this.deleteOne(only);
-      return;
+    this.running = true;
+    try {
+      while (this.queue.length > 0) {
+        if (this.statistics.batches > 0) await delay(this.gatherMilliseconds);
+        const batch = this.queue;
+        this.queue = [];
+        this.statistics.batches++;
+        this.statistics.devices += batch.length;
+        this.statistics.largestBatch = Math.max(this.statistics.largestBatch, batch.length);
+        try {
+          await (batch.length === 1 ? this.deleteOne(batch[0] as Pending) : this.deleteAsGroup(batch));
+        } catch (error) {
+          // Unexpected (a codec or socket failure): every caller still hears of it.
+          for (const request of batch) request.reject(error);
+        }
+      }
+    } finally {
+      this.running = false;
     }
-    this.deleteAsGroup(batch);
   }
 
-  private deleteOne(request: Pending): void {
+  private async deleteOne(request: Pending): Promise<void> {
     try {
-      this.netlink.deleteLink(request.index, request.context);
+      await this.netlink.deleteLinkOnWorker(request.index, request.context);
       request.resolve();
     } catch (error) {
       request.reject(error);
     }
   }
 
-  private deleteAsGroup(batch: Pending[]): void {
+  private async deleteAsGroup(batch: Pending[]): Promise<void> {
     const group = randomGroup();
     const results = this.netlink.batch(
       batch.map((request) => ({
@@ -97,18 +115,48 @@ export class LinkTeardown {
     });
     if (grouped.length === 0) return;
     if (!this.groupHoldsExactly(group, grouped)) {
-      grouped.forEach((request) => this.deleteOne(request));
+      for (const request of grouped) await this.deleteOne(request);
       return;
     }
-    try {
-      this.netlink.deleteLinkGroup(group, { operation: `delete ${grouped.length} devices`, step: "" });
-    } catch (error) {
-      if (!(error instanceof KernelError)) throw error;
-      // Let each device report its own cause.
-      grouped.forEach((request) => this.deleteOne(request));
+    const kernel = this.netlink.deleteLinkGroupOnWorker(group, { operation: `delete ${grouped.length} devices`, step: "" });
+    let settled = false;
+    const acknowledged = kernel.then(
+      () => ({ error: undefined }),
+      (error: unknown) => ({ error }),
+    );
+    const outcome = await Promise.race([acknowledged, this.whenGone(grouped, () => settled).then(() => "gone" as const)]);
+    settled = true;
+    if (outcome === "gone") {
+      // Unlisted: the kernel now only waits out the grace period, which refuses nothing any more. Answer
+      // the callers and let the next batch start while it waits.
+      for (const request of grouped) request.resolve();
       return;
     }
-    grouped.forEach((request) => request.resolve());
+    if (outcome.error === undefined) {
+      for (const request of grouped) request.resolve();
+      return;
+    }
+    if (!(outcome.error instanceof KernelError)) throw outcome.error;
+    // Let each device report its own cause.
+    for (const request of grouped) await this.deleteOne(request);
+  }
+
+  /**
+   * Resolves once none of the devices is in the namespace any more. The kernel unlists a batch a few
+   * milliseconds into RTM_DELLINK and then waits for an RCU grace period (~20 ms) before it answers; from
+   * the namespace's point of view the devices are deleted as soon as they are unlisted. Stops polling once
+   * the acknowledgement has come (the race is then decided without it).
+   */
+  private async whenGone(requests: readonly Pending[], stop: () => boolean): Promise<void> {
+    const first = requests[0];
+    if (first === undefined) return;
+    while (!stop()) {
+      await delay(1);
+      if (stop()) return;
+      // All of a batch is unlisted together: watch one, then confirm all.
+      if (this.netlink.getLinkByIndex(first.index, first.context.operation) !== undefined) continue;
+      if (requests.every((request) => this.netlink.getLinkByIndex(request.index, request.context.operation) === undefined)) return;
+    }
   }
 
   private groupHoldsExactly(group: number, requests: readonly Pending[]): boolean {
@@ -116,6 +164,10 @@ export class LinkTeardown {
     const expected = new Set(requests.map((request) => request.index));
     return members.length === expected.size && members.every((link) => expected.has(link.index));
   }
+}
+
+function delay(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }
 
 /**

@@ -15,13 +15,22 @@ type ResourceKind = keyof Implementation;
 const implementationPath: string = require.resolve("../implementation");
 
 function loadImplementation(): Implementation {
+  // Cached per process, on a global: the serializer rebuilds captured scopes on every call, so a captured
+  // variable could not hold it, and a failed package look-up on every call costs a filesystem walk.
+  const cache = globalThis as { [key: symbol]: Implementation | undefined };
+  const key = Symbol.for("pulumi-tuntap/implementation");
+  const cached = cache[key];
+  if (cached !== undefined) return cached;
+  let loaded: Implementation;
   try {
-    return require("pulumi-tuntap/implementation") as Implementation;
+    loaded = require("pulumi-tuntap/implementation") as Implementation;
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     if (code !== "MODULE_NOT_FOUND" && code !== "ERR_PACKAGE_PATH_NOT_EXPORTED") throw error;
-    return require(implementationPath) as Implementation;
+    loaded = require(implementationPath) as Implementation;
   }
+  cache[key] = loaded;
+  return loaded;
 }
 
 export function providerShim(kind: ResourceKind): pulumi.dynamic.ResourceProvider {

@@ -130,6 +130,36 @@ export class NetlinkSocket {
     return results;
   }
 
+  /**
+   * Like request, but the send runs on a worker thread. Use it on a socket nothing else uses meanwhile,
+   * for a request the kernel is slow to carry out: the kernel does the work inside send and has queued its
+   * answer by the time send returns.
+   */
+  async requestOnWorker(request: NetlinkRequest): Promise<Message[]> {
+    const sequence = this.nextSequence();
+    const datagram = encodeMessage({ type: request.type, flags: NLM_F_REQUEST | NLM_F_ACK | (request.flags ?? 0), sequence, portId: 0 }, request.payload);
+    for (;;) {
+      const { result, errno } = await libc().sendOnWorker(this.fd, datagram, datagram.length, 0);
+      if (result >= 0) break;
+      if (errno !== EINTR) throw errorFromErrno(errno, { ...request.context, step: `${request.context.step} (send)` });
+    }
+    const messages: Message[] = [];
+    for (;;) {
+      for (const message of this.receive(request.context)) {
+        if (message.header.sequence !== sequence) continue;
+        if (message.header.type !== NLMSG_ERROR) {
+          messages.push(message);
+          continue;
+        }
+        const ack = decodeAcknowledgement(message.payload, message.header.flags);
+        if (ack.errno === 0) return messages;
+        const context: ErrorContext = { ...request.context };
+        if (ack.kernelMessage !== undefined) context.kernelMessage = ack.kernelMessage;
+        throw errorFromErrno(ack.errno, context);
+      }
+    }
+  }
+
   /** Runs a dump (NLM_F_DUMP) to completion, restarting it when the kernel flags it as interrupted. */
   dump(type: number, payload: Buffer, context: ErrorContext): Message[] {
     for (let attempt = 1; ; attempt++) {

@@ -11,6 +11,7 @@ import {
   ownedLinkForUpdate,
   type Properties,
   readOwnedLink,
+  recordingProviderOnPartialFailure,
   removeAfterFailedCreate,
   validated,
 } from "./lifecycle";
@@ -31,16 +32,8 @@ export const bridgeImplementation = {
     return { changes: outcome.changes, replaces: outcome.replaces, deleteBeforeReplace: outcome.deleteBeforeReplace };
   },
 
-  async create(inputs: Properties): Promise<pulumi.dynamic.CreateResult> {
-    const spec = validate(inputs, "create Bridge");
-    const operation = `create ${spec.name}`;
-    const netlink = rtnetlink(spec.netns);
-    if (!isNameTemplate(spec.name)) {
-      const existing = netlink.getLink(spec.name, operation);
-      if (existing !== undefined) return takeOver(netlink, existing, spec, operation);
-    }
-    const { name, stamp } = createBridge(netlink, spec, operation);
-    return { id: name, outs: readState(netlink, name, { ...spec, stamp }) };
+  create(inputs: Properties): Promise<pulumi.dynamic.CreateResult> {
+    return recordingProviderOnPartialFailure(inputs, () => createBridgeResource(inputs));
   },
 
   async read(id: string, props: Properties): Promise<pulumi.dynamic.ReadResult> {
@@ -63,6 +56,19 @@ export const bridgeImplementation = {
 
   delete: deleteOwnedLink,
 };
+
+/** create: a new bridge, or — when the name is taken — a reclaim or an adoption, or a refusal. */
+function createBridgeResource(inputs: Properties): pulumi.dynamic.CreateResult {
+  const spec = validate(inputs, "create Bridge");
+  const operation = `create ${spec.name}`;
+  const netlink = rtnetlink(spec.netns);
+  if (!isNameTemplate(spec.name)) {
+    const existing = netlink.getLink(spec.name, operation);
+    if (existing !== undefined) return takeOver(netlink, existing, spec, operation);
+  }
+  const { name, stamp } = createBridge(netlink, spec, operation);
+  return { id: name, outs: readState(netlink, name, { ...spec, stamp }) };
+}
 
 function validate(inputs: Properties, operation: string): ValidInputs {
   return validated(checkBridge({}, inputs), operation, () => []) as ValidInputs;

@@ -2,7 +2,7 @@
 // reading and deleting a device only when it carries our stamp, and cleaning up after a failed create.
 import type * as pulumi from "@pulumi/pulumi";
 import { type ErrorContext, type Link, type NetworkSnapshot, NoSuchNamespaceError, type RouteNetlink, rtnetlink, teardownFor } from "../kernel";
-import type { CheckFailure, CheckOutcome } from "../model";
+import { type CheckFailure, type CheckOutcome, PROVIDER_KEY } from "../model";
 import { DeviceConflictError, InvalidInputsError, MissingDeviceError, PartialCreateError } from "./errors";
 import { assertOurs, isOurs } from "./ownership";
 
@@ -97,6 +97,19 @@ export function removeAfterFailedCreate(
       name,
       link === undefined ? {} : stateOf(link),
     );
+  }
+}
+
+/**
+ * Runs a create and, when it ends in a PartialCreateError, adds the serialized provider to the properties
+ * the engine will record: the dynamic-provider host finds the code for later reads and deletes there.
+ */
+export async function recordingProviderOnPartialFailure<T>(inputs: Properties, create: () => Promise<T> | T): Promise<T> {
+  try {
+    return await create();
+  } catch (error) {
+    if (error instanceof PartialCreateError && inputs[PROVIDER_KEY] !== undefined) error.properties[PROVIDER_KEY] = inputs[PROVIDER_KEY];
+    throw error;
   }
 }
 

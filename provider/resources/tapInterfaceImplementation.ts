@@ -13,6 +13,7 @@ import {
   ownedLinkForUpdate,
   type Properties,
   readOwnedLink,
+  recordingProviderOnPartialFailure,
   removeAfterFailedCreate,
   validated,
 } from "./lifecycle";
@@ -35,20 +36,8 @@ export const tapInterfaceImplementation = {
     return { changes: outcome.changes, replaces: outcome.replaces, deleteBeforeReplace: outcome.deleteBeforeReplace };
   },
 
-  async create(inputs: Properties): Promise<pulumi.dynamic.CreateResult> {
-    const spec = validate(inputs, "create TapInterface");
-    const operation = `create ${spec.name}`;
-    const netlink = rtnetlink(spec.netns);
-    let created: { name: string; stamp: string };
-    try {
-      created = createDevice(netlink, spec, operation);
-    } catch (error) {
-      // TUNSETIFF with IFF_TUN_EXCL is the existence check: no look-up before it, one after only if taken.
-      const existing = error instanceof DeviceExistsError ? netlink.getLink(spec.name, operation) : undefined;
-      if (existing === undefined) throw error;
-      return takeOver(netlink, existing, spec, operation);
-    }
-    return { id: created.name, outs: readState(netlink, created.name, { ...spec, stamp: created.stamp }) };
+  create(inputs: Properties): Promise<pulumi.dynamic.CreateResult> {
+    return recordingProviderOnPartialFailure(inputs, () => createTapInterface(inputs));
   },
 
   async read(id: string, props: Properties): Promise<pulumi.dynamic.ReadResult> {
@@ -70,6 +59,23 @@ export const tapInterfaceImplementation = {
 
   delete: deleteOwnedLink,
 };
+
+/** create: a new device, or — when the name is taken — a reclaim or an adoption, or a refusal. */
+function createTapInterface(inputs: Properties): pulumi.dynamic.CreateResult {
+  const spec = validate(inputs, "create TapInterface");
+  const operation = `create ${spec.name}`;
+  const netlink = rtnetlink(spec.netns);
+  let created: { name: string; stamp: string };
+  try {
+    created = createDevice(netlink, spec, operation);
+  } catch (error) {
+    // TUNSETIFF with IFF_TUN_EXCL is the existence check: no look-up before it, one after only if taken.
+    const existing = error instanceof DeviceExistsError ? netlink.getLink(spec.name, operation) : undefined;
+    if (existing === undefined) throw error;
+    return takeOver(netlink, existing, spec, operation);
+  }
+  return { id: created.name, outs: readState(netlink, created.name, { ...spec, stamp: created.stamp }) };
+}
 
 function validate(inputs: Properties, operation: string): ValidInputs {
   return validated(checkTapInterface({}, inputs), operation, principalFailures) as ValidInputs;

@@ -1,0 +1,182 @@
+// `npm run bench`: create+configure, read/refresh, in-place update and delete of N devices, by our provider
+// (in process, and through Pulumi's real dynamic-provider host over gRPC) and by the baselines people would
+// otherwise use (`ip` per step, `ip -batch`), side by side in one run, inside a private network namespace.
+//
+//   npm run bench                          # N = 10, 100, 1000; 3 repetitions
+//   npm run bench -- --sizes 10,100 --repetitions 5 --methods inProcess,ipBatch
+import { mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, release } from "node:os";
+import { join } from "node:path";
+import { rtnetlink } from "pulumi-tuntap/kernel";
+import { runIsolated } from "./isolate";
+import { inProcessMethod } from "./methods/inProcess";
+import { ipBatchMethod } from "./methods/ipBatch";
+import { ipPerStepMethod } from "./methods/ipPerStep";
+import { providerHostMethod } from "./methods/providerHost";
+import { formatMicroseconds, formatMilliseconds, formatRatio, median } from "./statistics";
+import { type BenchDevice, type BenchMethod, type Phase, phases, workload } from "./workload";
+
+interface Options {
+  sizes: number[];
+  repetitions: number;
+  methods: string[] | undefined;
+  output: string;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const value = (flag: string) => {
+    const index = argv.indexOf(flag);
+    return index === -1 ? undefined : argv[index + 1];
+  };
+  return {
+    sizes: (value("--sizes") ?? "10,100,1000").split(",").map(Number).filter((n) => Number.isInteger(n) && n > 0),
+    repetitions: Number(value("--repetitions") ?? 3),
+    methods: value("--methods")?.split(","),
+    output: value("--output") ?? join(__dirname, "..", "..", "bench", "results", "latest.json"),
+  };
+}
+
+/** The engine's default --parallel: four times the number of CPUs. */
+const ENGINE_PARALLELISM = 4 * availableParallelism();
+const WIDE_PARALLELISM = 1024;
+
+function methodsFor(options: Options): BenchMethod[] {
+  const all = [
+    inProcessMethod(),
+    providerHostMethod(ENGINE_PARALLELISM),
+    // `pulumi destroy --parallel 1024`: how far batched teardown goes when the engine lets deletes arrive together.
+    providerHostMethod(WIDE_PARALLELISM, "providerHostWide"),
+    ipPerStepMethod(1),
+    ipPerStepMethod(ENGINE_PARALLELISM),
+    ipBatchMethod(),
+  ];
+  return options.methods === undefined ? all : all.filter((method) => options.methods?.includes(method.key));
+}
+
+/** Confirms a phase did its work, with our own dump: the baselines report no errors otherwise. */
+function verify(phase: Phase, devices: readonly BenchDevice[], method: BenchMethod): void {
+  const links = rtnetlink().dumpLinks("verify benchmark");
+  const byName = new Map(links.map((link) => [link.name, link]));
+  for (const device of devices) {
+    const link = byName.get(device.name);
+    const expectedMtu = phase === "create" || phase === "read" ? device.mtu : device.updatedMtu;
+    const problem =
+      phase === "delete" ? (link === undefined ? undefined : "still exists") : link === undefined ? "missing" : link.mtu !== expectedMtu ? `mtu ${link.mtu}` : undefined;
+    if (problem !== undefined) throw new Error(`${method.key} ${phase}: ${device.name} ${problem}`);
+  }
+}
+
+type Timings = Record<string, Record<Phase, number[]>>;
+
+async function measure(methods: readonly BenchMethod[], size: number, repetitions: number): Promise<Timings> {
+  const devices = workload(size);
+  const timings: Timings = {};
+  for (const method of methods) timings[method.key] = { create: [], read: [], update: [], delete: [] };
+  // Methods take turns within each repetition, so that a slow moment of the machine hits them all alike.
+  for (let repetition = 0; repetition < repetitions; repetition++) {
+    for (const method of methods) {
+      for (const phase of phases) {
+        const started = process.hrtime.bigint();
+        await method.run(phase, devices);
+        const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+        verify(phase, devices, method);
+        timings[method.key]?.[phase].push(elapsed);
+      }
+      process.stderr.write(`  N=${size} repetition ${repetition + 1}/${repetitions}: ${method.key} done\n`);
+    }
+  }
+  return timings;
+}
+
+interface Row {
+  method: string;
+  label: string;
+  phase: Phase;
+  size: number;
+  medianMs: number;
+  perDeviceUs: number;
+  versusIpPerStep: number | null;
+  versusIpPerStepParallel: number | null;
+  versusIpBatch: number | null;
+  samplesMs: number[];
+}
+
+function rows(methods: readonly BenchMethod[], size: number, timings: Timings): Row[] {
+  return phases.flatMap((phase) =>
+    methods.map((method) => {
+      const samples = timings[method.key]?.[phase] ?? [];
+      const ours = median(samples);
+      const baseline = (key: string) => {
+        const samplesOf = timings[key]?.[phase];
+        return samplesOf === undefined ? null : ours / median(samplesOf);
+      };
+      return {
+        method: method.key,
+        label: method.label,
+        phase,
+        size,
+        medianMs: ours,
+        perDeviceUs: (ours * 1000) / size,
+        versusIpPerStep: baseline("ipPerStep"),
+        versusIpPerStepParallel: baseline("ipPerStepParallel"),
+        versusIpBatch: baseline("ipBatch"),
+        samplesMs: samples,
+      };
+    }),
+  );
+}
+
+function printTable(allRows: readonly Row[]): void {
+  const header = ["N", "phase", "method", "median", "per device", "vs A", "vs A∥", "vs B"];
+  const lines = allRows.map((row) => [
+    String(row.size),
+    row.phase,
+    row.label,
+    formatMilliseconds(row.medianMs),
+    formatMicroseconds(row.perDeviceUs),
+    row.versusIpPerStep === null ? "–" : formatRatio(row.versusIpPerStep, 1),
+    row.versusIpPerStepParallel === null ? "–" : formatRatio(row.versusIpPerStepParallel, 1),
+    row.versusIpBatch === null ? "–" : formatRatio(row.versusIpBatch, 1),
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => (line[column] ?? "").length)));
+  const format = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join("  ");
+  console.log(format(header));
+  console.log(widths.map((width) => "-".repeat(width)).join("  "));
+  for (const line of lines) console.log(format(line));
+  console.log("(ratios: this row's time ÷ the baseline's; below 1× means faster. A: ip per step one by one; A∥: the same at the engine's parallelism; B: ip -batch)");
+}
+
+async function main(): Promise<void> {
+  runIsolated();
+  const options = parseOptions(process.argv.slice(2));
+  const methods = methodsFor(options);
+  const machine = { kernel: release(), cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? "unknown", node: process.version, engineParallelism: ENGINE_PARALLELISM };
+  console.log(`pulumi-tuntap benchmark — Linux ${machine.kernel}, ${machine.cpus} CPUs (${machine.cpuModel}), Node ${machine.node}`);
+  console.log(`sizes ${options.sizes.join(", ")}; ${options.repetitions} repetitions; medians reported\n`);
+  const allRows: Row[] = [];
+  const figures: Record<string, Record<string, number>> = {};
+  try {
+    for (const size of options.sizes) {
+      const timings = await measure(methods, size, options.repetitions);
+      allRows.push(...rows(methods, size, timings));
+      for (const method of methods) {
+        const measured = method.figures?.();
+        if (measured !== undefined) figures[`${method.key}@${size}`] = measured;
+      }
+    }
+  } finally {
+    for (const method of methods) await method.close?.();
+  }
+  printTable(allRows);
+  for (const [key, values] of Object.entries(figures)) {
+    console.log(`${key}: ${Object.entries(values).map(([name, value]) => `${name} ${value}`).join(", ")}`);
+  }
+  mkdirSync(join(options.output, ".."), { recursive: true });
+  writeFileSync(options.output, `${JSON.stringify({ date: new Date().toISOString(), machine, options, rows: allRows, figures }, null, 2)}\n`);
+  console.log(`\nJSON: ${options.output}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

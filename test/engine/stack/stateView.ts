@@ -1,0 +1,56 @@
+// Reading a stack's exported state (the `pulumi stack export` format, from either engine) for assertions.
+import type { ExportedDeployment } from "../deploy/checkpoint";
+
+export const TAP_INTERFACE_TYPE = "pulumi-nodejs:dynamic/tuntap:TapInterface";
+export const BRIDGE_TYPE = "pulumi-nodejs:dynamic/tuntap:Bridge";
+
+export interface ExportedResource {
+  urn: string;
+  type: string;
+  id?: string;
+  custom?: boolean;
+  delete?: boolean;
+  pendingReplacement?: boolean;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+  dependencies?: string[];
+  provider?: string;
+  parent?: string;
+}
+
+/** A network device the stack manages, as its state records it. */
+export interface ManagedDevice {
+  urn: string;
+  /** The resource name in the program. */
+  resource: string;
+  type: string;
+  name: string;
+  ifindex: number;
+  netns: string | undefined;
+  outputs: Record<string, unknown>;
+}
+
+export function resourcesOf(state: ExportedDeployment): ExportedResource[] {
+  return (state.deployment.resources ?? []) as unknown as ExportedResource[];
+}
+
+export function devicesOf(state: ExportedDeployment): ManagedDevice[] {
+  return resourcesOf(state)
+    .filter((resource) => (resource.type === TAP_INTERFACE_TYPE || resource.type === BRIDGE_TYPE) && resource.delete !== true)
+    .map((resource) => {
+      const outputs = resource.outputs ?? {};
+      return {
+        urn: resource.urn,
+        resource: resource.urn.split("::").slice(3).join("::"),
+        type: resource.type,
+        name: String(outputs.name),
+        ifindex: Number(outputs.ifindex),
+        netns: typeof outputs.netns === "string" ? outputs.netns : undefined,
+        outputs,
+      };
+    });
+}
+
+export function deviceNamed(state: ExportedDeployment, name: string): ManagedDevice | undefined {
+  return devicesOf(state).find((device) => device.name === name);
+}

@@ -17,6 +17,7 @@ export function propertyPath(path: readonly PropertyKey[]): string {
 }
 
 function describeValue(value: unknown): string {
+  if (value === undefined) return "nothing";
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "string") return `the string ${JSON.stringify(value)}`;

@@ -11,3 +11,7 @@ export * from "./unknown";
 export * from "./tapInterface";
 export * from "./bridge";
 export * from "./linkRules";
+export * from "./networkdFiles";
+export * from "./networkdRender";
+export * from "./networkdParse";
+export * from "./networkdDiff";

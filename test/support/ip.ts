@@ -73,8 +73,13 @@ export function linkNames(netns?: string): string[] {
   return links(netns).map((candidate) => candidate.ifname).sort();
 }
 
-/** A byte-for-byte picture of the namespace's links and addresses, for "nothing changed" assertions. */
+/**
+ * A byte-for-byte picture of the namespace's links and addresses, for "nothing changed" assertions — less
+ * what changes on its own: a bridge's running timers, and the DAD state of addresses the kernel is still
+ * checking (tentative until duplicate address detection completes).
+ */
 export function namespaceFingerprint(netns?: string): string {
   const prefix = netns === undefined ? [] : ["-n", netns];
-  return ip(...prefix, "-d", "link", "show") + ip(...prefix, "addr", "show");
+  const text = ip(...prefix, "-d", "link", "show") + ip(...prefix, "addr", "show");
+  return text.replace(/(\w+_timer)\s+[0-9.]+/g, "$1").replace(/ tentative\b/g, "");
 }

@@ -5,9 +5,9 @@
 // else in the sequence (preview, no-change up, devices deleted behind the stack's back, destroy) is the same
 // for all programs: see sequence.ts.
 import assert from "node:assert/strict";
-import { ip } from "../../support/ip";
+import { cidrs, ip } from "../../support/ip";
 import type { ManagedDevice } from "../stack/stateView";
-import { assertGone, assertTap } from "./kernel";
+import { assertGone, assertTap, mustLink } from "./kernel";
 
 export interface ProgramScenario {
   /** The directory holding the program's Pulumi.yaml, relative to the repository root. */
@@ -73,4 +73,93 @@ function tutorialTap0(directory: string): ProgramScenario {
   };
 }
 
-export const programScenarios: readonly ProgramScenario[] = [tutorialTap0("."), tutorialTap0("examples/tutorial-tap0")];
+const byName = (devices: readonly ManagedDevice[], name: string) => {
+  const device = devices.find((candidate) => candidate.name === name);
+  assert.ok(device, `the state records ${name}`);
+  return device;
+};
+
+/** examples/vm-lab: a bridge and two multi-queue taps owned by nobody. */
+const vmLab: ProgramScenario = {
+  directory: "examples/vm-lab",
+  afterUp: () => {
+    assert.equal(mustLink("labbr0").linkinfo?.info_kind, "bridge");
+    assert.deepEqual(cidrs("labbr0"), ["192.168.100.1/24"]);
+    for (const tap of ["labtap0", "labtap1"]) {
+      const device = assertTap(tap, { user: "nobody", up: true });
+      assert.equal(device.linkinfo?.info_data?.multi_queue, true);
+      assert.equal(device.master, "labbr0");
+    }
+  },
+  update: { config: { bridgeAddress: "192.168.101.1/24" }, expect: () => assert.deepEqual(cidrs("labbr0"), ["192.168.101.1/24"]) },
+  replace: {
+    config: { tapPrefix: "vmtap" },
+    expect: () => {
+      assertGone("labtap0");
+      assert.equal(assertTap("vmtap0", { user: "nobody" }).master, "labbr0");
+    },
+  },
+  drift: {
+    make: () => ip("link", "set", "vmtap0", "nomaster"),
+    inState: (devices) => assert.equal(byName(devices, "vmtap0").outputs.bridge, undefined),
+    repaired: () => assert.equal(mustLink("vmtap0").master, "labbr0"),
+  },
+};
+
+/** examples/microvm-net: one tap and /30 per microVM. */
+const microVmNet: ProgramScenario = {
+  directory: "examples/microvm-net",
+  afterUp: () => {
+    assertTap("fc-tap0", { addresses: ["172.16.0.1/30"], up: true });
+    assertTap("fc-tap1", { addresses: ["172.16.0.5/30"], up: true });
+  },
+  update: { config: { baseCidr: "172.16.1.0/24" }, expect: () => assertTap("fc-tap1", { addresses: ["172.16.1.5/30"] }) },
+  replace: {
+    config: { tapPrefix: "mvm" },
+    expect: () => {
+      assertGone("fc-tap0");
+      assertTap("mvm0", { addresses: ["172.16.1.1/30"] });
+    },
+  },
+  drift: {
+    make: () => ip("addr", "flush", "dev", "mvm0"),
+    inState: (devices) => assert.deepEqual(byName(devices, "mvm0").outputs.addresses, []),
+    repaired: () => assertTap("mvm0", { addresses: ["172.16.1.1/30"] }),
+  },
+};
+
+function assertTun(name: string, mtu: number): void {
+  const device = mustLink(name);
+  assert.equal(device.linkinfo?.info_data?.type, "tun");
+  assert.equal(device.linkinfo?.info_data?.user, "nobody");
+  assert.equal(device.mtu, mtu);
+  assert.deepEqual(cidrs(name), ["10.8.0.1/24", "fd00:8::1/64"]);
+}
+
+/** examples/vpn-tun: a tun with IPv4 and IPv6 for a VPN daemon. */
+const vpnTun: ProgramScenario = {
+  directory: "examples/vpn-tun",
+  afterUp: () => assertTun("tun0", 1500),
+  update: { config: { mtu: "1420" }, expect: () => assertTun("tun0", 1420) },
+  replace: {
+    config: { name: "tun1" },
+    expect: () => {
+      assertGone("tun0");
+      assertTun("tun1", 1420);
+    },
+  },
+  drift: {
+    make: () => ip("link", "set", "tun1", "mtu", "1300"),
+    inState: (devices) => assert.equal(byName(devices, "tun1").outputs.mtu, 1300),
+    repaired: () => assertTun("tun1", 1420),
+  },
+};
+
+export const programScenarios: readonly ProgramScenario[] = [
+  tutorialTap0("."),
+  tutorialTap0("examples/tutorial-tap0"),
+  vmLab,
+  microVmNet,
+  vpnTun,
+];
+

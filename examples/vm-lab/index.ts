@@ -1,0 +1,42 @@
+// A VM lab: a bridge with an address and N taps owned by an ordinary user, so that QEMU runs unprivileged;
+// multi-queue taps for `queues=` guests. Runs with no config; by default it starts no VM and writes no boot
+// files, it only prints the QEMU commands. Config (all optional):
+//   vms            number of VMs/taps (default 2)
+//   queues         queue pairs per VM (default 2; 1 makes single-queue taps)
+//   user           who owns the taps and runs QEMU: a user name or uid (default "nobody")
+//   bridgeName     (default "labbr0"), bridgeAddress (default "192.168.100.1/24")
+//   tapPrefix      taps are <tapPrefix><index> (default "labtap")
+//   memoryMiB      (default 1024), vhost (default false), diskImage (default none: the guests network-boot)
+//   startVms       really start the VMs with @pulumi/command (default false)
+//   runDirectory   where QEMU's pid files go, writable by `user` (default "/tmp")
+//   persistAtBoot  write systemd-networkd files so the bridge and taps come back at boot (default false)
+//   networkdDirectory  where those go (default "/etc/systemd/network")
+import * as pulumi from "@pulumi/pulumi";
+import { vmLab } from "./lab";
+
+const config = new pulumi.Config();
+const user = config.get("user") ?? "nobody";
+const diskImage = config.get("diskImage");
+
+const lab = vmLab({
+  vms: config.getNumber("vms") ?? 2,
+  queues: config.getNumber("queues") ?? 2,
+  user: /^[0-9]+$/.test(user) ? Number(user) : user,
+  bridgeName: config.get("bridgeName") ?? "labbr0",
+  bridgeAddress: config.get("bridgeAddress") ?? "192.168.100.1/24",
+  tapPrefix: config.get("tapPrefix") ?? "labtap",
+  memoryMiB: config.getNumber("memoryMiB") ?? 1024,
+  vhost: config.getBoolean("vhost") ?? false,
+  ...(diskImage === undefined ? {} : { diskImage }),
+  startVms: config.getBoolean("startVms") ?? false,
+  runDirectory: config.get("runDirectory") ?? "/tmp",
+  persistAtBoot: config.getBoolean("persistAtBoot") ?? false,
+  networkdDirectory: config.get("networkdDirectory") ?? "/etc/systemd/network",
+});
+
+export const bridge = { name: lab.bridge.name, addresses: lab.bridge.addresses };
+export const taps = lab.taps.map((tap) => ({ name: tap.name, owner: tap.owner, multiQueue: tap.multiQueue, macAddress: tap.macAddress }));
+/** One entry per VM: its tap, its guest MAC and the QEMU command line (started only with startVms). */
+export const vms = lab.vms;
+export const vmsStarted = lab.commands.length > 0;
+export const bootFiles = lab.bootFiles.map((files) => [files.netdevPath, files.networkPath]);

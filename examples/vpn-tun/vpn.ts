@@ -1,0 +1,48 @@
+// A tun device made ready for a VPN daemon that runs as an ordinary user (OpenVPN, VTun and the like): the
+// device exists, persists, carries its IPv4 and IPv6 addresses and MTU, and belongs to that user, so the
+// daemon only attaches to it and needs neither root nor CAP_NET_ADMIN.
+import * as pulumi from "@pulumi/pulumi";
+import { NetworkdFiles, TapInterface } from "pulumi-tuntap";
+
+export interface VpnTunSettings {
+  name: string;
+  /** The daemon's user (name or uid). */
+  user: string | number;
+  /** Optional: the daemon's group. Kernels older than a December 2024 fix require a process to match both owner and group when both are set. */
+  group?: string | number;
+  addresses: string[];
+  mtu: number;
+  persistAtBoot: boolean;
+  networkdDirectory: string;
+}
+
+export interface VpnTun {
+  tun: TapInterface;
+  bootFiles?: NetworkdFiles;
+  /** OpenVPN options for a daemon that attaches to this device instead of configuring one. */
+  openvpnOptions: pulumi.Output<string>;
+}
+
+/**
+ * The device lines of an OpenVPN config for a pre-made tun: attach to it by name, keep it across restarts,
+ * and leave addresses and routes alone (they are already set, and an unprivileged daemon could not set them).
+ */
+export function openvpnDeviceOptions(name: string, mtu: number): string {
+  return [`dev ${name}`, "dev-type tun", `tun-mtu ${mtu}`, "persist-tun", "ifconfig-noexec", "route-noexec"].join("\n");
+}
+
+export function vpnTun(settings: VpnTunSettings): VpnTun {
+  const tun = new TapInterface("vpn", {
+    name: settings.name,
+    mode: "tun",
+    owner: settings.user,
+    ...(settings.group === undefined ? {} : { group: settings.group }),
+    addresses: settings.addresses,
+    mtu: settings.mtu,
+    // OpenVPN and VTun open the device without the packet-information header; so does the device itself.
+    packetInfo: false,
+  });
+  const openvpnOptions = pulumi.all([tun.name, tun.mtu]).apply(([name, mtu]) => openvpnDeviceOptions(name, mtu));
+  if (!settings.persistAtBoot) return { tun, openvpnOptions };
+  return { tun, openvpnOptions, bootFiles: new NetworkdFiles("vpn-boot", { device: tun, directory: settings.networkdDirectory }) };
+}

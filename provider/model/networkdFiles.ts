@@ -1,0 +1,259 @@
+// The NetworkdFiles model: the inputs of the resource that writes a device's systemd-networkd files (schema,
+// defaults, cross-field rules), where those files go, and its state. Pure.
+//
+// Paths: both files live directly inside `directory`, named `<fileStem>.netdev` and `<fileStem>.network`.
+// The directory must be absolute and named plainly (no "." or ".." segments), and the stem is one file name
+// of safe characters, so no input can point a write or a delete anywhere else.
+import { z } from "zod";
+import { type CheckOutcome, checkInputs, type CrossFieldRule } from "./check";
+import type { CheckFailure } from "./failures";
+import * as fields from "./fields";
+import { ipv6NeedsMinimumMtu } from "./linkRules";
+import { byteLength } from "./names";
+import { MTU_RANGE } from "./tapInterface";
+
+export const DEFAULT_NETWORKD_DIRECTORY = "/etc/systemd/network";
+/**
+ * networkd applies the first .network file (in file-name order) that matches a link; distributions ship
+ * catch-alls from "80-" on, and systemd.network(5) recommends prefixes below 70.
+ */
+export const DEFAULT_FILE_STEM_PREFIX = "50-";
+export const NETDEV_EXTENSION = ".netdev";
+export const NETWORK_EXTENSION = ".network";
+
+export type NetworkdDeviceKind = "tap" | "tun" | "bridge";
+
+/** Room for the longest extension and the temporary-file decoration within NAME_MAX (255 bytes). */
+const MAX_FILE_STEM_BYTES = 200;
+/** Far below PATH_MAX (4096), leaving room for the file name. */
+const MAX_DIRECTORY_BYTES = 3800;
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+/** Why `directory` cannot hold boot files, or undefined when it can. */
+export function directoryProblem(directory: string): string | undefined {
+  if (!directory.startsWith("/")) return `"${directory}" is not an absolute path; name the directory in full, e.g. "${DEFAULT_NETWORKD_DIRECTORY}"`;
+  if (CONTROL_CHARACTER.test(directory)) return "contains a control character";
+  if (byteLength(directory) > MAX_DIRECTORY_BYTES) return `is longer than ${MAX_DIRECTORY_BYTES} bytes`;
+  const segments = directory.split("/").slice(1);
+  if (segments.includes("..")) return `"${directory}" contains "..": boot files go into the directory named, never above it`;
+  const inner = directory.endsWith("/") ? segments.slice(0, -1) : segments;
+  if (directory !== "/" && (inner.includes(".") || inner.includes(""))) {
+    return `"${directory}" is not written plainly: no "." segments and no "//"`;
+  }
+  return undefined;
+}
+
+/** The directory without a trailing "/", so that one directory has one spelling (and one set of paths). */
+export function normalizeDirectory(directory: string): string {
+  return directory.length > 1 && directory.endsWith("/") ? directory.slice(0, -1) : directory;
+}
+
+/** Why `stem` cannot name the files, or undefined when it can. */
+export function fileStemProblem(stem: string): string | undefined {
+  if (stem.length === 0) return "must not be empty";
+  if (stem.includes("/")) return `"${stem}" contains "/": it names files directly inside the directory, never a path`;
+  if (stem.startsWith(".")) return `"${stem}" starts with ".": that makes a hidden file (and "." and ".." are directories)`;
+  if (!/^[A-Za-z0-9_.@+-]+$/.test(stem)) {
+    return `"${stem}" may hold only letters, digits, ".", "_", "-", "+" and "@": it is one file name inside the directory, never a path`;
+  }
+  if (byteLength(stem) > MAX_FILE_STEM_BYTES) return `is longer than ${MAX_FILE_STEM_BYTES} bytes`;
+  return undefined;
+}
+
+/**
+ * Interface names as a networkd file can match them exactly. networkd's [Match] Name= takes shell globs and
+ * a leading "!" negates it, so "*", "?", "[", "!" and the like would match other links; networkd also
+ * refuses names that are only digits (they read as interface indexes).
+ */
+export function networkdNameProblem(name: string): string | undefined {
+  if (!/^[A-Za-z0-9_.@+-]+$/.test(name)) {
+    return `"${name}" cannot be written to a networkd file unchanged: only letters, digits, ".", "_", "-", "+" and "@" keep [Match] Name= an exact match (it takes shell globs)`;
+  }
+  if (/^[0-9]+$/.test(name)) return `"${name}" is all digits, which systemd-networkd refuses as an interface name`;
+  return undefined;
+}
+
+function refined<T extends z.ZodType<string, string>>(schema: T, problem: (value: string) => string | undefined) {
+  return schema.superRefine((value, ctx) => {
+    const reason = problem(value);
+    if (reason !== undefined) ctx.addIssue({ code: "custom", message: reason });
+  });
+}
+
+const networkdInterfaceName = refined(fields.interfaceName({ allowTemplate: false }), networkdNameProblem);
+
+/** A value written after "Key=": one line, no leading or trailing blanks, no trailing "\" (a line continuation). */
+export function settingValueProblem(value: string): string | undefined {
+  if (CONTROL_CHARACTER.test(value)) return "contains a line break or another control character, which one line of a networkd file cannot hold";
+  if (value.trim() !== value) return "starts or ends with white space, which networkd strips";
+  if (value.endsWith("\\")) return 'ends with "\\", which networkd reads as a line continuation';
+  return undefined;
+}
+
+const settingDescription = refined(fields.description, settingValueProblem);
+
+const identity = z.string().min(1).max(1024).superRefine((value, ctx) => {
+  if (CONTROL_CHARACTER.test(value)) ctx.addIssue({ code: "custom", message: "contains a control character; it is written into a comment line" });
+});
+
+export const networkdFilesInputsSchema = z.strictObject({
+  kind: z.enum(["tap", "tun", "bridge"]).optional(),
+  name: networkdInterfaceName.optional(),
+  owner: fields.principal("user").optional(),
+  group: fields.principal("group").optional(),
+  multiQueue: z.boolean().default(false),
+  packetInfo: z.boolean().default(false),
+  vnetHdr: z.boolean().default(false),
+  mtu: fields.mtu.optional(),
+  macAddress: fields.macAddress.optional(),
+  addresses: fields.cidrList.default([]),
+  bridge: networkdInterfaceName.optional(),
+  stp: z.boolean().default(false),
+  promiscuous: z.boolean().default(false),
+  up: z.boolean().default(true),
+  description: settingDescription.optional(),
+  netns: z.string().optional(),
+  directory: refined(z.string(), directoryProblem).transform(normalizeDirectory).default(DEFAULT_NETWORKD_DIRECTORY),
+  fileStem: refined(z.string(), fileStemProblem).optional(),
+  managedBy: identity.optional(),
+});
+
+export type NetworkdFilesInputs = z.output<typeof networkdFilesInputsSchema>;
+
+/** What a NetworkdFiles resource renders from: the device's settings, every required one present. */
+export interface NetworkdDeviceSettings {
+  kind: NetworkdDeviceKind;
+  name: string;
+  owner?: number | string;
+  group?: number | string;
+  multiQueue: boolean;
+  packetInfo: boolean;
+  vnetHdr: boolean;
+  mtu?: number;
+  macAddress?: string;
+  addresses: string[];
+  bridge?: string;
+  stp: boolean;
+  promiscuous: boolean;
+  up: boolean;
+  description?: string;
+}
+
+export interface NetworkdFilesSpec extends NetworkdDeviceSettings {
+  directory: string;
+  fileStem: string;
+  managedBy: string;
+}
+
+/** Outputs: the settings written, where, and the exact text of both files. No key is ever undefined. */
+export interface NetworkdFilesState extends NetworkdFilesSpec {
+  netdevPath: string;
+  networkPath: string;
+  netdevContent: string;
+  networkContent: string;
+}
+
+export function defaultFileStem(name: string): string {
+  return `${DEFAULT_FILE_STEM_PREFIX}${name}`;
+}
+
+export function filePaths(directory: string, fileStem: string): { netdevPath: string; networkPath: string } {
+  const base = `${directory === "/" ? "" : directory}/${fileStem}`;
+  return { netdevPath: base + NETDEV_EXTENSION, networkPath: base + NETWORK_EXTENSION };
+}
+
+type Rule = CrossFieldRule<NetworkdFilesInputs>;
+
+const required: Rule = (value, unknown) => {
+  const reasons: Record<"kind" | "name" | "managedBy", string> = {
+    kind: 'required: "tap", "tun" or "bridge" (the NetworkdFiles class takes it from the device)',
+    name: "required: the device's interface name (the NetworkdFiles class takes it from the device)",
+    managedBy: 'required: "project/stack/resource", written into each file\'s ownership marker (the NetworkdFiles class sets it)',
+  };
+  return (["kind", "name", "managedBy"] as const)
+    .filter((key) => value[key] === undefined && !unknown.has(key))
+    .map((key) => ({ property: key, reason: reasons[key] }));
+};
+
+const hostNamespaceOnly: Rule = (value) =>
+  value.netns === undefined
+    ? []
+    : [
+        {
+          property: "netns",
+          reason: `the device lives in network namespace ${value.netns}; systemd-networkd configures the host's own namespace only, so boot files cannot recreate it there`,
+        },
+      ];
+
+/**
+ * Settings another kind of device cannot have. Only known values are refused: the NetworkdFiles class maps a
+ * device's outputs, and during a preview a tun's macAddress or a bridge's owner output is unknown even
+ * though it will turn out absent.
+ */
+const settingsFitTheKind: Rule = (value, unknown) => {
+  if (unknown.has("kind") || value.kind === undefined) return [];
+  const failures: CheckFailure[] = [];
+  const refuse = (property: string, reason: string) => failures.push({ property, reason });
+  if (value.kind === "bridge") {
+    for (const key of ["owner", "group"] as const) {
+      if (value[key] !== undefined) refuse(key, "a bridge has no owner or group: only TUN/TAP devices are opened by a process");
+    }
+    for (const key of ["multiQueue", "packetInfo", "vnetHdr"] as const) {
+      if (value[key] === true) refuse(key, "is a TUN/TAP setting; a bridge has no queues to open");
+    }
+    if (value.bridge !== undefined) refuse("bridge", "a bridge cannot be a port of another bridge");
+  } else if (value.stp === true) {
+    refuse("stp", "Spanning Tree is a bridge setting");
+  }
+  if (value.kind === "tun") {
+    if (value.macAddress !== undefined) refuse("macAddress", "a tun device carries IP packets and has no MAC address");
+    if (value.bridge !== undefined) refuse("bridge", "a tun device carries IP packets, not Ethernet frames, and cannot join a bridge");
+  }
+  if (value.mtu !== undefined && value.kind !== "bridge") {
+    const range = MTU_RANGE[value.kind];
+    if (value.mtu < range.min || value.mtu > range.max) refuse("mtu", `a ${value.kind} device's MTU must be between ${range.min} and ${range.max}, got ${value.mtu}`);
+  }
+  if (value.kind !== "bridge" && value.bridge !== undefined && value.bridge === value.name) refuse("bridge", `${value.name} cannot be a port of itself`);
+  return failures;
+};
+
+/**
+ * check: validates what is known, keeps what is not (preview), fills defaults, and names the files after
+ * the device when no fileStem is given ("50-tap0").
+ */
+export function checkNetworkdFiles(_olds: Record<string, unknown>, news: Record<string, unknown>): CheckOutcome<NetworkdFilesInputs> {
+  const outcome = checkInputs<NetworkdFilesInputs>(networkdFilesInputsSchema, news, [required, hostNamespaceOnly, settingsFitTheKind, ipv6NeedsMinimumMtu]);
+  const value = outcome.value;
+  if (value === undefined || value.fileStem !== undefined || outcome.unknown.has("fileStem") || value.name === undefined) return outcome;
+  value.fileStem = defaultFileStem(value.name);
+  outcome.inputs.fileStem = value.fileStem;
+  return outcome;
+}
+
+/** The checked inputs as a complete spec, or undefined while something is unknown or missing. */
+export function networkdSpecOf(outcome: CheckOutcome<NetworkdFilesInputs>): NetworkdFilesSpec | undefined {
+  const value = outcome.value;
+  if (value === undefined || outcome.unknown.size > 0 || outcome.failures.length > 0) return undefined;
+  if (value.kind === undefined || value.name === undefined || value.fileStem === undefined || value.managedBy === undefined) return undefined;
+  const spec: NetworkdFilesSpec = {
+    kind: value.kind,
+    name: value.name,
+    multiQueue: value.multiQueue ?? false,
+    packetInfo: value.packetInfo ?? false,
+    vnetHdr: value.vnetHdr ?? false,
+    addresses: value.addresses ?? [],
+    stp: value.stp ?? false,
+    promiscuous: value.promiscuous ?? false,
+    up: value.up ?? true,
+    directory: value.directory ?? DEFAULT_NETWORKD_DIRECTORY,
+    fileStem: value.fileStem,
+    managedBy: value.managedBy,
+  };
+  if (value.owner !== undefined) spec.owner = value.owner;
+  if (value.group !== undefined) spec.group = value.group;
+  if (value.mtu !== undefined) spec.mtu = value.mtu;
+  if (value.macAddress !== undefined) spec.macAddress = value.macAddress;
+  if (value.bridge !== undefined) spec.bridge = value.bridge;
+  if (value.description !== undefined) spec.description = value.description;
+  return spec;
+}

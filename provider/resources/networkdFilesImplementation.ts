@@ -1,0 +1,175 @@
+// The NetworkdFiles provider's real work: writing, reading back and removing a device's systemd-networkd
+// files. Loaded at call time by the serialized shim (networkdFilesProvider.ts). Each lifecycle method reads
+// the same way: validate → look at every file first (refusing before anything is written if one is not
+// ours) → write or remove with rollback → map to outputs.
+import type * as pulumi from "@pulumi/pulumi";
+import {
+  checkNetworkdFiles,
+  diffNetworkdFiles,
+  filePaths,
+  networkdFilesInputsSchema,
+  type NetworkdFilesSpec,
+  type NetworkdFilesState,
+  networkdSpecOf,
+  renderNetworkdFiles,
+  settingsFromNetworkdFiles,
+} from "../model";
+import { InvalidInputsError } from "./errors";
+import { type Properties, validated } from "./lifecycle";
+import { FOREIGN_FILE_ADVICE, ForeignFileError, MissingDirectoryError } from "./networkdErrors";
+import { FileAppearedError, type FileFinding, inspectFile, isDirectory, removeFile, writeFileAtomically } from "./networkdFileStore";
+import { applyWithRollback, type Step } from "./steps";
+
+interface PlannedFile {
+  path: string;
+  content: string;
+}
+
+export const networkdFilesImplementation = {
+  async check(olds: Properties, news: Properties): Promise<pulumi.dynamic.CheckResult> {
+    const outcome = checkNetworkdFiles(olds, news);
+    return { inputs: outcome.inputs, failures: outcome.failures };
+  },
+
+  async diff(_id: string, olds: Properties, news: Properties): Promise<pulumi.dynamic.DiffResult> {
+    const outcome = diffNetworkdFiles(olds, news);
+    return { changes: outcome.changes, replaces: outcome.replaces, deleteBeforeReplace: outcome.deleteBeforeReplace };
+  },
+
+  async create(inputs: Properties): Promise<pulumi.dynamic.CreateResult> {
+    const spec = validate(inputs, "create NetworkdFiles");
+    const operation = `create ${describe(spec)}`;
+    if (!isDirectory(spec.directory)) throw new MissingDirectoryError(operation, spec.directory);
+    // Our own marker on a file already there means this resource wrote it in a run that was never recorded.
+    writeFiles(plannedFiles(spec), [spec.managedBy], operation);
+    return { id: idOf(spec), outs: stateOf(spec) };
+  },
+
+  async read(id: string, props: Properties): Promise<pulumi.dynamic.ReadResult> {
+    const paths = recordedPaths(props);
+    if (paths === undefined) return {};
+    const identities = typeof props.managedBy === "string" ? [props.managedBy] : [];
+    const netdev = inspectFile(paths.netdevPath, identities);
+    const network = inspectFile(paths.networkPath, identities);
+    // Neither file is there (or carries our marker any more): the resource is gone.
+    if (netdev.status !== "ours" && network.status !== "ours") return {};
+    return { id, props: stateFromDisk(props, contentOf(netdev), contentOf(network)) };
+  },
+
+  async update(id: string, olds: Properties, news: Properties): Promise<pulumi.dynamic.UpdateResult> {
+    const spec = validate(news, `update ${id}`);
+    const operation = `update ${describe(spec)}`;
+    if (!isDirectory(spec.directory)) throw new MissingDirectoryError(operation, spec.directory);
+    // A file is ours under the identity recorded when it was written, or under the new one (a renamed stack).
+    const identities = typeof olds.managedBy === "string" ? [olds.managedBy, spec.managedBy] : [spec.managedBy];
+    writeFiles(plannedFiles(spec), identities, operation);
+    return { outs: stateOf(spec) };
+  },
+
+  async delete(id: string, props: Properties): Promise<void> {
+    const paths = recordedPaths(props);
+    if (paths === undefined) return;
+    const operation = `delete ${id}.{netdev,network}`;
+    const identities = typeof props.managedBy === "string" ? [props.managedBy] : [];
+    const files = [paths.netdevPath, paths.networkPath].map((path) => ({ path, finding: inspectFile(path, identities) }));
+    for (const { path, finding } of files) {
+      if (finding.status === "foreign") throw new ForeignFileError(operation, path, finding.reason, FOREIGN_FILE_ADVICE.delete);
+    }
+    for (const { path, finding } of files) if (finding.status === "ours") removeFile(path);
+  },
+};
+
+function validate(inputs: Properties, operation: string): NetworkdFilesSpec {
+  const outcome = checkNetworkdFiles({}, inputs);
+  validated(outcome, operation, () => []);
+  const spec = networkdSpecOf(outcome);
+  if (spec === undefined) throw new InvalidInputsError(operation, [{ property: "kind", reason: "kind, name and managedBy are required" }]);
+  return spec;
+}
+
+function idOf(spec: NetworkdFilesSpec): string {
+  return `${spec.directory === "/" ? "" : spec.directory}/${spec.fileStem}`;
+}
+
+function describe(spec: NetworkdFilesSpec): string {
+  return `${idOf(spec)}.{netdev,network}`;
+}
+
+function plannedFiles(spec: NetworkdFilesSpec): PlannedFile[] {
+  const { netdevPath, networkPath } = filePaths(spec.directory, spec.fileStem);
+  const rendered = renderNetworkdFiles(spec, spec.managedBy);
+  return [
+    { path: netdevPath, content: rendered.netdev },
+    { path: networkPath, content: rendered.network },
+  ];
+}
+
+/**
+ * Looks at every file before writing any: one that is not ours stops the whole change. Then writes each
+ * file whose text differs; a failure puts back what was written (the old text, or no file).
+ */
+function writeFiles(files: readonly PlannedFile[], identities: readonly string[], operation: string): void {
+  const findings = files.map((file) => ({ ...file, finding: inspectFile(file.path, identities) }));
+  for (const { path, finding } of findings) {
+    if (finding.status === "foreign") throw new ForeignFileError(operation, path, finding.reason, FOREIGN_FILE_ADVICE.write);
+  }
+  const steps = findings
+    .filter(({ content, finding }) => finding.status !== "ours" || finding.content !== content)
+    .map(({ path, content, finding }) => writeStep(path, content, finding, operation));
+  applyWithRollback(steps);
+}
+
+function writeStep(path: string, content: string, finding: FileFinding, operation: string): Step {
+  const previous = finding.status === "ours" ? finding.content : undefined;
+  return {
+    description: `write ${path}`,
+    apply: () => {
+      try {
+        writeFileAtomically(path, content, previous === undefined ? "create" : "replace");
+      } catch (error) {
+        if (error instanceof FileAppearedError) {
+          throw new ForeignFileError(operation, path, "another file appeared there while it was being written", FOREIGN_FILE_ADVICE.write);
+        }
+        throw error;
+      }
+    },
+    undo: () => (previous === undefined ? removeFile(path) : writeFileAtomically(path, previous, "replace")),
+  };
+}
+
+function stateOf(spec: NetworkdFilesSpec): NetworkdFilesState {
+  const [netdev, network] = plannedFiles(spec);
+  return { ...spec, ...filePaths(spec.directory, spec.fileStem), netdevContent: netdev?.content ?? "", networkContent: network?.content ?? "" };
+}
+
+function recordedPaths(props: Properties): { netdevPath: string; networkPath: string } | undefined {
+  if (typeof props.netdevPath === "string" && typeof props.networkPath === "string") return { netdevPath: props.netdevPath, networkPath: props.networkPath };
+  if (typeof props.directory === "string" && typeof props.fileStem === "string") return filePaths(props.directory, props.fileStem);
+  return undefined;
+}
+
+function contentOf(finding: FileFinding): string {
+  return finding.status === "ours" ? finding.content : "";
+}
+
+/**
+ * Outputs after a read: the settings the files on disk describe (so a refresh shows a hand edit), or, when
+ * they no longer describe a whole device (the .netdev is gone, say), the recorded ones; and the files' text
+ * as found ("" for a file that is missing or no longer ours). Either difference makes the next `pulumi up`
+ * write the files again.
+ */
+function stateFromDisk(props: Properties, netdevContent: string, networkContent: string): Properties {
+  const location = { directory: props.directory, fileStem: props.fileStem, managedBy: props.managedBy };
+  const fromDisk = networkdSpecOf(checkNetworkdFiles({}, { ...settingsFromNetworkdFiles(netdevContent, networkContent), ...location }));
+  const recorded = networkdSpecOf(checkNetworkdFiles({}, recordedInputs(props)));
+  const settings = fromDisk ?? recorded;
+  const paths = recordedPaths(props);
+  if (settings === undefined || paths === undefined) return { ...props, netdevContent, networkContent };
+  return { ...settings, ...paths, netdevContent, networkContent };
+}
+
+/** The input properties among recorded outputs (the schema is strict: paths and contents are not inputs). */
+function recordedInputs(props: Properties): Properties {
+  const keys = new Set(Object.keys(networkdFilesInputsSchema.shape));
+  return Object.fromEntries(Object.entries(props).filter(([key]) => keys.has(key)));
+}

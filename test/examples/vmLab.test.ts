@@ -1,0 +1,131 @@
+// examples/vm-lab: the QEMU command line (pure), and the program under Pulumi's mocks, where the QEMU
+// command is built from the taps' outputs and local.Command is only recorded, never run.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { vmLab, type VmLabSettings } from "../../examples/vm-lab/lab";
+import { guestMacAddress, qemuArguments, shellQuote, startCommand, stopCommand } from "../../examples/vm-lab/qemu";
+import { installMocks, registered, registrationsOf, TYPES, valueOf } from "./support/mocks";
+
+const vm = { name: "vm0", tapName: "labtap0", queues: 4, guestMac: "52:54:00:12:34:56", memoryMiB: 1024, vhost: false };
+
+describe("QEMU command line", () => {
+  test("a multi-queue tap, opened by name with no ifup/ifdown scripts", () => {
+    const argv = qemuArguments(vm);
+    assert.equal(argv[argv.indexOf("-netdev") + 1], "tap,id=net0,ifname=labtap0,script=no,downscript=no,queues=4");
+    assert.equal(argv[argv.indexOf("-device") + 1], "virtio-net-pci,netdev=net0,mac=52:54:00:12:34:56,mq=on,vectors=10");
+    assert.equal(argv[argv.indexOf("-smp") + 1], "4");
+  });
+
+  test("a single-queue tap: no queues=, no mq; vhost and a disk when asked", () => {
+    const argv = qemuArguments({ ...vm, queues: 1, vhost: true, diskImage: "/srv/images/debian.qcow2" });
+    assert.equal(argv[argv.indexOf("-netdev") + 1], "tap,id=net0,ifname=labtap0,script=no,downscript=no,vhost=on");
+    assert.equal(argv[argv.indexOf("-device") + 1], "virtio-net-pci,netdev=net0,mac=52:54:00:12:34:56");
+    assert.equal(argv[argv.indexOf("-drive") + 1], "file=/srv/images/debian.qcow2,if=virtio,snapshot=on");
+  });
+
+  test("started as the tap's owner, daemonized with a pid file; stopped by that pid file", () => {
+    const start = startCommand(vm, 65534, "/tmp/lab-dev-vm0.pid");
+    assert.match(start, /^setpriv --reuid=65534 --regid="\$\(id -g 65534\)" --init-groups -- qemu-system-x86_64 /);
+    assert.match(start, / -daemonize -pidfile \/tmp\/lab-dev-vm0\.pid$/);
+    assert.equal(stopCommand("/tmp/lab-dev-vm0.pid"), 'if [ -f /tmp/lab-dev-vm0.pid ]; then kill "$(cat /tmp/lab-dev-vm0.pid)" 2>/dev/null || true; rm -f /tmp/lab-dev-vm0.pid; fi');
+  });
+
+  test("shell quoting keeps odd words one word", () => {
+    assert.equal(shellQuote("file=/a b/it's.qcow2"), `'file=/a b/it'\\''s.qcow2'`);
+    assert.equal(shellQuote("q35,accel=kvm:tcg"), "q35,accel=kvm:tcg");
+  });
+
+  test("guest MACs: QEMU's 52:54:00 prefix, stable, different per VM", () => {
+    const a = guestMacAddress("lab/dev/vm0");
+    assert.match(a, /^52:54:00(:[0-9a-f]{2}){3}$/);
+    assert.equal(guestMacAddress("lab/dev/vm0"), a);
+    assert.notEqual(guestMacAddress("lab/dev/vm1"), a);
+  });
+});
+
+describe("program", () => {
+  const registrations = installMocks("lab", "dev");
+  const settings: VmLabSettings = {
+    vms: 2,
+    queues: 2,
+    user: "nobody",
+    bridgeName: "labbr0",
+    bridgeAddress: "192.168.100.1/24",
+    tapPrefix: "labtap",
+    memoryMiB: 512,
+    vhost: false,
+    startVms: true,
+    runDirectory: "/tmp",
+    persistAtBoot: true,
+    networkdDirectory: "/run/systemd/network",
+  };
+  const lab = vmLab(settings);
+
+  test("a bridge with its address, and N multi-queue taps owned by the user, ports of that bridge", async () => {
+    await registered(lab.bridge, ...lab.taps);
+    const [bridge] = registrationsOf(registrations, TYPES.bridge);
+    assert.deepEqual(bridge?.inputs, { name: "labbr0", addresses: ["192.168.100.1/24"], stp: false, managedBy: "lab/dev/lab-bridge" });
+    const taps = registrationsOf(registrations, TYPES.tapInterface);
+    assert.deepEqual(
+      taps.map((tap) => [tap.inputs.name, tap.inputs.owner, tap.inputs.multiQueue, tap.inputs.bridge]),
+      [
+        ["labtap0", "nobody", true, "labbr0"],
+        ["labtap1", "nobody", true, "labbr0"],
+      ],
+    );
+  });
+
+  test("the QEMU command of each VM names its tap's kernel name", async () => {
+    const [first, second] = lab.vms;
+    assert.ok(first && second);
+    assert.match(await valueOf(first.qemuCommand), /-netdev tap,id=net0,ifname=labtap0,script=no,downscript=no,queues=2 /);
+    assert.match(await valueOf(second.qemuCommand), /ifname=labtap1,/);
+  });
+
+  test("startVms: one local.Command per VM, started as the tap owner's uid, stopped on delete (mocked: never run)", async () => {
+    await registered(...lab.commands);
+    const commands = registrationsOf(registrations, TYPES.command);
+    assert.deepEqual(
+      commands.map((command) => command.name),
+      ["lab-vm0-qemu", "lab-vm1-qemu"],
+    );
+    const create = String(commands[0]?.inputs.create);
+    assert.match(create, /^setpriv --reuid=65534 /, "the owner output (a uid), not the configured name");
+    assert.match(create, /ifname=labtap0,script=no,downscript=no,queues=2/);
+    assert.match(create, /mac=52:54:00:[0-9a-f:]{8},mq=on,vectors=6/);
+    assert.match(String(commands[0]?.inputs.delete), /kill "\$\(cat \/tmp\/lab-dev-vm0\.pid\)"/);
+  });
+
+  test("persistAtBoot: boot files for the bridge and for each tap, in the configured directory", async () => {
+    await registered(...lab.bootFiles);
+    const files = registrationsOf(registrations, TYPES.networkdFiles);
+    assert.deepEqual(
+      files.map((file) => [file.name, file.inputs.kind, file.inputs.name, file.inputs.directory]),
+      [
+        ["lab-bridge-boot", "bridge", "labbr0", "/run/systemd/network"],
+        ["lab-vm0-boot", "tap", "labtap0", "/run/systemd/network"],
+        ["lab-vm1-boot", "tap", "labtap1", "/run/systemd/network"],
+      ],
+    );
+  });
+});
+
+describe("defaults are harmless", () => {
+  test("startVms and persistAtBoot off: no Command, no boot files", () => {
+    const lab = vmLab({
+      vms: 1,
+      queues: 1,
+      user: "nobody",
+      bridgeName: "labbr9",
+      bridgeAddress: "192.168.109.1/24",
+      tapPrefix: "labtapx",
+      memoryMiB: 512,
+      vhost: false,
+      startVms: false,
+      runDirectory: "/tmp",
+      persistAtBoot: false,
+      networkdDirectory: "/etc/systemd/network",
+    });
+    assert.deepEqual([lab.commands.length, lab.bootFiles.length], [0, 0]);
+  });
+});

@@ -1,0 +1,182 @@
+// The proof that the files bring the devices back: real devices are made, their outputs written as networkd
+// files, the devices deleted (the "reboot"), and the host's own systemd-networkd started in this file's
+// private network and mount namespaces reads the files and recreates them. `ip -j` then checks that what
+// networkd made matches what the providers had made.
+//
+// networkd runs as in a container: /run/systemd a private tmpfs (our files go to /run/systemd/network, which
+// networkd reads), /etc/systemd/network and the vendor directories hidden behind empty tmpfs mounts, /sys
+// mounted read-only for this namespace (networkd then does not wait for udev), and a 0666 /dev/net/tun node
+// (the mode udev gives it on ordinary hosts; networkd drops root and opens it as systemd-network).
+import "../support/privateNetns";
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { after, before, test } from "node:test";
+import { bridgeProvider, networkdFilesProvider, tapInterfaceProvider } from "pulumi-tuntap";
+import { insidePrivateNamespace } from "../support/privateNetns";
+import { cidrs, link } from "../support/ip";
+import { create } from "../support/providers";
+
+const NETWORKD = "/usr/lib/systemd/systemd-networkd";
+const RUNTIME_DIRECTORY = "/run/systemd/network";
+const managedBy = (resource: string) => `tuntap-tests/boot/${resource}`;
+
+type Properties = Record<string, unknown>;
+
+/** The same mapping the NetworkdFiles class makes from a device's outputs. */
+function fromTap(outs: Properties): Properties {
+  const { name, mode, owner, group, multiQueue, packetInfo, vnetHdr, mtu, macAddress, addresses, bridge, promiscuous, up, description } = outs;
+  return { kind: mode, name, owner, group, multiQueue, packetInfo, vnetHdr, mtu, macAddress, addresses, bridge, promiscuous, up, description };
+}
+
+function fromBridge(outs: Properties): Properties {
+  const { name, mtu, macAddress, addresses, stp, up, description } = outs;
+  return { kind: "bridge", name, mtu, macAddress: macAddress === "" ? undefined : macAddress, addresses, stp, up, description };
+}
+
+function run(command: string, ...args: string[]): string | undefined {
+  const result = spawnSync(command, args, { encoding: "utf8" });
+  return result.status === 0 ? undefined : `${command} ${args.join(" ")}: ${(result.stderr || result.error?.message || "").trim()}`;
+}
+
+/** Prepares this mount namespace for networkd; returns why it cannot, or undefined. */
+function prepareNetworkdSandbox(): string | undefined {
+  if (!insidePrivateNamespace) return "not inside the private namespace";
+  if (!existsSync(NETWORKD)) return `${NETWORKD} is not installed`;
+  const steps: string[][] = [["mount", "-t", "tmpfs", "-o", "mode=0755", "tmpfs", "/run/systemd"]];
+  for (const directory of ["/etc/systemd/network", "/usr/lib/systemd/network", "/lib/systemd/network", "/usr/local/lib/systemd/network"]) {
+    if (existsSync(directory)) steps.push(["mount", "-t", "tmpfs", "tmpfs", directory]);
+  }
+  steps.push(["mount", "-t", "sysfs", "-o", "ro", "sysfs", "/sys"]);
+  for (const step of steps) {
+    const problem = run(step[0] ?? "", ...step.slice(1));
+    if (problem !== undefined) return problem;
+  }
+  mkdirSync(RUNTIME_DIRECTORY, { recursive: true });
+  mkdirSync("/run/systemd/netif", { recursive: true });
+  run("chown", "systemd-network:systemd-network", "/run/systemd/netif");
+  mkdirSync("/run/systemd/tun-node", { recursive: true });
+  return (
+    run("mknod", "-m", "0666", "/run/systemd/tun-node/tun", "c", "10", "200") ?? run("mount", "--bind", "/run/systemd/tun-node/tun", "/dev/net/tun")
+  );
+}
+
+let networkd: ChildProcess | undefined;
+let log = "";
+let sandboxProblem: string | undefined;
+
+before(() => {
+  sandboxProblem = prepareNetworkdSandbox();
+});
+
+after(() => {
+  networkd?.kill();
+});
+// Also on a crash: a networkd left running would keep this namespace alive.
+process.on("exit", () => networkd?.kill());
+
+/** The device's addresses, or none while it does not exist yet. */
+function cidrsIfPresent(name: string): string[] {
+  return link(name) === undefined ? [] : cidrs(name);
+}
+
+async function waitFor(condition: () => boolean, what: string): Promise<void> {
+  for (let attempt = 0; attempt < 150; attempt++) {
+    if (condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail(`${what} did not happen within 15 s. systemd-networkd said:\n${log}`);
+}
+
+test("a tap (owner, multi-queue, bridge port, promiscuous, IPv4+IPv6) and its bridge come back from the files", async (t) => {
+  if (sandboxProblem !== undefined) {
+    t.skip(`cannot run systemd-networkd here: ${sandboxProblem}`);
+    return;
+  }
+  const bridge = await create(bridgeProvider, {
+    name: "labbr0",
+    addresses: ["192.168.100.1/24"],
+    mtu: 1400,
+    macAddress: "02:00:00:00:00:01",
+    stp: true,
+    managedBy: managedBy("bridge"),
+  });
+  const tap = await create(tapInterfaceProvider, {
+    name: "labtap0",
+    owner: "nobody",
+    multiQueue: true,
+    vnetHdr: true,
+    mtu: 1400,
+    macAddress: "52:54:00:ab:cd:ef",
+    addresses: ["192.168.0.1/24", "fd00::1/64"],
+    promiscuous: true,
+    bridge: "labbr0",
+    managedBy: managedBy("tap"),
+  });
+  const files = [
+    await create(networkdFilesProvider, { ...fromBridge(bridge.outs), directory: RUNTIME_DIRECTORY, managedBy: managedBy("bridge-files") }),
+    await create(networkdFilesProvider, { ...fromTap(tap.outs), directory: RUNTIME_DIRECTORY, managedBy: managedBy("tap-files") }),
+  ];
+
+  // The "reboot": the devices are gone, only the files remain.
+  await tapInterfaceProvider.delete?.(tap.id, tap.outs);
+  await bridgeProvider.delete?.(bridge.id, bridge.outs);
+  assert.equal(link("labtap0"), undefined);
+
+  networkd = spawn(NETWORKD, [], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, SYSTEMD_LOG_LEVEL: "info" } });
+  networkd.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  networkd.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  await waitFor(() => cidrsIfPresent("labtap0").length === 2 && cidrsIfPresent("labbr0").length === 1 && link("labtap0")?.master === "labbr0", "configuring labtap0 and labbr0");
+
+  const tapSeen = link("labtap0");
+  assert.ok(tapSeen);
+  const info = tapSeen.linkinfo?.info_data ?? {};
+  assert.deepEqual(
+    { type: info.type, user: info.user, multiQueue: info.multi_queue, vnetHdr: info.vnet_hdr, pi: info.pi, persist: info.persist },
+    { type: "tap", user: "nobody", multiQueue: true, vnetHdr: true, pi: false, persist: true },
+  );
+  assert.equal(tapSeen.mtu, 1400);
+  assert.equal(tapSeen.address, "52:54:00:ab:cd:ef");
+  assert.ok(tapSeen.flags.includes("PROMISC") && tapSeen.flags.includes("UP"), tapSeen.flags.join(","));
+  assert.deepEqual(cidrs("labtap0"), ["192.168.0.1/24", "fd00::1/64"]);
+
+  const bridgeSeen = link("labbr0");
+  assert.ok(bridgeSeen);
+  assert.equal(bridgeSeen.mtu, 1400);
+  assert.equal(bridgeSeen.address, "02:00:00:00:00:01");
+  assert.equal(bridgeSeen.linkinfo?.info_data?.stp_state, 1);
+  assert.deepEqual(cidrs("labbr0"), ["192.168.100.1/24"]);
+
+  for (const file of files) await networkdFilesProvider.delete?.(file.id, file.outs);
+});
+
+test("a tun for a VPN daemon: owner, MTU, IPv4 and IPv6", async (t) => {
+  if (sandboxProblem !== undefined || networkd === undefined) {
+    t.skip(`cannot run systemd-networkd here: ${sandboxProblem ?? "the first test did not start it"}`);
+    return;
+  }
+  const tun = await create(tapInterfaceProvider, {
+    name: "vpn0",
+    mode: "tun",
+    owner: "nobody",
+    mtu: 1420,
+    addresses: ["10.8.0.1/24", "fd00:8::1/64"],
+    managedBy: managedBy("tun"),
+  });
+  const files = await create(networkdFilesProvider, { ...fromTap(tun.outs), directory: RUNTIME_DIRECTORY, managedBy: managedBy("tun-files") });
+  await tapInterfaceProvider.delete?.(tun.id, tun.outs);
+  // networkd is running: a reload is what makes it read new files (a boot does the same from scratch).
+  const reload = run("/usr/bin/networkctl", "reload");
+  if (reload !== undefined) {
+    // Without D-Bus there is no networkctl: restart networkd instead.
+    networkd.kill();
+    networkd = spawn(NETWORKD, [], { stdio: "ignore" });
+  }
+  await waitFor(() => cidrsIfPresent("vpn0").length === 2, "configuring vpn0");
+  const seen = link("vpn0");
+  assert.ok(seen);
+  assert.deepEqual({ type: seen.linkinfo?.info_data?.type, user: seen.linkinfo?.info_data?.user }, { type: "tun", user: "nobody" });
+  assert.equal(seen.mtu, 1420);
+  assert.deepEqual(cidrs("vpn0"), ["10.8.0.1/24", "fd00:8::1/64"]);
+  await networkdFilesProvider.delete?.(files.id, files.outs);
+});

@@ -4,8 +4,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { type AddressRecord, type ErrorContext, type Link, type RouteNetlink, rtnetlink } from "../kernel";
 import { type BridgeInputs, type BridgeState, checkBridge, diffBridge, findStamp, isNameTemplate, newStamp } from "../model";
 import {
-  deleteOwnedLink,
   adoptionRefused,
+  deleteOwnedLink,
   mustGetLink,
   nameTakenError,
   ownedLinkForUpdate,

@@ -6,8 +6,8 @@ import { type AddressRecord, createTunDevice, DeviceExistsError, type ErrorConte
 import { checkTapInterface, diffTapInterface, findStamp, newStamp, type TapInterfaceInputs, type TapInterfaceState } from "../model";
 import { InvalidInputsError } from "./errors";
 import {
-  deleteOwnedLink,
   adoptionRefused,
+  deleteOwnedLink,
   mustGetLink,
   nameTakenError,
   ownedLinkForUpdate,

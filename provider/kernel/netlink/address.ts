@@ -136,27 +136,14 @@ export function addAddressPayload(index: number, address: InterfaceAddress): Buf
     const broadcast = ipv4Broadcast(address.address, address.prefixLength);
     if (broadcast !== undefined) attributes.push(attribute.bytes(IFA_BROADCAST, broadcast));
   }
-  return Buffer.concat([
-    encodeAddressHeader({
-      family: familyNumber(address.family),
-      prefixLength: address.prefixLength,
-      flags: 0,
-      scope: 0,
-      index,
-    }),
-    encodeAttributes(attributes),
-  ]);
+  return addressPayload(index, address, attributes);
 }
 
 export function deleteAddressPayload(index: number, address: InterfaceAddress): Buffer {
-  return Buffer.concat([
-    encodeAddressHeader({
-      family: familyNumber(address.family),
-      prefixLength: address.prefixLength,
-      flags: 0,
-      scope: 0,
-      index,
-    }),
-    encodeAttributes([attribute.bytes(IFA_LOCAL, address.address), attribute.bytes(IFA_ADDRESS, address.address)]),
-  ]);
+  return addressPayload(index, address, [attribute.bytes(IFA_LOCAL, address.address), attribute.bytes(IFA_ADDRESS, address.address)]);
+}
+
+function addressPayload(index: number, address: InterfaceAddress, attributes: readonly AttributeInput[]): Buffer {
+  const header = encodeAddressHeader({ family: familyNumber(address.family), prefixLength: address.prefixLength, flags: 0, scope: 0, index });
+  return Buffer.concat([header, encodeAttributes(attributes)]);
 }

@@ -52,14 +52,15 @@ export function diffLinkSettings(olds: Properties, news: Properties, updates: st
   if (differs(news.up ?? true, olds.up)) updates.push("up");
 }
 
-function outcome(replaces: string[], updates: string[], news: Properties): DiffOutcome {
-  const name = news.name;
+function outcome(replaces: string[], updates: string[]): DiffOutcome {
   return {
     changes: replaces.length > 0 || updates.length > 0,
     replaces,
     updates,
-    // A fixed name cannot exist twice in one namespace, so the old device must go first.
-    deleteBeforeReplace: replaces.length > 0 && !(typeof name === "string" && isNameTemplate(name)),
+    // The old device always goes first. A fixed name cannot exist twice in one namespace; and a resource
+    // owns one device at a time: a create that finds a device stamped for its own resource (a template's
+    // predecessor included) takes it back, which must never be the device it is replacing.
+    deleteBeforeReplace: replaces.length > 0,
   };
 }
 
@@ -87,7 +88,7 @@ export function diffTapInterface(olds: Properties, news: Properties, resolved: R
   diffLinkSettings(olds, news, updates);
   if (differs(news.promiscuous ?? false, olds.promiscuous)) updates.push("promiscuous");
   if (differs(news.bridge, olds.bridge)) updates.push("bridge");
-  return outcome(replaces, updates, news);
+  return outcome(replaces, updates);
 }
 
 export function diffBridge(olds: Properties, news: Properties): DiffOutcome {
@@ -97,5 +98,5 @@ export function diffBridge(olds: Properties, news: Properties): DiffOutcome {
   if (differs(news.netns, olds.netns)) replaces.push("netns");
   diffLinkSettings(olds, news, updates);
   if (differs(news.stp ?? false, olds.stp)) updates.push("stp");
-  return outcome(replaces, updates, news);
+  return outcome(replaces, updates);
 }

@@ -11,6 +11,7 @@ import {
   ownedLinkForUpdate,
   type Properties,
   readOwnedLink,
+  reclaimableByTemplate,
   recordingProviderOnPartialFailure,
   removeAfterFailedCreate,
   validated,
@@ -65,6 +66,9 @@ function createBridgeResource(inputs: Properties): pulumi.dynamic.CreateResult {
   if (!isNameTemplate(spec.name)) {
     const existing = netlink.getLink(spec.name, operation);
     if (existing !== undefined) return takeOver(netlink, existing, spec, operation);
+  } else {
+    const own = reclaimableByTemplate(netlink, spec.name, spec.managedBy, isBridge, operation);
+    if (own !== undefined) return takeOver(netlink, own, { ...spec, name: own.name }, operation);
   }
   const { name, stamp } = createBridge(netlink, spec, operation);
   return { id: name, outs: readState(netlink, name, { ...spec, stamp }) };
@@ -97,8 +101,12 @@ function createBridge(netlink: RouteNetlink, spec: ValidInputs, operation: strin
   return { name: created.name, stamp };
 }
 
+function isBridge(link: Link): boolean {
+  return link.kind === "bridge";
+}
+
 function takeOver(netlink: RouteNetlink, existing: Link, spec: ValidInputs, operation: string): pulumi.dynamic.CreateResult {
-  const ownStamp = reclaimableStamp(existing, spec.managedBy, (link) => link.kind === "bridge");
+  const ownStamp = reclaimableStamp(existing, spec.managedBy, isBridge);
   if (ownStamp === undefined && !spec.adopt) throw nameTakenError(existing, spec.name, operation, "bridges");
   if (ownStamp === undefined) {
     const stamp = findStamp(existing.altNames);

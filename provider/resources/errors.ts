@@ -34,11 +34,15 @@ export class ForeignDeviceError extends Error {
   constructor(operation: string, name: string, expectedStamp: string | undefined, foundStamp: string | undefined) {
     const found = foundStamp === undefined ? "it carries no pulumi-tuntap ownership stamp" : `it carries the stamp ${foundStamp}`;
     const expected = expectedStamp === undefined ? "" : ` (this stack's device carried ${expectedStamp})`;
+    // Adoption is advice only for a device nobody claims: another stack's device cannot be adopted.
+    const remedy =
+      foundStamp === undefined
+        ? "If this stack should manage it, run `pulumi refresh` (the stack then forgets the old device) and declare it with `adopt: true`; " +
+          "if not, remove the resource from the stack with `pulumi state delete <urn>`, or run `pulumi refresh` and give this resource's device another name."
+        : `It belongs to the stack and resource its stamp names, so this stack cannot adopt it: run \`pulumi refresh\` (this stack then forgets its old device) and give this resource's device another name, or first remove ${name} from the stack that owns it.`;
     super(
       `${operation}: refusing to touch ${name}: the device of that name is not the one this stack created${expected}; ${found}. ` +
-        "Someone deleted and re-created it, or it belongs to something else. pulumi-tuntap never changes or deletes a device it does not own. " +
-        "If this stack should manage it, run `pulumi refresh` (the stack then forgets the old device) and declare it with `adopt: true`; " +
-        "if not, remove it from the stack with `pulumi state delete <urn>` or rename the resource's device.",
+        `Someone deleted and re-created it, or it belongs to something else. pulumi-tuntap never changes or deletes a device it does not own. ${remedy}`,
     );
     this.name = "ForeignDeviceError";
   }

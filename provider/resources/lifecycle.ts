@@ -2,9 +2,9 @@
 // reading and deleting a device only when it carries our stamp, and cleaning up after a failed create.
 import type * as pulumi from "@pulumi/pulumi";
 import { type ErrorContext, type Link, type NetworkSnapshot, NoSuchNamespaceError, type RouteNetlink, rtnetlink, teardownFor } from "../kernel";
-import { type CheckFailure, type CheckOutcome, PROVIDER_KEY } from "../model";
+import { type CheckFailure, type CheckOutcome, matchesNameTemplate, PROVIDER_KEY } from "../model";
 import { DeviceConflictError, InvalidInputsError, MissingDeviceError, PartialCreateError } from "./errors";
-import { assertOurs, isOurs } from "./ownership";
+import { assertOurs, isOurs, reclaimableStamp } from "./ownership";
 
 export type Properties = Record<string, unknown>;
 
@@ -111,6 +111,24 @@ export async function recordingProviderOnPartialFailure<T>(inputs: Properties, c
     if (error instanceof PartialCreateError && inputs[PROVIDER_KEY] !== undefined) error.properties[PROVIDER_KEY] = inputs[PROVIDER_KEY];
     throw error;
   }
+}
+
+/**
+ * For a template name ("tap%d"): a device this resource made in a run that never recorded it has some name
+ * the template could produce and this resource's stamp. Without this look-up the next run would make a
+ * second device and leave the first behind.
+ */
+export function reclaimableByTemplate(
+  netlink: RouteNetlink,
+  template: string,
+  identity: string | undefined,
+  isSameKind: (link: Link) => boolean,
+  operation: string,
+): Link | undefined {
+  if (identity === undefined || identity === "") return undefined;
+  return netlink
+    .dumpLinks(operation)
+    .find((link) => matchesNameTemplate(template, link.name) && reclaimableStamp(link, identity, isSameKind) !== undefined);
 }
 
 /** The refusal when a name is taken by a device this stack did not create. */

@@ -3,7 +3,7 @@
 // call into the kernel layer per step → map the kernel's objects to outputs.
 import type * as pulumi from "@pulumi/pulumi";
 import { type AddressRecord, createTunDevice, DeviceExistsError, type ErrorContext, isPromiscuous, type Link, type RouteNetlink, rtnetlink, setTunOwnership } from "../kernel";
-import { checkTapInterface, diffTapInterface, findStamp, newStamp, type TapInterfaceInputs, type TapInterfaceState } from "../model";
+import { checkTapInterface, diffTapInterface, findStamp, isNameTemplate, newStamp, type TapInterfaceInputs, type TapInterfaceState } from "../model";
 import { InvalidInputsError } from "./errors";
 import {
   adoptionRefused,
@@ -13,6 +13,7 @@ import {
   ownedLinkForUpdate,
   type Properties,
   readOwnedLink,
+  reclaimableByTemplate,
   recordingProviderOnPartialFailure,
   removeAfterFailedCreate,
   validated,
@@ -65,6 +66,10 @@ function createTapInterface(inputs: Properties): pulumi.dynamic.CreateResult {
   const spec = validate(inputs, "create TapInterface");
   const operation = `create ${spec.name}`;
   const netlink = rtnetlink(spec.netns);
+  if (isNameTemplate(spec.name)) {
+    const own = reclaimableByTemplate(netlink, spec.name, spec.managedBy, sameKindAs(spec), operation);
+    if (own !== undefined) return takeOver(netlink, own, { ...spec, name: own.name }, operation);
+  }
   let created: { name: string; stamp: string };
   try {
     created = createDevice(netlink, spec, operation);
@@ -112,11 +117,7 @@ function createDevice(netlink: RouteNetlink, spec: ValidInputs, operation: strin
  * (take it back); the user asked to adopt it; or it belongs to someone else (refuse, touch nothing).
  */
 function takeOver(netlink: RouteNetlink, existing: Link, spec: ValidInputs, operation: string): pulumi.dynamic.CreateResult {
-  const ownStamp = reclaimableStamp(
-    existing,
-    spec.managedBy,
-    (link) => link.tun !== undefined && link.tun.type === spec.mode && link.tun.multiQueue === spec.multiQueue,
-  );
+  const ownStamp = reclaimableStamp(existing, spec.managedBy, sameKindAs(spec));
   if (ownStamp === undefined && !spec.adopt) throw nameTakenError(existing, spec.name, operation, "TUN/TAP devices");
   if (ownStamp === undefined) checkAdoptable(existing, spec, operation);
   const stamp = ownStamp ?? newStamp(spec.managedBy ?? "");
@@ -124,6 +125,11 @@ function takeOver(netlink: RouteNetlink, existing: Link, spec: ValidInputs, oper
   const steps = ownStamp === undefined ? [stampStep(netlink, existing, stamp, context)] : [];
   applyWithRollback([...steps, ...configurationSteps(netlink, existing, spec, operation)]);
   return { id: spec.name, outs: readState(netlink, spec.name, { ...spec, stamp }) };
+}
+
+/** A device this resource could have made: a TUN/TAP device of its mode and queue type. */
+function sameKindAs(spec: ValidInputs): (link: Link) => boolean {
+  return (link) => link.tun !== undefined && link.tun.type === spec.mode && link.tun.multiQueue === spec.multiQueue;
 }
 
 function checkAdoptable(existing: Link, spec: ValidInputs, operation: string): void {

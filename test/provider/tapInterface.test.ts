@@ -206,14 +206,14 @@ describe("update", () => {
     assert.equal(outs.owner, 0);
   });
 
-  test("diff classes: name, mode and multiQueue replace (delete first for a fixed name); the rest is in place", async () => {
+  test("diff classes: name, mode and multiQueue replace, the old device first; the rest is in place", async () => {
     const created = await create(provider, { name: "cls0", managedBy });
     const diff = async (news: Record<string, unknown>) => provider.diff?.(created.id, created.outs, await checked(provider, { name: "cls0", managedBy, ...news }));
     assert.deepEqual(await diff({ name: "cls1" }), { changes: true, replaces: ["name"], deleteBeforeReplace: true });
     assert.deepEqual(await diff({ mode: "tun" }), { changes: true, replaces: ["mode"], deleteBeforeReplace: true });
     assert.deepEqual(await diff({ multiQueue: true }), { changes: true, replaces: ["multiQueue"], deleteBeforeReplace: true });
     assert.deepEqual(await diff({ name: "cls%d" }), { changes: false, replaces: [], deleteBeforeReplace: false });
-    assert.deepEqual(await diff({ name: "other%d" }), { changes: true, replaces: ["name"], deleteBeforeReplace: false });
+    assert.deepEqual(await diff({ name: "other%d" }), { changes: true, replaces: ["name"], deleteBeforeReplace: true });
     assert.deepEqual(await diff({ mtu: 1400 }), { changes: true, replaces: [], deleteBeforeReplace: false });
     assert.deepEqual(await diff({ vnetHdr: true, packetInfo: true }), { changes: false, replaces: [], deleteBeforeReplace: false });
     assert.deepEqual(await diff({}), { changes: false, replaces: [], deleteBeforeReplace: false });

@@ -38,8 +38,8 @@ describe("Bridge diff", () => {
     assert.deepEqual(diffOf({ netns: "lab" }), { changes: true, replaces: ["netns"], updates: [], deleteBeforeReplace: true });
   });
   test("the template br%d against the kernel's br0 is no change", () => assert.deepEqual(diffOf({ name: "br%d" }), NO_CHANGE));
-  test("a template that cannot produce the name replaces, new bridge first", () => {
-    assert.deepEqual(diffOf({ name: "lan%d" }), { changes: true, replaces: ["name"], updates: [], deleteBeforeReplace: false });
+  test("a template that cannot produce the name replaces, old bridge first", () => {
+    assert.deepEqual(diffOf({ name: "lan%d" }), { changes: true, replaces: ["name"], updates: [], deleteBeforeReplace: true });
   });
   test("an unknown name replaces", () => {
     assert.deepEqual(diffOf({ name: UNKNOWN }), { changes: true, replaces: ["name"], updates: [], deleteBeforeReplace: true });

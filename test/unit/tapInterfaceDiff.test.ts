@@ -71,7 +71,7 @@ describe("TapInterface diff: replacements", () => {
     ["a new fixed name replaces, old device first", { name: "tap1" }, replaced(["name"])],
     ["multiQueue on replaces", { multiQueue: true }, replaced(["multiQueue"])],
     ["a netns replaces", { netns: "lab" }, replaced(["netns"])],
-    ["a template replaces a fixed name it cannot produce, new device first", { name: "vm%d" }, replaced(["name"], false)],
+    ["a template replaces a fixed name it cannot produce, old device first", { name: "vm%d" }, replaced(["name"])],
     ["an unknown name replaces", { name: UNKNOWN }, replaced(["name"])],
     ["an unknown mode replaces", { mode: UNKNOWN }, replaced(["mode"])],
     ["an unknown multiQueue replaces", { multiQueue: UNKNOWN }, replaced(["multiQueue"])],
@@ -87,8 +87,8 @@ describe("TapInterface diff: replacements", () => {
     assert.deepEqual(diffOf({ name: "tap%d" }, { olds: { name: "tap12" } }), NO_CHANGE);
   });
 
-  test("with a template name and another replacement, the new device is made first", () => {
-    assert.deepEqual(diffOf({ name: "tap%d", multiQueue: true }, { olds: { name: "tap12" } }), replaced(["multiQueue"], false));
+  test("with a template name and another replacement, the old device still goes first (a resource owns one device at a time)", () => {
+    assert.deepEqual(diffOf({ name: "tap%d", multiQueue: true }, { olds: { name: "tap12" } }), replaced(["multiQueue"]));
   });
 
   test("leaving a netns for the host's namespace replaces", () => {

@@ -31,6 +31,19 @@ function hex(value: number): string {
   return value.toString(16).padStart(2, "0");
 }
 
+/** The TapInterface inputs for a device, before (`updated` false) or after the in-place update. */
+export function tapInputs(device: BenchDevice, updated: boolean, managedBy: string): Record<string, unknown> {
+  return {
+    name: device.name,
+    owner: device.owner,
+    mtu: updated ? device.updatedMtu : device.mtu,
+    macAddress: device.macAddress,
+    addresses: [updated ? device.updatedAddress : device.address],
+    up: true,
+    managedBy,
+  };
+}
+
 export type Phase = "create" | "read" | "update" | "delete";
 export const phases: readonly Phase[] = ["create", "read", "update", "delete"];
 

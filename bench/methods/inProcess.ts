@@ -2,21 +2,13 @@
 // create/update, diff before update), with every delete in flight at once as a destroy would send them.
 import type * as pulumi from "@pulumi/pulumi";
 import { tapInterfaceProvider } from "pulumi-tuntap";
-import type { BenchDevice, BenchMethod, Phase } from "../workload";
+import { type BenchDevice, type BenchMethod, type Phase, tapInputs } from "../workload";
 
 type Outputs = Record<string, unknown>;
 
 export function inProcessMethod(provider: pulumi.dynamic.ResourceProvider = tapInterfaceProvider): BenchMethod {
   const state = new Map<string, Outputs>();
-  const inputs = (device: BenchDevice, updated: boolean) => ({
-    name: device.name,
-    owner: device.owner,
-    mtu: updated ? device.updatedMtu : device.mtu,
-    macAddress: device.macAddress,
-    addresses: [updated ? device.updatedAddress : device.address],
-    up: true,
-    managedBy: `bench/inprocess/${device.name}`,
-  });
+  const inputs = (device: BenchDevice, updated: boolean) => tapInputs(device, updated, `bench/inprocess/${device.name}`);
   return {
     key: "inProcess",
     label: "provider, in process",

@@ -13,7 +13,7 @@ import {
   startProviderHost,
   TAP_INTERFACE_TYPE,
 } from "../../test/engine/providerHost";
-import type { BenchDevice, BenchMethod, Phase } from "../workload";
+import { type BenchDevice, type BenchMethod, type Phase, tapInputs } from "../workload";
 
 const STACK = "bench";
 const PROJECT = "tuntap-bench";
@@ -61,13 +61,7 @@ export function providerHostMethod(parallelism: number, key = "providerHost"): B
   const state = new Map<string, { inputs: Properties; outputs: Properties }>();
   const urn = (device: BenchDevice) => resourceUrn(STACK, PROJECT, TAP_INTERFACE_TYPE, device.name);
   const inputs = (device: BenchDevice, updated: boolean): Properties => ({
-    name: device.name,
-    owner: device.owner,
-    mtu: updated ? device.updatedMtu : device.mtu,
-    macAddress: device.macAddress,
-    addresses: [updated ? device.updatedAddress : device.address],
-    up: true,
-    managedBy: `${PROJECT}/${STACK}/${device.name}`,
+    ...(tapInputs(device, updated, `${PROJECT}/${STACK}/${device.name}`) as Properties),
     __provider: serializedProvider,
   });
 

@@ -10,12 +10,11 @@
 import { type Properties, deepEqual } from "../wire/properties";
 import { isProviderType, parseProviderReference } from "../wire/urn";
 import { CheckpointWriter, readCheckpoint } from "./checkpoint";
-import { DependencyGraph, scheduleDeletes } from "./graph";
 import type { ChangeKind, RunResult } from "./result";
 import { Run, type StackSettings } from "./run";
 import { SnapshotManager } from "./snapshot";
 import { copyState, type ResourceState } from "./state";
-import { StepExecutor } from "./stepExecutor";
+import { executeDeletes, StepExecutor } from "./stepExecutor";
 import { BailError, StepGenerator } from "./stepGenerator";
 import type { Step, StepContext } from "./steps";
 
@@ -133,12 +132,7 @@ export async function runDestroy(settings: StackSettings): Promise<RunResult> {
     if (outcome.error !== undefined) run.fail(new BailError(outcome.error.message));
   });
   try {
-    const deletes = generator.generateDeletes();
-    await generator.ensureProviders(deletes);
-    for (const antichain of scheduleDeletes(new DependencyGraph(checkpoint.resources), deletes)) {
-      if (executor.cancelled) break;
-      await executor.executeParallel(antichain);
-    }
+    await executeDeletes(generator, executor, checkpoint.resources);
   } catch (error) {
     run.fail(error as Error);
   } finally {

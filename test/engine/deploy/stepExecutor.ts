@@ -7,8 +7,10 @@
 // create/update/delete is in flight; afterwards the new state is recorded and the old one retired — also
 // after a partial failure, whose resource exists and must not be forgotten.
 import { makeSecret, protectSecretInputs } from "../wire/properties";
+import { DependencyGraph, scheduleDeletes } from "./graph";
 import type { SnapshotManager } from "./snapshot";
-import type { OperationType } from "./state";
+import type { OperationType, ResourceState } from "./state";
+import type { StepGenerator } from "./stepGenerator";
 import { PartialFailure, type Step, type StepContext } from "./steps";
 
 export interface StepOutcome {
@@ -144,5 +146,18 @@ function pendingOperationOf(step: Step): { state: NonNullable<Step["old"]>; type
       return step.old === undefined ? undefined : { state: step.old, type: "deleting" };
     default:
       return undefined;
+  }
+}
+
+/**
+ * The deletes a run ends with (resources no longer in the program, or all of them for destroy), in reverse
+ * dependency order: each antichain in parallel, stopping at the first failure as the engine does.
+ */
+export async function executeDeletes(generator: StepGenerator, executor: StepExecutor, resources: readonly ResourceState[]): Promise<void> {
+  const deletes = generator.generateDeletes();
+  await generator.ensureProviders(deletes);
+  for (const antichain of scheduleDeletes(new DependencyGraph(resources), deletes)) {
+    if (executor.cancelled) break;
+    await executor.executeParallel(antichain);
   }
 }

@@ -10,13 +10,12 @@ import type { Properties } from "../wire/properties";
 import { isProviderType, packageOf, providerReference, providerType, ROOT_STACK_TYPE } from "../wire/urn";
 import { type Goal, type Registered, startResourceMonitor } from "../services/resourceMonitor";
 import { CheckpointWriter, readCheckpoint } from "./checkpoint";
-import { DependencyGraph, scheduleDeletes } from "./graph";
 import { runProgram } from "./languageRuntime";
 import { DYNAMIC_PACKAGE, dynamicProviderInputs } from "./providerRegistry";
 import type { RunResult } from "./result";
 import { Run, type StackSettings } from "./run";
 import { SnapshotManager } from "./snapshot";
-import { StepExecutor } from "./stepExecutor";
+import { executeDeletes, StepExecutor } from "./stepExecutor";
 import { BailError, StepGenerator } from "./stepGenerator";
 
 const ORGANIZATION = "organization";
@@ -159,14 +158,7 @@ export async function runUpdate(settings: StackSettings, dryRun: boolean): Promi
       cancel(exitedFirst.bail ? new BailError("the program failed") : new Error(exitedFirst.error));
     }
     await settle(() => generation, executor);
-    if (run.failure === undefined) {
-      const deletes = generator.generateDeletes();
-      await generator.ensureProviders(deletes);
-      for (const antichain of scheduleDeletes(new DependencyGraph(checkpoint.resources), deletes)) {
-        if (executor.cancelled) break;
-        await executor.executeParallel(antichain);
-      }
-    }
+    if (run.failure === undefined) await executeDeletes(generator, executor, checkpoint.resources);
   } catch (error) {
     cancel(error as Error);
   } finally {

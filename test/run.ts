@@ -1,8 +1,20 @@
-// `npm test` ends here: finds every compiled *.test.js under .build/test and hands them to node's test
-// runner, so CI counts every test. Arguments filter by path substring: `npm test -- unit kernel`.
+// `npm test` ends here: finds every compiled *.test.js under .build/test and hands them to node's test runner
+// on the Node.js versions users have: the whole suite on Node 24, the unit, kernel and real-CLI tests again on
+// Node 22 (tools/nodeRuntimes.ts installs both). Each run's node is first on PATH, so the Pulumi CLI's
+// dynamic-provider host runs on it too.
+//
+//   npm test                      everything, on 24 then 22
+//   npm test -- unit kernel       the files whose path contains "unit" or "kernel", on both
+//   npm test -- --node=24 cli     one runtime only (24, 22, or "current": the node running this script)
+//
+// Other arguments starting with "-" go to `node --test` (e.g. --test-name-pattern=…).
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
+import { type NodeMajor, nodeBinDirectory, testedNode } from "../tools/nodeRuntimes";
+
+/** The part of the suite that runs on Node 22 as well. */
+const ON_EVERY_NODE = ["unit/", "kernel/", "cli/"];
 
 function testFiles(directory: string): string[] {
   return readdirSync(directory).flatMap((entry) => {
@@ -12,9 +24,17 @@ function testFiles(directory: string): string[] {
   });
 }
 
+interface Run {
+  label: string;
+  nodeBin: string;
+  files: string[];
+}
+
 const root = __dirname;
-const filters = process.argv.slice(2).filter((argument) => !argument.startsWith("-"));
-const options = process.argv.slice(2).filter((argument) => argument.startsWith("-"));
+const args = process.argv.slice(2);
+const nodeChoice = args.find((argument) => argument.startsWith("--node="))?.slice("--node=".length);
+const filters = args.filter((argument) => !argument.startsWith("-"));
+const options = args.filter((argument) => argument.startsWith("-") && !argument.startsWith("--node="));
 const files = testFiles(root)
   .filter((file) => filters.length === 0 || filters.some((filter) => relative(root, file).includes(filter)))
   .sort();
@@ -22,5 +42,32 @@ if (files.length === 0) {
   console.error(`no test files match ${filters.join(", ")}`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ["--test", ...options, ...files], { stdio: "inherit" });
-process.exit(result.status ?? 1);
+
+function plan(): Run[] {
+  if (nodeChoice === "current") return [{ label: `Node ${process.version} (current)`, nodeBin: dirname(process.execPath), files }];
+  if (nodeChoice !== undefined) {
+    if (!(nodeChoice in testedNode)) throw new Error(`--node=${nodeChoice}: choose one of ${Object.keys(testedNode).join(", ")} or current`);
+    const major = nodeChoice as NodeMajor;
+    return [{ label: `Node ${testedNode[major]}`, nodeBin: nodeBinDirectory(major), files }];
+  }
+  const runs: Run[] = [{ label: `Node ${testedNode["24"]}`, nodeBin: nodeBinDirectory("24"), files }];
+  const subset = files.filter((file) => ON_EVERY_NODE.some((part) => relative(root, file).startsWith(part)));
+  if (subset.length > 0) runs.push({ label: `Node ${testedNode["22"]} (unit, kernel and CLI tests)`, nodeBin: nodeBinDirectory("22"), files: subset });
+  return runs;
+}
+
+const outcomes: string[] = [];
+let failed = false;
+for (const run of plan()) {
+  console.log(`# ${run.label}: ${run.files.length} test files`);
+  const started = Date.now();
+  const result = spawnSync(join(run.nodeBin, "node"), ["--test", ...options, ...run.files], {
+    stdio: "inherit",
+    env: { ...process.env, PATH: `${run.nodeBin}:${process.env.PATH ?? ""}` },
+  });
+  const ok = result.status === 0;
+  failed ||= !ok;
+  outcomes.push(`# ${run.label}: ${ok ? "passed" : `FAILED (exit ${result.status ?? result.signal})`} in ${Math.round((Date.now() - started) / 1000)} s`);
+}
+for (const outcome of outcomes) console.log(outcome);
+process.exit(failed ? 1 : 0);

@@ -12,7 +12,7 @@ import {
   serializeProvider,
   startProviderHost,
   TAP_INTERFACE_TYPE,
-} from "../../test/engine/providerHost";
+} from "../../tools/providerHost";
 import { type BenchDevice, type BenchMethod, type Phase, tapInputs } from "../workload";
 
 const STACK = "bench";

@@ -9,10 +9,10 @@ import "../support/privateNetns";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { describe as describeRun, type RunResult } from "../engine/deploy/result";
-import { repositoryRoot } from "../engine/paths";
-import { openStack, type TestStack } from "../engine/stack";
-import { deviceNamed, devicesOf, type ManagedDevice, resourcesOf } from "../engine/stack/stateView";
+import { describe as describeRun, type RunResult } from "../cli/support/result";
+import { repositoryRoot } from "../cli/support/paths";
+import { CliStack } from "../cli/support/cliStack";
+import { deviceNamed, devicesOf, type ManagedDevice, resourcesOf } from "../cli/support/stateView";
 import { tapInterfaceProvider } from "pulumi-tuntap";
 import { cidrs, ip, type IpLink, link } from "../support/ip";
 import { create } from "../support/providers";
@@ -23,12 +23,12 @@ const MTU = 1400;
 
 const figures = { tried: 0, passed: 0 };
 
-let stack: TestStack;
+let stack: CliStack;
 let namespaceBefore = "";
 
 before(async () => {
   namespaceBefore = stableFingerprint();
-  stack = await openStack({ projectDirectory: join(repositoryRoot, "test", "reliability", "programs", "behind-our-back") });
+  stack = await CliStack.open({ projectDirectory: join(repositoryRoot, "test", "reliability", "programs", "behind-our-back") });
   const up = await stack.up();
   assert.ok(up.ok, describeRun(up));
 });

@@ -17,8 +17,8 @@ import {
   serializeProvider,
   startProviderHost,
   TAP_INTERFACE_TYPE,
-} from "../engine/providerHost";
-import { repositoryRoot } from "../engine/paths";
+} from "../../tools/providerHost";
+import { repositoryRoot } from "../cli/support/paths";
 import { type IpAddressInfo, ip, type IpLink } from "../support/ip";
 import { deleteBatches, isDeviceDeletion, type KernelEvent, KernelMonitor, linkByName, quietAddressing, stableFingerprint, stampsOf } from "./kernelWatch";
 

@@ -9,10 +9,10 @@ import "../support/privateNetns";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { describe as describeRun } from "../engine/deploy/result";
-import { repositoryRoot } from "../engine/paths";
-import { openStack, type TestStack } from "../engine/stack";
-import { devicesOf, resourcesOf } from "../engine/stack/stateView";
+import { describe as describeRun } from "../cli/support/result";
+import { repositoryRoot } from "../cli/support/paths";
+import { CliStack } from "../cli/support/cliStack";
+import { devicesOf, resourcesOf } from "../cli/support/stateView";
 import { cidrs, ip, type IpLink } from "../support/ip";
 import { isDeviceDeletion, KernelMonitor, linkByName, quietAddressing, stableFingerprint, stampsOf } from "./kernelWatch";
 import { type KilledUp, upKilledMidway } from "./killHost";
@@ -56,7 +56,7 @@ function expectedStampPrefix(name: string): string {
   return `${OUR_STAMPS}tap-${name.slice(2)}:`;
 }
 
-let stack: TestStack;
+let stack: CliStack;
 let monitor: KernelMonitor;
 let namespaceBefore = "";
 let foreignBefore = "";
@@ -68,7 +68,7 @@ before(async () => {
   foreignIndexes = new Set(FOREIGN.map((name) => linkByName().get(name)?.ifindex ?? -1));
   monitor = await KernelMonitor.start();
   namespaceBefore = stableFingerprint();
-  stack = await openStack({ projectDirectory: join(repositoryRoot, "test", "reliability", "programs", "crash-recovery"), stackName: STACK, config: { count: String(COUNT) } });
+  stack = await CliStack.open({ projectDirectory: join(repositoryRoot, "test", "reliability", "programs", "crash-recovery"), stackName: STACK, config: { count: String(COUNT) } });
 });
 
 after(async () => {

@@ -6,10 +6,10 @@ import "../support/privateNetns";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { describe as describeRun } from "../engine/deploy/result";
-import { repositoryRoot } from "../engine/paths";
-import { openStack, type TestStack } from "../engine/stack";
-import { devicesOf, resourcesOf } from "../engine/stack/stateView";
+import { describe as describeRun } from "../cli/support/result";
+import { repositoryRoot } from "../cli/support/paths";
+import { CliStack } from "../cli/support/cliStack";
+import { devicesOf, resourcesOf } from "../cli/support/stateView";
 import type { IpLink } from "../support/ip";
 import { KernelMonitor, linkByName, stableFingerprint, stampsOf } from "./kernelWatch";
 import { type KilledUp, upKilledMidway } from "./killHost";
@@ -38,7 +38,7 @@ function faultTest(title: string, body: () => Promise<void>): void {
   });
 }
 
-let stack: TestStack;
+let stack: CliStack;
 let monitor: KernelMonitor;
 let namespaceBefore = "";
 let killed: KilledUp;
@@ -46,7 +46,7 @@ let killed: KilledUp;
 before(async () => {
   monitor = await KernelMonitor.start();
   namespaceBefore = stableFingerprint();
-  stack = await openStack({
+  stack = await CliStack.open({
     projectDirectory: join(repositoryRoot, "test", "reliability", "programs", "crash-recovery"),
     stackName: STACK,
     config: { count: String(COUNT), nameTemplate: "ct%d" },

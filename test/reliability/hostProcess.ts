@@ -1,7 +1,7 @@
 // Finding and stopping the dynamic-provider host from outside, as a crash would: the host is the process tree
-// of `pulumi-resource-pulumi-nodejs` (a shell script that runs node without exec), started by the engine —
-// the stand-in in this very process, or the pulumi CLI this process started. It is found in /proc among this
-// process's descendants, so no hook in the engine is needed, and whichever engine runs, only our own host is hit.
+// of `pulumi-resource-pulumi-nodejs` (a shell script that runs node without exec), started by the pulumi CLI
+// this process started. It is found in /proc among this process's descendants, so no hook in the engine is
+// needed, and only our own host is hit.
 import { readdirSync, readFileSync } from "node:fs";
 
 const PLUGIN = "pulumi-resource-pulumi-nodejs";

@@ -33,7 +33,7 @@ export function stampsOf(link: IpLink): string[] {
   return (link.altnames ?? []).filter((name) => name.startsWith("pulumi:"));
 }
 
-/** Every link, read without blocking the event loop (the engine stand-in runs in this process). */
+/** Every link, read without blocking the event loop (the inline program and the Automation API run in this process). */
 export async function linksAsync(): Promise<IpLink[]> {
   const { stdout } = await run("ip", ["-j", "-d", "link", "show"], { maxBuffer: 64 * 1024 * 1024 });
   const text = stdout.trim();

@@ -5,9 +5,9 @@
 // (SIGKILL) if a persistent device of ours is unrecorded, or let go (SIGCONT) to try again on a later
 // announcement. Depending on the step it is frozen at, the device is left fully or only partly configured. A stopped process does
 // nothing, so this is a SIGKILL at that moment. Works whichever engine runs the stack: the host is found in /proc.
-import type { RunResult } from "../engine/deploy/result";
-import type { TestStack } from "../engine/stack";
-import { devicesOf } from "../engine/stack/stateView";
+import type { RunResult } from "../cli/support/result";
+import type { CliStack } from "../cli/support/cliStack";
+import { devicesOf } from "../cli/support/stateView";
 import type { IpLink } from "../support/ip";
 import { providerHostProcesses, signalAll } from "./hostProcess";
 import type { KernelMonitor } from "./kernelWatch";
@@ -41,7 +41,7 @@ function delay(ms: number): Promise<void> {
 }
 
 /** Recorded device names, once the engine has digested everything the frozen host had sent. */
-async function settledRecord(stack: TestStack): Promise<Set<string>> {
+async function settledRecord(stack: CliStack): Promise<Set<string>> {
   let previous: string | undefined;
   for (;;) {
     const names = devicesOf(await stack.exportState())
@@ -54,7 +54,7 @@ async function settledRecord(stack: TestStack): Promise<Set<string>> {
   }
 }
 
-export async function upKilledMidway(stack: TestStack, options: KillOptions): Promise<KilledUp> {
+export async function upKilledMidway(stack: CliStack, options: KillOptions): Promise<KilledUp> {
   let finished = false;
   const up = stack.up().finally(() => {
     finished = true;

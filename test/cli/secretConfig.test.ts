@@ -1,0 +1,68 @@
+// A secret stack config value used as an input and exported: the provider gets it in plaintext (the device's
+// alias), the state file holds it only encrypted (inputs, outputs, the default provider's config, the stack
+// output), and a refresh decrypts it again to talk to the provider.
+import "../support/privateNetns";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { namespaceFingerprint } from "../support/ip";
+import { describe as describeRun } from "./support/result";
+import { testProgramsDirectory } from "./support/paths";
+import { mustLink } from "./support/kernel";
+import { assertOk } from "./scenarios/sequence";
+import { CliStack } from "./support/cliStack";
+import { resourcesOf, TAP_INTERFACE_TYPE } from "./support/stateView";
+
+const ALIAS = "uplink-7f3a-secret";
+const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
+
+let stack: CliStack;
+let emptyNamespace = "";
+
+before(async () => {
+  stack = await CliStack.open({
+    projectDirectory: join(testProgramsDirectory, "secret-config"),
+    config: { alias: { value: ALIAS, secret: true } },
+    passphrase: "correct horse battery staple",
+  });
+  emptyNamespace = namespaceFingerprint();
+});
+
+after(async () => {
+  if (resourcesOf(await stack.exportState()).length > 0) await stack.destroy();
+  await stack.close();
+});
+
+function isEncryptedSecret(value: unknown): boolean {
+  const record = value as Record<string, unknown> | undefined;
+  return record?.["4dabf18193072939515e22adb298388d"] === SECRET_SIGNATURE && typeof record.ciphertext === "string";
+}
+
+test("up gives the provider the plaintext and the program a secret output", async () => {
+  const result = await stack.up();
+  assertOk(result);
+  assert.equal(mustLink("sec0").ifalias, ALIAS, "the device's alias is the secret's value");
+  assert.equal(result.outputs.alias, ALIAS, "the stack output, decrypted");
+});
+
+test("the state holds the secret only encrypted", async () => {
+  const state = await stack.exportStoredState();
+  assert.ok(!JSON.stringify(state).includes(ALIAS), "the plaintext appears nowhere in the state");
+  const tap = resourcesOf(state).find((resource) => resource.type === TAP_INTERFACE_TYPE);
+  assert.ok(isEncryptedSecret(tap?.inputs?.description), "the input is an encrypted secret");
+  assert.ok(isEncryptedSecret(tap?.outputs?.description), "so is the output of the same name");
+  const stackResource = resourcesOf(state).find((resource) => resource.type === "pulumi:pulumi:Stack");
+  assert.ok(isEncryptedSecret(stackResource?.outputs?.alias), "and the stack output");
+});
+
+test("refresh decrypts it to read the device and finds no drift", async () => {
+  const result = await stack.refresh();
+  assertOk(result);
+  assert.deepEqual(result.changes, { same: 2 }, describeRun(result));
+  assert.ok(!JSON.stringify(await stack.exportStoredState()).includes(ALIAS), "still encrypted after the refresh");
+});
+
+test("destroy", async () => {
+  assertOk(await stack.destroy());
+  assert.equal(namespaceFingerprint(), emptyNamespace);
+});

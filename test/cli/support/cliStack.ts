@@ -1,0 +1,259 @@
+// A stack run by the real Pulumi CLI (the pinned build of tools/pulumi) through the Automation API, on a
+// local file backend with the passphrase secrets provider. The program is the project's `main`, compiled into
+// .build/ and run as an inline program (see tools/inlineProgram.ts); the CLI, its engine, its checkpoints and
+// the SDK's dynamic-provider host do everything else, as for a user.
+//
+// Each stack gets a directory of its own under .build/stacks/ (inside the repository, so that the provider
+// host, started there, resolves @pulumi/pulumi and pulumi-tuntap as it would in a user's project): the
+// project's Pulumi.yaml settings, the Pulumi.<stack>.yaml the CLI writes, the backend and PULUMI_HOME.
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import {
+  CommandError,
+  type Deployment,
+  type EngineEvent,
+  LocalWorkspace,
+  type OpMap,
+  PulumiCommand,
+  type PulumiFn,
+  type Stack,
+} from "@pulumi/pulumi/automation";
+import { inlineProgram } from "../../../tools/inlineProgram";
+import { pinnedPulumiBin, repositoryRoot } from "../../../tools/pulumiCli";
+import type { ChangeKind, Command, Diagnostic, RunResult, StepRecord } from "./result";
+import { type ExportedResource, resourcesOf } from "./stateView";
+
+export interface StackOptions {
+  /** The directory holding Pulumi.yaml. */
+  projectDirectory: string;
+  /** Default "test". */
+  stackName?: string;
+  /** Config keys without a namespace belong to the project. */
+  config?: Record<string, string | { value: string; secret: true }>;
+  /** The secrets passphrase. Default "". */
+  passphrase?: string;
+  /** Where the CLI's output goes as it happens (e.g. process.stderr.write when debugging). */
+  onOutput?: (text: string) => void;
+}
+
+/** Flags of preview/up/refresh/destroy that the tests use. */
+export interface RunOptions {
+  parallel?: number;
+  target?: string[];
+  refresh?: boolean;
+  diff?: boolean;
+  /** Aborting sends the CLI SIGINT, as Ctrl-C does. */
+  signal?: AbortSignal;
+}
+
+
+let pulumiCommand: Promise<{ command: PulumiCommand; bin: string }> | undefined;
+
+/** The pinned CLI, built first if it is missing (the build says so: it takes minutes the first time). */
+export function pinnedCli(): Promise<{ command: PulumiCommand; bin: string }> {
+  pulumiCommand ??= (async () => {
+    const bin = pinnedPulumiBin();
+    return { command: await PulumiCommand.get({ root: join(bin, "..") }), bin };
+  })();
+  return pulumiCommand;
+}
+
+/** The project's name and entry point, as the CLI reads them from its Pulumi.yaml. */
+async function readProject(directory: string, pulumiCommand: PulumiCommand): Promise<{ name: string; main: string }> {
+  const settings = await (await LocalWorkspace.create({ workDir: directory, pulumiCommand })).projectSettings();
+  return { name: settings.name, main: join(directory, settings.main ?? "index.ts") };
+}
+
+export class CliStack {
+  readonly projectName: string;
+  readonly directory: string;
+
+  private constructor(
+    private stack: Stack,
+    readonly workspace: LocalWorkspace,
+    projectName: string,
+    directory: string,
+    private readonly options: StackOptions,
+  ) {
+    this.projectName = projectName;
+    this.directory = directory;
+  }
+
+  get stackName(): string {
+    return this.stack.name;
+  }
+
+  /** The environment every CLI command of this stack runs with; also for running `pulumi` by hand. */
+  static async environment(directory: string, passphrase: string): Promise<Record<string, string>> {
+    const { bin } = await pinnedCli();
+    return {
+      PULUMI_BACKEND_URL: `file://${join(directory, "backend")}`,
+      PULUMI_CONFIG_PASSPHRASE: passphrase,
+      PULUMI_HOME: join(directory, "home"),
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      // The CLI finds the dynamic-provider host beside itself; the host runs the `node` found on PATH.
+      PATH: `${bin}:${process.env.PATH ?? ""}`,
+    };
+  }
+
+  static async open(options: StackOptions): Promise<CliStack> {
+    const { command } = await pinnedCli();
+    const project = await readProject(options.projectDirectory, command);
+    const program: PulumiFn = inlineProgram(project.main);
+    const stacks = join(repositoryRoot, ".build", "stacks");
+    mkdirSync(stacks, { recursive: true });
+    const directory = mkdtempSync(join(stacks, `${project.name}-`));
+    for (const sub of ["backend", "home", "project"]) mkdirSync(join(directory, sub));
+    const envVars = await CliStack.environment(directory, options.passphrase ?? "");
+    const stack = await LocalWorkspace.createOrSelectStack(
+      { stackName: options.stackName ?? "test", projectName: project.name, program },
+      { workDir: join(directory, "project"), pulumiCommand: command, envVars, projectSettings: { name: project.name, runtime: "nodejs" } },
+    );
+    const cli = new CliStack(stack, stack.workspace as LocalWorkspace, project.name, directory, options);
+    for (const [key, entry] of Object.entries(options.config ?? {})) {
+      await cli.setConfig(key, typeof entry === "string" ? entry : entry.value, { secret: typeof entry !== "string" });
+    }
+    return cli;
+  }
+
+  /** A project config key ("mtu") or a namespaced one ("aws:region"). */
+  setConfig(key: string, value: string, options: { secret?: boolean } = {}): Promise<void> {
+    return this.stack.setConfig(this.namespaced(key), { value, secret: options.secret === true });
+  }
+
+  removeConfig(key: string): Promise<void> {
+    return this.stack.removeConfig(this.namespaced(key));
+  }
+
+  preview(options: RunOptions = {}): Promise<RunResult> {
+    return this.run("preview", async (common) => (await this.stack.preview({ ...common, ...options })).changeSummary);
+  }
+
+  up(options: RunOptions = {}): Promise<RunResult> {
+    return this.run("up", async (common) => (await this.stack.up({ ...common, ...options })).summary.resourceChanges);
+  }
+
+  refresh(options: RunOptions = {}): Promise<RunResult> {
+    return this.run("refresh", async (common) => (await this.stack.refresh({ ...common, ...options })).summary.resourceChanges);
+  }
+
+  destroy(options: RunOptions = {}): Promise<RunResult> {
+    return this.run("destroy", async (common) => (await this.stack.destroy({ ...common, ...options })).summary.resourceChanges);
+  }
+
+  /** `pulumi stack rename`: the stack object follows the new name. */
+  async rename(newName: string): Promise<void> {
+    await this.stack.rename({ stackName: newName });
+    this.stack = await LocalWorkspace.selectStack({ stackName: newName, projectName: this.projectName, program: this.workspace.program! }, this.workspaceOptions());
+  }
+
+  /** `pulumi stack export --show-secrets`: secrets in plaintext, as the Automation API exports them. */
+  async exportState(): Promise<Deployment> {
+    return this.stack.exportStack();
+  }
+
+  /** `pulumi stack export`: the state as stored, secrets encrypted. */
+  async exportStoredState(): Promise<Deployment> {
+    const exported = await this.cli(["stack", "export"]);
+    if (exported.code !== 0) throw new Error(`pulumi stack export failed: ${exported.stderr}`);
+    return JSON.parse(exported.stdout) as Deployment;
+  }
+
+  async resources(): Promise<ExportedResource[]> {
+    return resourcesOf(await this.exportState());
+  }
+
+  /** Runs the pinned `pulumi` binary itself on this stack, in its project directory, as a user would. */
+  async cli(args: readonly string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+    const { bin } = await pinnedCli();
+    try {
+      const { stdout, stderr } = await promisify(execFile)(join(bin, "pulumi"), [...args, "--stack", this.stackName, "--non-interactive"], {
+        cwd: join(this.directory, "project"),
+        env: { ...process.env, ...this.workspace.envVars },
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      return { stdout, stderr, code: 0 };
+    } catch (error) {
+      const failed = error as { stdout?: string; stderr?: string; code?: unknown };
+      if (typeof failed.code !== "number") throw error;
+      return { stdout: failed.stdout ?? "", stderr: failed.stderr ?? "", code: failed.code };
+    }
+  }
+
+  /** Forgets the stack and its files; it does not destroy the resources. */
+  async close(): Promise<void> {
+    try {
+      await this.workspace.removeStack(this.stack.name, { force: true });
+    } finally {
+      rmSync(this.directory, { recursive: true, force: true });
+    }
+  }
+
+  private workspaceOptions() {
+    return { workDir: join(this.directory, "project"), pulumiCommand: this.workspace.pulumiCommand, envVars: this.workspace.envVars };
+  }
+
+  private namespaced(key: string): string {
+    return key.includes(":") ? key : `${this.projectName}:${key}`;
+  }
+
+  private async run(command: Command, run: (common: { onOutput: (out: string) => void; onEvent: (event: EngineEvent) => void }) => Promise<OpMap | undefined>): Promise<RunResult> {
+    const started = performance.now();
+    const diagnostics: Diagnostic[] = [];
+    const steps: StepRecord[] = [];
+    const output: string[] = [];
+    const onOutput = (text: string) => {
+      for (const line of text.split("\n")) if (line.trim() !== "") output.push(line);
+      this.options.onOutput?.(text);
+    };
+    const onEvent = (event: EngineEvent) => {
+      const diagnostic = event.diagnosticEvent;
+      if (diagnostic !== undefined) diagnostics.push({ severity: severityOf(diagnostic.severity), message: diagnostic.message, urn: diagnostic.urn ?? "" });
+      const done = event.resOutputsEvent?.metadata;
+      if (done !== undefined) steps.push({ op: done.op, urn: done.urn, keys: done.keys ?? [], diffs: done.diffs ?? [] });
+      const failed = event.resOpFailedEvent?.metadata;
+      if (failed !== undefined) steps.push({ op: failed.op, urn: failed.urn, keys: failed.keys ?? [], diffs: failed.diffs ?? [], error: "failed" });
+      const planned = event.resourcePreEvent?.metadata;
+      if (planned !== undefined && command === "preview") steps.push({ op: planned.op, urn: planned.urn, keys: planned.keys ?? [], diffs: planned.diffs ?? [] });
+    };
+    let changes: OpMap | undefined;
+    let failure: string | undefined;
+    try {
+      changes = await run({ onOutput, onEvent });
+    } catch (error) {
+      if (!(error instanceof CommandError)) throw error;
+      failure = error.message;
+    }
+    const errors = diagnostics.filter((diagnostic) => diagnostic.severity === "error").map((diagnostic) => diagnostic.message.trim());
+    if (failure !== undefined && errors.length === 0) errors.push(failure);
+    const outputs = command === "up" && failure === undefined ? await this.stack.outputs() : {};
+    return {
+      command,
+      ok: failure === undefined,
+      errors,
+      diagnostics,
+      changes: countChanges(changes ?? {}),
+      steps,
+      outputs: Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value as unknown])),
+      output,
+      durationMs: performance.now() - started,
+    };
+  }
+}
+
+function severityOf(severity: string): Diagnostic["severity"] {
+  if (severity === "error" || severity === "warning" || severity === "debug") return severity;
+  return "info";
+}
+
+function countChanges(summary: OpMap): Partial<Record<ChangeKind, number>> {
+  const changes: Partial<Record<ChangeKind, number>> = {};
+  for (const kind of ["create", "same", "update", "replace", "delete"] as const) {
+    const count = summary[kind];
+    if (count !== undefined && count > 0) changes[kind] = count;
+  }
+  return changes;
+}

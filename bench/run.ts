@@ -1,13 +1,18 @@
-// `npm run bench`: create+configure, read/refresh, in-place update and delete of N devices, by our provider
-// (in process, and through Pulumi's real dynamic-provider host over gRPC) and by the baselines people would
-// otherwise use (`ip` per step, `ip -batch`), side by side in one run, inside a private network namespace.
+// `npm run bench`, inside a private network namespace:
+// 1. what users feel: `pulumi up`, `refresh` and `destroy` of N TapInterfaces through the real CLI, against the
+//    engine's floor (N no-op resources) and an `ip` process per resource (bench/cli);
+// 2. where the time goes: create+configure, read, in-place update and delete of N devices by our provider (in
+//    process, and through Pulumi's real dynamic-provider host over gRPC) and by the baselines people would
+//    otherwise use (`ip` per step, `ip -batch`), side by side in one run.
 //
-//   npm run bench                          # N = 10, 100, 1000; 3 repetitions
-//   npm run bench -- --sizes 10,100 --repetitions 5 --methods inProcess,ipBatch
+//   npm run bench                          # CLI: N = 100, 1000; provider: N = 10, 100, 1000; 3 repetitions
+//   npm run bench -- --sizes 10,100 --repetitions 5 --methods inProcess,ipBatch --cli-sizes 100
+//   npm run bench -- --cli-sizes 0         # skip the CLI part; --profile DIR: CPU profiles of the provider host
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, release } from "node:os";
 import { join } from "node:path";
 import { rtnetlink } from "pulumi-tuntap/kernel";
+import { type CliRow, printCliTable, runCliBench } from "./cli/cliBench";
 import { runIsolated } from "./isolate";
 import { inProcessMethod } from "./methods/inProcess";
 import { ipBatchMethod } from "./methods/ipBatch";
@@ -18,6 +23,8 @@ import { type BenchDevice, type BenchMethod, type Phase, phases, workload } from
 
 interface Options {
   sizes: number[];
+  cliSizes: number[];
+  profileDirectory: string | undefined;
   repetitions: number;
   methods: string[] | undefined;
   output: string;
@@ -28,8 +35,11 @@ function parseOptions(argv: readonly string[]): Options {
     const index = argv.indexOf(flag);
     return index === -1 ? undefined : argv[index + 1];
   };
+  const sizes = (text: string) => text.split(",").map(Number).filter((n) => Number.isInteger(n) && n > 0);
   return {
-    sizes: (value("--sizes") ?? "10,100,1000").split(",").map(Number).filter((n) => Number.isInteger(n) && n > 0),
+    sizes: sizes(value("--sizes") ?? "10,100,1000"),
+    cliSizes: sizes(value("--cli-sizes") ?? "100,1000"),
+    profileDirectory: value("--profile"),
     repetitions: Number(value("--repetitions") ?? 3),
     methods: value("--methods")?.split(","),
     output: value("--output") ?? join(__dirname, "..", "..", "bench", "results", "latest.json"),
@@ -153,6 +163,14 @@ async function main(): Promise<void> {
   const machine = { kernel: release(), cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? "unknown", node: process.version, engineParallelism: ENGINE_PARALLELISM };
   console.log(`pulumi-tuntap benchmark — Linux ${machine.kernel}, ${machine.cpus} CPUs (${machine.cpuModel}), Node ${machine.node}`);
   console.log(`sizes ${options.sizes.join(", ")}; ${options.repetitions} repetitions; medians reported\n`);
+  let cliRows: CliRow[] = [];
+  if (options.cliSizes.length > 0) {
+    console.log(`Through the Pulumi CLI: sizes ${options.cliSizes.join(", ")}`);
+    const cliOptions = { sizes: options.cliSizes, repetitions: options.repetitions };
+    cliRows = await runCliBench(options.profileDirectory === undefined ? cliOptions : { ...cliOptions, profileDirectory: options.profileDirectory });
+    printCliTable(cliRows);
+    console.log("");
+  }
   const allRows: Row[] = [];
   const figures: Record<string, Record<string, number>> = {};
   try {
@@ -167,12 +185,12 @@ async function main(): Promise<void> {
   } finally {
     for (const method of methods) await method.close?.();
   }
-  printTable(allRows);
+  if (allRows.length > 0) printTable(allRows);
   for (const [key, values] of Object.entries(figures)) {
     console.log(`${key}: ${Object.entries(values).map(([name, value]) => `${name} ${value}`).join(", ")}`);
   }
   mkdirSync(join(options.output, ".."), { recursive: true });
-  writeFileSync(options.output, `${JSON.stringify({ date: new Date().toISOString(), machine, options, rows: allRows, figures }, null, 2)}\n`);
+  writeFileSync(options.output, `${JSON.stringify({ date: new Date().toISOString(), machine, options, cliRows, rows: allRows, figures }, null, 2)}\n`);
   console.log(`\nJSON: ${options.output}`);
 }
 

@@ -14,7 +14,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { CommandError, LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import { inlineProgram } from "./inlineProgram";
-import { findPulumiCli, type PulumiCli, repositoryRoot } from "./pulumiCli";
+import { findPulumiCli, localBackendEnvironment, type PulumiCli, repositoryRoot } from "./pulumiCli";
 
 const programCommands = ["preview", "up", "refresh", "destroy"] as const;
 type ProgramCommand = (typeof programCommands)[number];
@@ -59,15 +59,13 @@ function parse(argv: readonly string[]): Invocation {
 function environment(cli: PulumiCli): Record<string, string> {
   const backend = join(repositoryRoot, ".pulumi");
   mkdirSync(backend, { recursive: true });
-  const variables: Record<string, string> = {
-    PULUMI_BACKEND_URL: process.env.PULUMI_BACKEND_URL ?? `file://${backend}`,
-    PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "",
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-  };
-  if (cli.binDirectory !== undefined) {
-    variables.PATH = `${cli.binDirectory}:${process.env.PATH ?? ""}`;
-    variables.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION = "true";
-  }
+  const variables = localBackendEnvironment({
+    backend,
+    passphrase: process.env.PULUMI_CONFIG_PASSPHRASE ?? "",
+    ...(cli.binDirectory === undefined ? {} : { binDirectory: cli.binDirectory }),
+  });
+  // A backend the user chose wins over the repository's own.
+  if (process.env.PULUMI_BACKEND_URL !== undefined && process.env.PULUMI_BACKEND_URL !== "") variables.PULUMI_BACKEND_URL = process.env.PULUMI_BACKEND_URL;
   return variables;
 }
 

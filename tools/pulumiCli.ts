@@ -41,3 +41,22 @@ export async function findPulumiCli(options: { preferInstalled: boolean }): Prom
   // PulumiCommand looks for <root>/bin/pulumi.
   return { command: await PulumiCommand.get({ root: dirname(binDirectory) }), origin: "pinned build", binDirectory };
 }
+
+/**
+ * The environment for running the CLI without an account: a local file backend, the passphrase secrets
+ * provider, no update check, no plugin downloads. With the pinned build's bin directory first on PATH, the CLI
+ * and the Automation API find its dynamic-provider host beside it.
+ */
+export function localBackendEnvironment(options: { backend: string; passphrase: string; home?: string; binDirectory?: string }): Record<string, string> {
+  const variables: Record<string, string> = {
+    PULUMI_BACKEND_URL: `file://${options.backend}`,
+    PULUMI_CONFIG_PASSPHRASE: options.passphrase,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+  };
+  if (options.home !== undefined) variables.PULUMI_HOME = options.home;
+  if (options.binDirectory !== undefined) {
+    variables.PATH = `${options.binDirectory}:${process.env.PATH ?? ""}`;
+    variables.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION = "true";
+  }
+  return variables;
+}

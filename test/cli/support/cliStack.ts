@@ -21,7 +21,7 @@ import {
   type Stack,
 } from "@pulumi/pulumi/automation";
 import { inlineProgram } from "../../../tools/inlineProgram";
-import { pinnedPulumiBin, repositoryRoot } from "../../../tools/pulumiCli";
+import { localBackendEnvironment, pinnedPulumiBin, repositoryRoot } from "../../../tools/pulumiCli";
 import type { ChangeKind, Command, Diagnostic, RunResult, StepRecord } from "./result";
 import { type ExportedResource, resourcesOf } from "./stateView";
 
@@ -88,15 +88,7 @@ export class CliStack {
   /** The environment every CLI command of this stack runs with; also for running `pulumi` by hand. */
   static async environment(directory: string, passphrase: string): Promise<Record<string, string>> {
     const { bin } = await pinnedCli();
-    return {
-      PULUMI_BACKEND_URL: `file://${join(directory, "backend")}`,
-      PULUMI_CONFIG_PASSPHRASE: passphrase,
-      PULUMI_HOME: join(directory, "home"),
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-      // The CLI finds the dynamic-provider host beside itself; the host runs the `node` found on PATH.
-      PATH: `${bin}:${process.env.PATH ?? ""}`,
-    };
+    return localBackendEnvironment({ backend: join(directory, "backend"), home: join(directory, "home"), passphrase, binDirectory: bin });
   }
 
   static async open(options: StackOptions): Promise<CliStack> {

@@ -22,6 +22,11 @@ cache=${PULUMI_TUNTAP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-tuntap}
 root="$cache/pulumi-$version-$key"
 bin="$root/bin"
 
+# One build at a time: test files that start together wait for the first one's build instead of racing it.
+mkdir -p "$cache"
+exec 9>"$cache/.pulumi-build.lock"
+flock 9
+
 provider_host="$repository/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
 [ -f "$provider_host" ] || { say "$provider_host is missing: run \`npm ci\` first."; exit 1; }
 
@@ -38,7 +43,6 @@ fi
 
 say "building the Pulumi CLI $version from its Go modules into $bin"
 say "the first build downloads ~300 modules and compiles for 10–15 minutes on 2 cores; later builds reuse Go's caches"
-mkdir -p "$cache"
 staging=$(mktemp -d "$cache/.pulumi-build-XXXXXX")
 trap 'rm -rf "$staging"' EXIT
 # The flags of Pulumi's own release build (.goreleaser.yml): without the version stamp, `pulumi version`

@@ -16,8 +16,12 @@ say() { printf 'pulumi-tuntap: %s\n' "$*" >&2; }
 
 version=$(awk '$1 == "github.com/pulumi/pulumi/pkg/v3" { print $2; exit }' "$here/go.mod")
 [ -n "$version" ] || { say "cannot read the pinned version of github.com/pulumi/pulumi/pkg/v3 from $here/go.mod"; exit 1; }
-# The key changes with any pinned module, so a changed go.sum never reuses an old build.
-key=$(cat "$here/go.mod" "$here/go.sum" "$0" | sha256sum | cut -c1-12)
+# The flags of Pulumi's own release build (.goreleaser.yml): without the version stamp, `pulumi version`
+# prints nothing and the Automation API refuses the CLI.
+tags=osusergo,grpcnotrace
+ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version"
+# The key changes with any pinned module or flag, so a changed go.sum never reuses an old build.
+key=$( (cat "$here/go.mod" "$here/go.sum"; echo "$tags $ldflags") | sha256sum | cut -c1-12)
 cache=${PULUMI_TUNTAP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-tuntap}
 root="$cache/pulumi-$version-$key"
 bin="$root/bin"
@@ -42,16 +46,12 @@ if ! command -v go >/dev/null 2>&1; then
 fi
 
 say "building the Pulumi CLI $version from its Go modules into $bin"
-say "the first build downloads ~300 modules and compiles for 10–15 minutes on 2 cores; later builds reuse Go's caches"
+say "the first build downloads ~300 modules and compiles for 7–15 minutes on 2 cores; later builds reuse Go's caches"
 staging=$(mktemp -d "$cache/.pulumi-build-XXXXXX")
 trap 'rm -rf "$staging"' EXIT
-# The flags of Pulumi's own release build (.goreleaser.yml): without the version stamp, `pulumi version`
-# prints nothing and the Automation API refuses the CLI.
 (
   cd "$here"
-  CGO_ENABLED=0 go build -trimpath -tags osusergo,grpcnotrace \
-    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
-    -o "$staging/bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+  CGO_ENABLED=0 go build -trimpath -tags "$tags" -ldflags "$ldflags" -o "$staging/bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 )
 printed=$("$staging/bin/pulumi" version)
 [ "$printed" = "$version" ] || { say "the build prints version '$printed', expected $version"; exit 1; }

@@ -88,8 +88,8 @@ export function programSequence(scenario: ProgramScenario): void {
       assert.equal(result.changes.update, preview.changes.update, "as many updates as the preview planned");
       const current = await devices(stack);
       assert.deepEqual(
-        current.map((device) => device.ifindex),
-        previous.map((device) => device.ifindex),
+        current.map((device) => [device.urn, device.ifindex]).sort(),
+        previous.map((device) => [device.urn, device.ifindex]).sort(),
         "the same devices: updated, not re-created",
       );
       assertDevicesExist(current);

@@ -52,22 +52,23 @@ describe("QEMU command line", () => {
   });
 });
 
+const settings: VmLabSettings = {
+  vms: 2,
+  queues: 2,
+  user: "nobody",
+  bridgeName: "labbr0",
+  bridgeAddress: "192.168.100.1/24",
+  tapPrefix: "labtap",
+  memoryMiB: 512,
+  vhost: false,
+  startVms: true,
+  runDirectory: "/tmp",
+  persistAtBoot: true,
+  networkdDirectory: "/run/systemd/network",
+};
+
 describe("program", () => {
   const registrations = installMocks("lab", "dev");
-  const settings: VmLabSettings = {
-    vms: 2,
-    queues: 2,
-    user: "nobody",
-    bridgeName: "labbr0",
-    bridgeAddress: "192.168.100.1/24",
-    tapPrefix: "labtap",
-    memoryMiB: 512,
-    vhost: false,
-    startVms: true,
-    runDirectory: "/tmp",
-    persistAtBoot: true,
-    networkdDirectory: "/run/systemd/network",
-  };
   const lab = vmLab(settings);
 
   test("a bridge with its address, and N multi-queue taps owned by the user, ports of that bridge", async () => {
@@ -136,21 +137,7 @@ describe("guest addresses for direct boot", () => {
 
   test("each VM's command line: the shared kernelArgs, then its own ip=; pid file and console log side by side", () => {
     const [vm0, vm1] = planLabVms(
-      {
-        vms: 2,
-        queues: 2,
-        user: "nobody",
-        bridgeName: "labbr0",
-        bridgeAddress: "192.168.100.1/24",
-        tapPrefix: "labtap",
-        memoryMiB: 256,
-        vhost: false,
-        kernel: { kernel: "/k/vmlinuz", initrd: "/k/initrd", kernelArgs: "console=ttyS0 quiet" },
-        startVms: true,
-        runDirectory: "/run/lab",
-        persistAtBoot: false,
-        networkdDirectory: "/etc/systemd/network",
-      },
+      { ...settings, kernel: { kernel: "/k/vmlinuz", initrd: "/k/initrd", kernelArgs: "console=ttyS0 quiet" }, runDirectory: "/run/lab" },
       "lab",
       "dev",
     );
@@ -164,7 +151,7 @@ describe("guest addresses for direct boot", () => {
 
 describe("defaults are harmless", () => {
   test("no kernel: no guest address and no -kernel, but the console still has a log file", () => {
-    const [plan] = planLabVms({ vms: 1, queues: 1, user: "nobody", bridgeName: "b", bridgeAddress: "fd00::1/64", tapPrefix: "t", memoryMiB: 512, vhost: false, startVms: false, runDirectory: "/tmp", persistAtBoot: false, networkdDirectory: "/etc/systemd/network" }, "lab", "dev");
+    const [plan] = planLabVms({ ...settings, vms: 1, bridgeAddress: "fd00::1/64" }, "lab", "dev");
     assert.equal(plan?.guestAddress, undefined, "an IPv6 bridge is fine when no address is planned");
     assert.equal(plan?.qemu("t0").directBoot, undefined);
     assert.equal(plan?.qemu("t0").consoleLog, "/tmp/lab-dev-vm0.console");

@@ -19,7 +19,7 @@ import { hostPing } from "./support/ping";
 import { microvmGuestArguments, pciGuestArguments } from "./support/qemu";
 import { openTunNodeToEveryone } from "./support/tunNode";
 import { unprivilegedUser } from "./support/unprivileged";
-import { guestKernelArguments, NETWORK_UP } from "./support/verdict";
+import { GUEST_PREFIX, guestKernelArguments, NETWORK_UP } from "./support/verdict";
 
 const user = unprivilegedUser();
 let run: RunDirectory;
@@ -30,10 +30,13 @@ before(() => {
 });
 after(() => run.remove());
 
-function describeReport(t: TestContext, report: GuestReport): void {
+function describeReport(t: TestContext, guest: RunningGuest, report: GuestReport): void {
   const pings = report.verdict.reached.map((reached) => `${reached.address} ${reached.rttMs} ms`).join(", ");
+  t.diagnostic(`${report.name}: $ ${guest.command}`);
   t.diagnostic(`${report.name}: init running after ${(report.bootMs / 1000).toFixed(1)} s, network up after ${(report.upMs / 1000).toFixed(1)} s, verdict after ${(report.verdictMs / 1000).toFixed(1)} s; round trips: ${pings || "none"}`);
-  t.diagnostic(`${report.name}: ${report.verdict.line}`);
+  for (const line of guest.console.lines.filter((candidate) => candidate.text.startsWith(GUEST_PREFIX))) {
+    t.diagnostic(`  [${(line.atMs / 1000).toFixed(1).padStart(5)} s] ${line.text}`);
+  }
 }
 
 function assertPassed(report: GuestReport, reached: readonly string[], unreachable: readonly string[] = []): void {
@@ -73,7 +76,7 @@ test("tutorial-tap0: a QEMU guest on tap0 reaches 192.168.0.1, then powers off",
   });
   try {
     const report = await guest.report();
-    describeReport(t, report);
+    describeReport(t, guest, report);
     assertPassed(report, ["192.168.0.1"]);
     assert.equal(await guest.exited, 0, "the guest powered off and QEMU exited on its own");
   } finally {
@@ -137,7 +140,7 @@ test("vm-lab: two guests on multi-queue taps (queues=2) on the bridge reach each
       }
     }
     const reports = await Promise.all(guests.map((guest) => guest.report()));
-    for (const report of reports) describeReport(t, report);
+    for (const [index, report] of reports.entries()) describeReport(t, guests[index]!, report);
     assertPassed(reports[0]!, ["192.168.100.1", "192.168.100.3"]);
     assertPassed(reports[1]!, ["192.168.100.1", "192.168.100.2"]);
     for (const [index, report] of reports.entries()) {
@@ -186,7 +189,7 @@ test("microvm-net: microvm guests, one per tap on its own /30, reach their gatew
       t.diagnostic(`host → ${guestIp(plan.guestAddress)}: ${ping.rttMs} ms`);
     }
     const reports = await Promise.all(guests.map((guest) => guest.report()));
-    for (const report of reports) describeReport(t, report);
+    for (const [index, report] of reports.entries()) describeReport(t, guests[index]!, report);
     for (const [index, plan] of plans.entries()) {
       const others = plans.filter((other) => other !== plan).map((other) => guestIp(other.guestAddress));
       assertPassed(reports[index]!, [plan.gateway], others);

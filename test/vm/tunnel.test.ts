@@ -95,12 +95,13 @@ test("vpn-tun: a ping crosses the tunnel between two namespaces, over UDP, carri
   for (const tunnel of tunnels) {
     const up = await tunnel.output.waitFor(/^tunnel up: /);
     assert.match(up.text, new RegExp(`\\(uid ${user.uid}\\)$`), "runs as the tun's owner");
+    t.diagnostic(`${tunnel.output.name}: ${up.text}`);
   }
   const v4 = hostPing("10.8.0.2", { netns: a.netns });
   assert.equal(v4.received, 3, `IPv4 across the tunnel: ${v4.output}`);
   const v6 = hostPing("fd00:8::2", { netns: a.netns });
   assert.equal(v6.received, 3, `IPv6 across the tunnel: ${v6.output}`);
-  t.diagnostic(`ping 10.8.0.2 from vpn-a over the tunnel: ${v4.rttMs} ms; fd00:8::2: ${v6.rttMs} ms`);
+  for (const ping of [v4, v6]) for (const line of ping.output.trim().split("\n")) t.diagnostic(`vpn-a$ ${line}`);
 
   for (const tunnel of tunnels) tunnel.process.kill("SIGTERM");
   await Promise.all(tunnels.map((tunnel) => tunnel.exited));

@@ -9,6 +9,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { setTimeout as delay } from "node:timers/promises";
+import { shellCommand } from "../../../examples/vm-lab/qemu";
 import { followFile, GuestConsole } from "./console";
 import type { UnprivilegedUser } from "./unprivileged";
 import { type GuestVerdict, INIT_RUNNING, NETWORK_UP, parseVerdict, VERDICT } from "./verdict";
@@ -31,6 +32,8 @@ export interface GuestReport {
 
 export interface RunningGuest {
   readonly name: string;
+  /** What was started, as a shell command line (the user switch aside, for startGuest). */
+  readonly command: string;
   readonly console: GuestConsole;
   /** Waits for the verdict; rejects with the console's last lines if QEMU ends or hangs first. */
   report(): Promise<GuestReport>;
@@ -128,6 +131,7 @@ export function startGuest(options: StartGuestOptions): RunningGuest & { exited:
   });
   return {
     name: options.name,
+    command: options.argv[0] === "sh" ? (options.argv[2] ?? "").replace(/^exec /, "") : shellCommand(options.argv),
     console,
     exited,
     report: () => reportOf(options.name, console),
@@ -179,5 +183,5 @@ export function startDaemonizedGuest(options: DaemonizedGuestOptions): RunningGu
     console.end(`hang guard: no verdict after ${(options.hangGuardMs ?? DEFAULT_HANG_GUARD_MS) / 1000} s`);
     void stop();
   }, options.hangGuardMs ?? DEFAULT_HANG_GUARD_MS);
-  return { name: options.name, console, report: () => reportOf(options.name, console), stop };
+  return { name: options.name, command: options.create, console, report: () => reportOf(options.name, console), stop };
 }

@@ -61,10 +61,11 @@ async function reportOf(name: string, console: GuestConsole): Promise<GuestRepor
   return { name, verdict, bootMs: boot.atMs, upMs: up?.atMs ?? Number.NaN, verdictMs: verdictLine.atMs, upLine: up?.text ?? "" };
 }
 
+/** Gone, or a zombie waiting for its parent (a daemonized QEMU's is init) to reap it. */
 function processGone(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return false;
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
   } catch {
     return true;
   }

@@ -69,7 +69,10 @@ export function pciGuestArguments(machine: GuestMachine & { type: "pc" | "q35"; 
 /**
  * The host's TSC frequency in kHz. A microvm has no HPET and no ACPI PM timer, so its kernel calibrates the
  * TSC by polling the PIT; under TCG (where the guest's TSC is the host's) that calibration fails when the host
- * is busy, and the kernel then hangs waiting for a timer tick. Given `tsc_early_khz`, it skips the calibration.
+ * is busy, and the kernel then hangs waiting for a timer tick. Given `tsc_early_khz`, it skips the calibration;
+ * with `tsc=reliable` it keeps the TSC as its clock, which the clocksource watchdog, comparing it with
+ * jiffies under TCG's uneven pace, would otherwise drop for jiffies: round trips would then be counted in
+ * 4 ms ticks.
  */
 export function hostTscKhz(): number {
   const megahertz = /^cpu MHz\s*:\s*([0-9.]+)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1];
@@ -84,7 +87,7 @@ export function microvmGuestArguments(machine: GuestMachine): string[] {
     "-machine",
     "microvm,accel=tcg,pit=on",
     "-append",
-    `${machine.append} tsc_early_khz=${hostTscKhz()}`,
+    `${machine.append} tsc_early_khz=${hostTscKhz()} tsc=reliable`,
     "-netdev",
     tapNetdev(machine.tap, 1),
     "-device",

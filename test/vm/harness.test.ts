@@ -1,7 +1,9 @@
-// The harness's reading of the guest's console and the kernel command line it writes (no kernel, no QEMU).
+// The harness's own logic, without a kernel or QEMU: its reading of the guest's console, the kernel command
+// line and the QEMU command lines it writes.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { GuestConsole } from "./support/console";
+import { hostTscKhz, microvmGuestArguments, pciGuestArguments } from "./support/qemu";
 import { guestKernelArguments, parseVerdict } from "./support/verdict";
 
 test("a PASS verdict: every address reached with its round trip, the unreachable ones listed", () => {
@@ -46,4 +48,29 @@ test("the console: lines split across chunks, waits for lines to come, fails wit
   const verdict = console.waitFor(/PASS|FAIL/);
   console.end("QEMU exited (status 1)");
   await assert.rejects(verdict, /g: QEMU exited \(status 1\) before a console line matching .*\n\[ {4}1\.0\] booting\npulumi-tuntap-guest: UP interface=eth0$/);
+});
+
+const machine = { name: "g", tap: "tap7", mac: "52:54:00:00:00:07", image: { kernel: "/i/vmlinuz", initramfs: "/i/initrd" }, append: "console=ttyS0" };
+const after = (argv: readonly string[], option: string) => argv[argv.indexOf(option) + 1];
+
+test("q35 with two queues: a multi-queue netdev, mq=on with 2 × 2 + 2 vectors, a vCPU per queue, TCG", () => {
+  const argv = pciGuestArguments({ ...machine, type: "q35", queues: 2 });
+  assert.equal(after(argv, "-netdev"), "tap,id=net0,ifname=tap7,script=no,downscript=no,queues=2");
+  assert.equal(after(argv, "-device"), "virtio-net-pci,netdev=net0,mac=52:54:00:00:00:07,mq=on,vectors=6");
+  assert.deepEqual([after(argv, "-machine"), after(argv, "-smp"), after(argv, "-serial"), after(argv, "-kernel"), after(argv, "-initrd")], ["q35,accel=tcg", "2", "stdio", "/i/vmlinuz", "/i/initrd"]);
+  assert.ok(argv.includes("-no-reboot"));
+});
+
+test("pc with one queue: a plain netdev and NIC", () => {
+  const argv = pciGuestArguments({ ...machine, type: "pc" });
+  assert.equal(after(argv, "-netdev"), "tap,id=net0,ifname=tap7,script=no,downscript=no");
+  assert.equal(after(argv, "-device"), "virtio-net-pci,netdev=net0,mac=52:54:00:00:00:07");
+});
+
+test("microvm: virtio-mmio NIC, the PIT on, the TSC rate given and kept as the clock", () => {
+  const argv = microvmGuestArguments(machine);
+  assert.equal(after(argv, "-machine"), "microvm,accel=tcg,pit=on");
+  assert.equal(after(argv, "-device"), "virtio-net-device,netdev=net0,mac=52:54:00:00:00:07");
+  assert.equal(after(argv, "-append"), `console=ttyS0 tsc_early_khz=${hostTscKhz()} tsc=reliable`);
+  assert.ok(hostTscKhz() > 100_000, "a plausible TSC rate (kHz)");
 });

@@ -7,8 +7,10 @@
 //   bridgeName     (default "labbr0"), bridgeAddress (default "192.168.100.1/24")
 //   tapPrefix      taps are <tapPrefix><index> (default "labtap")
 //   memoryMiB      (default 1024), vhost (default false), diskImage (default none: the guests network-boot)
+//   kernel, initrd boot this kernel (and initramfs) directly instead; each VM gets an address after the
+//                  bridge's on its kernel command line (`ip=`), after kernelArgs (default "console=ttyS0")
 //   startVms       really start the VMs with @pulumi/command (default false)
-//   runDirectory   where QEMU's pid files go, writable by `user` (default "/tmp")
+//   runDirectory   where QEMU's pid files and console logs go, writable by `user` (default "/tmp")
 //   persistAtBoot  write systemd-networkd files so the bridge and taps come back at boot (default false)
 //   networkdDirectory  where those go (default "/etc/systemd/network")
 import * as pulumi from "@pulumi/pulumi";
@@ -17,6 +19,8 @@ import { vmLab } from "./lab";
 const config = new pulumi.Config();
 const user = config.get("user") ?? "nobody";
 const diskImage = config.get("diskImage");
+const kernel = config.get("kernel");
+const initrd = config.get("initrd");
 
 const lab = vmLab({
   vms: config.getNumber("vms") ?? 2,
@@ -28,6 +32,9 @@ const lab = vmLab({
   memoryMiB: config.getNumber("memoryMiB") ?? 1024,
   vhost: config.getBoolean("vhost") ?? false,
   ...(diskImage === undefined ? {} : { diskImage }),
+  ...(kernel === undefined
+    ? {}
+    : { kernel: { kernel, ...(initrd === undefined ? {} : { initrd }), kernelArgs: config.get("kernelArgs") ?? "console=ttyS0" } }),
   startVms: config.getBoolean("startVms") ?? false,
   runDirectory: config.get("runDirectory") ?? "/tmp",
   persistAtBoot: config.getBoolean("persistAtBoot") ?? false,
@@ -36,7 +43,7 @@ const lab = vmLab({
 
 export const bridge = { name: lab.bridge.name, addresses: lab.bridge.addresses };
 export const taps = lab.taps.map((tap) => ({ name: tap.name, owner: tap.owner, multiQueue: tap.multiQueue, macAddress: tap.macAddress }));
-/** One entry per VM: its tap, its guest MAC and the QEMU command line (started only with startVms). */
+/** One entry per VM: its tap, guest MAC (and address), console log and QEMU command line (started only with startVms). */
 export const vms = lab.vms;
 export const vmsStarted = lab.commands.length > 0;
 export const bootFiles = lab.bootFiles.map((files) => [files.netdevPath, files.networkPath]);

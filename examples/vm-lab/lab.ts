@@ -4,33 +4,19 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { Bridge, NetworkdFiles, TapInterface } from "pulumi-tuntap";
-import { guestMacAddress, type QemuVm, qemuArguments, shellCommand, startCommand, stopCommand } from "./qemu";
+import { type LabVmPlan, planLabVms, type VmLabSettings } from "./plan";
+import { qemuArguments, shellCommand, startCommand, stopCommand } from "./qemu";
 
-export interface VmLabSettings {
-  vms: number;
-  /** Queue pairs per VM: above 1 the taps are multi-queue, for QEMU's `queues=`. */
-  queues: number;
-  /** The ordinary user (name or uid) who owns the taps and runs QEMU. */
-  user: string | number;
-  bridgeName: string;
-  bridgeAddress: string;
-  tapPrefix: string;
-  memoryMiB: number;
-  vhost: boolean;
-  diskImage?: string;
-  /** Really start the VMs (local.Command). Off: the commands are only outputs. */
-  startVms: boolean;
-  /** Where QEMU writes its pid files; must be writable by `user`. */
-  runDirectory: string;
-  /** Write systemd-networkd files for the bridge and taps into `networkdDirectory`. */
-  persistAtBoot: boolean;
-  networkdDirectory: string;
-}
+export type { DirectKernel, VmLabSettings } from "./plan";
 
 export interface LabVm {
   name: string;
   tap: pulumi.Output<string>;
   guestMac: string;
+  /** With direct kernel boot: the address the guest is given, e.g. "192.168.100.2/24". */
+  guestAddress?: string;
+  /** The file QEMU writes the guest's serial console to. */
+  consoleLog: string;
   /** The QEMU command line, quoted for a shell. */
   qemuCommand: pulumi.Output<string>;
 }
@@ -48,9 +34,8 @@ export function vmLab(settings: VmLabSettings): VmLab {
   const taps: TapInterface[] = [];
   const vms: LabVm[] = [];
   const commands: command.local.Command[] = [];
-  for (let index = 0; index < settings.vms; index++) {
-    const name = `vm${index}`;
-    const tap = new TapInterface(`lab-${name}`, {
+  for (const [index, plan] of planLabVms(settings, pulumi.getProject(), pulumi.getStack()).entries()) {
+    const tap = new TapInterface(`lab-${plan.name}`, {
       name: `${settings.tapPrefix}${index}`,
       mode: "tap",
       owner: settings.user,
@@ -58,19 +43,16 @@ export function vmLab(settings: VmLabSettings): VmLab {
       // The bridge's name output: the tap waits for the bridge and follows it if it is replaced.
       bridge: bridge.name,
     });
-    const guestMac = guestMacAddress(`${pulumi.getProject()}/${pulumi.getStack()}/${name}`);
-    const vm = (tapName: string): QemuVm => ({
-      name,
-      tapName,
-      queues: settings.queues,
-      guestMac,
-      memoryMiB: settings.memoryMiB,
-      vhost: settings.vhost,
-      ...(settings.diskImage === undefined ? {} : { diskImage: settings.diskImage }),
-    });
     taps.push(tap);
-    vms.push({ name, tap: tap.name, guestMac, qemuCommand: tap.name.apply((tapName) => shellCommand(qemuArguments(vm(tapName)))) });
-    if (settings.startVms) commands.push(startVm(name, tap, vm, settings));
+    vms.push({
+      name: plan.name,
+      tap: tap.name,
+      guestMac: plan.guestMac,
+      ...(plan.guestAddress === undefined ? {} : { guestAddress: plan.guestAddress }),
+      consoleLog: plan.consoleLog,
+      qemuCommand: tap.name.apply((tapName) => shellCommand(qemuArguments(plan.qemu(tapName)))),
+    });
+    if (settings.startVms) commands.push(startVm(plan, tap, settings.user));
   }
   const bootFiles = settings.persistAtBoot ? persistAtBoot(bridge, taps, settings.networkdDirectory) : [];
   return { bridge, taps, vms, commands, bootFiles };
@@ -80,13 +62,12 @@ export function vmLab(settings: VmLabSettings): VmLab {
  * A running VM as a resource: create starts QEMU as the tap's owner, delete stops it. Any change (a new
  * tap, other settings) replaces it, stopping the old VM first: two QEMUs cannot hold one single-queue tap.
  */
-function startVm(name: string, tap: TapInterface, vm: (tapName: string) => QemuVm, settings: VmLabSettings): command.local.Command {
-  const pidFile = `${settings.runDirectory}/${pulumi.getProject()}-${pulumi.getStack()}-${name}.pid`;
+function startVm(plan: LabVmPlan, tap: TapInterface, user: string | number): command.local.Command {
   return new command.local.Command(
-    `lab-${name}-qemu`,
+    `lab-${plan.name}-qemu`,
     {
-      create: pulumi.all([tap.name, tap.owner]).apply(([tapName, owner]) => startCommand(vm(tapName), owner ?? settings.user, pidFile)),
-      delete: stopCommand(pidFile),
+      create: pulumi.all([tap.name, tap.owner]).apply(([tapName, owner]) => startCommand(plan.qemu(tapName), owner ?? user, plan.pidFile)),
+      delete: stopCommand(plan.pidFile),
       triggers: [tap.ifindex],
     },
     { dependsOn: [tap], deleteBeforeReplace: true, replaceOnChanges: ["*"] },

@@ -20,6 +20,17 @@ export interface QemuVm {
   diskImage?: string;
   /** vhost-net offload; needs access to /dev/vhost-net for the VM's user. */
   vhost: boolean;
+  /** Boot this kernel directly (QEMU's -kernel, -initrd, -append) instead of the disk or the network. */
+  directBoot?: DirectBoot;
+  /** A file that receives the guest's serial console (ttyS0): with `-display none` it is shown nowhere else. */
+  consoleLog?: string;
+}
+
+export interface DirectBoot {
+  kernel: string;
+  initrd?: string;
+  /** The kernel command line. */
+  append: string;
 }
 
 export const QEMU_BINARY = "qemu-system-x86_64";
@@ -34,7 +45,13 @@ export function qemuArguments(vm: QemuVm): string[] {
   if (multiQueue) nic.push("mq=on", `vectors=${2 * vm.queues + 2}`);
   const argv = [QEMU_BINARY, "-name", vm.name, "-machine", "q35,accel=kvm:tcg", "-smp", String(Math.max(1, vm.queues)), "-m", String(vm.memoryMiB)];
   if (vm.diskImage !== undefined) argv.push("-drive", `file=${vm.diskImage},if=virtio,snapshot=on`);
+  if (vm.directBoot !== undefined) {
+    argv.push("-kernel", vm.directBoot.kernel);
+    if (vm.directBoot.initrd !== undefined) argv.push("-initrd", vm.directBoot.initrd);
+    argv.push("-append", vm.directBoot.append);
+  }
   argv.push("-netdev", netdev.join(","), "-device", nic.join(","), "-display", "none", "-monitor", "none");
+  if (vm.consoleLog !== undefined) argv.push("-serial", `file:${vm.consoleLog}`);
   return argv;
 }
 

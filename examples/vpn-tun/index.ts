@@ -6,6 +6,7 @@
 //   ipv4Address  (default "10.8.0.1/24", OpenVPN's usual server subnet)
 //   ipv6Address  (default "fd00:8::1/64"; set it to "" for none)
 //   mtu          (default 1500; at least 1280 with IPv6)
+//   netns        a named network namespace to make the device in (default: the program's own)
 //   persistAtBoot      write systemd-networkd files so the device comes back at boot (default false)
 //   networkdDirectory  where those go (default "/etc/systemd/network")
 import * as pulumi from "@pulumi/pulumi";
@@ -14,6 +15,7 @@ import { vpnTun } from "./vpn";
 const config = new pulumi.Config();
 const principal = (value: string) => (/^[0-9]+$/.test(value) ? Number(value) : value);
 const group = config.get("group");
+const netns = config.get("netns");
 const addresses = [config.get("ipv4Address") ?? "10.8.0.1/24", config.get("ipv6Address") ?? "fd00:8::1/64"].filter((address) => address !== "");
 
 const vpn = vpnTun({
@@ -22,6 +24,7 @@ const vpn = vpnTun({
   ...(group === undefined ? {} : { group: principal(group) }),
   addresses,
   mtu: config.getNumber("mtu") ?? 1500,
+  ...(netns === undefined ? {} : { netns }),
   persistAtBoot: config.getBoolean("persistAtBoot") ?? false,
   networkdDirectory: config.get("networkdDirectory") ?? "/etc/systemd/network",
 });

@@ -12,6 +12,8 @@ export interface VpnTunSettings {
   group?: string | number;
   addresses: string[];
   mtu: number;
+  /** A named network namespace (`ip netns add NAME`) to make the device in; unset: the program's own. */
+  netns?: string;
   persistAtBoot: boolean;
   networkdDirectory: string;
 }
@@ -39,6 +41,7 @@ export function vpnTun(settings: VpnTunSettings): VpnTun {
     ...(settings.group === undefined ? {} : { group: settings.group }),
     addresses: settings.addresses,
     mtu: settings.mtu,
+    ...(settings.netns === undefined ? {} : { netns: settings.netns }),
     // OpenVPN and VTun open the device without the packet-information header; so does the device itself.
     packetInfo: false,
   });

@@ -2,7 +2,9 @@
 // command is built from the taps' outputs and local.Command is only recorded, never run.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { planGuestAddresses } from "../../examples/vm-lab/guestAddresses";
 import { vmLab, type VmLabSettings } from "../../examples/vm-lab/lab";
+import { planLabVms } from "../../examples/vm-lab/plan";
 import { guestMacAddress, qemuArguments, shellQuote, startCommand, stopCommand } from "../../examples/vm-lab/qemu";
 import { installMocks, registered, registrationsOf, TYPES, valueOf } from "./support/mocks";
 
@@ -30,6 +32,13 @@ describe("QEMU command line", () => {
     assert.equal(stopCommand("/tmp/lab-dev-vm0.pid"), 'if [ -f /tmp/lab-dev-vm0.pid ]; then kill "$(cat /tmp/lab-dev-vm0.pid)" 2>/dev/null || true; rm -f /tmp/lab-dev-vm0.pid; fi');
   });
 
+  test("direct kernel boot and a console log: -kernel, -initrd, -append, -serial file:", () => {
+    const argv = qemuArguments({ ...vm, directBoot: { kernel: "/k/vmlinuz", initrd: "/k/initrd", append: "console=ttyS0 ip=192.168.100.2::192.168.100.1:255.255.255.0:vm0::off" }, consoleLog: "/run/lab/vm0.console" });
+    assert.deepEqual(argv.slice(argv.indexOf("-kernel"), argv.indexOf("-kernel") + 6), ["-kernel", "/k/vmlinuz", "-initrd", "/k/initrd", "-append", "console=ttyS0 ip=192.168.100.2::192.168.100.1:255.255.255.0:vm0::off"]);
+    assert.deepEqual(argv.slice(-2), ["-serial", "file:/run/lab/vm0.console"]);
+    assert.equal(qemuArguments(vm).includes("-kernel"), false, "without it: disk or network boot, as before");
+  });
+
   test("shell quoting keeps odd words one word", () => {
     assert.equal(shellQuote("file=/a b/it's.qcow2"), `'file=/a b/it'\\''s.qcow2'`);
     assert.equal(shellQuote("q35,accel=kvm:tcg"), "q35,accel=kvm:tcg");
@@ -43,22 +52,23 @@ describe("QEMU command line", () => {
   });
 });
 
+const settings: VmLabSettings = {
+  vms: 2,
+  queues: 2,
+  user: "nobody",
+  bridgeName: "labbr0",
+  bridgeAddress: "192.168.100.1/24",
+  tapPrefix: "labtap",
+  memoryMiB: 512,
+  vhost: false,
+  startVms: true,
+  runDirectory: "/tmp",
+  persistAtBoot: true,
+  networkdDirectory: "/run/systemd/network",
+};
+
 describe("program", () => {
   const registrations = installMocks("lab", "dev");
-  const settings: VmLabSettings = {
-    vms: 2,
-    queues: 2,
-    user: "nobody",
-    bridgeName: "labbr0",
-    bridgeAddress: "192.168.100.1/24",
-    tapPrefix: "labtap",
-    memoryMiB: 512,
-    vhost: false,
-    startVms: true,
-    runDirectory: "/tmp",
-    persistAtBoot: true,
-    networkdDirectory: "/run/systemd/network",
-  };
   const lab = vmLab(settings);
 
   test("a bridge with its address, and N multi-queue taps owned by the user, ports of that bridge", async () => {
@@ -110,7 +120,43 @@ describe("program", () => {
   });
 });
 
+describe("guest addresses for direct boot", () => {
+  test("the addresses after the bridge's, in its subnet, with the bridge as gateway, as the kernel's ip= argument", () => {
+    assert.deepEqual(planGuestAddresses("192.168.100.1/24", ["vm0", "vm1"]), [
+      { address: "192.168.100.2/24", kernelIpArgument: "ip=192.168.100.2::192.168.100.1:255.255.255.0:vm0::off" },
+      { address: "192.168.100.3/24", kernelIpArgument: "ip=192.168.100.3::192.168.100.1:255.255.255.0:vm1::off" },
+    ]);
+    assert.equal(planGuestAddresses("10.1.2.3/16", ["vm0"])[0]?.kernelIpArgument, "ip=10.1.2.4::10.1.2.3:255.255.0.0:vm0::off");
+  });
+
+  test("no room after the bridge, or not IPv4: the reason", () => {
+    assert.throws(() => planGuestAddresses("192.168.100.253/24", ["vm0", "vm1"]), /leaves no room for 2 guest addresses/);
+    assert.throws(() => planGuestAddresses("192.168.100.1/32", ["vm0"]), /leaves no room/);
+    assert.throws(() => planGuestAddresses("fd00::1/64", ["vm0"]), /IPv4 bridgeAddress/);
+  });
+
+  test("each VM's command line: the shared kernelArgs, then its own ip=; pid file and console log side by side", () => {
+    const [vm0, vm1] = planLabVms(
+      { ...settings, kernel: { kernel: "/k/vmlinuz", initrd: "/k/initrd", kernelArgs: "console=ttyS0 quiet" }, runDirectory: "/run/lab" },
+      "lab",
+      "dev",
+    );
+    assert.ok(vm0 && vm1);
+    assert.deepEqual([vm0.pidFile, vm0.consoleLog, vm0.guestAddress], ["/run/lab/lab-dev-vm0.pid", "/run/lab/lab-dev-vm0.console", "192.168.100.2/24"]);
+    assert.equal(vm1.qemu("labtap1").directBoot?.append, "console=ttyS0 quiet ip=192.168.100.3::192.168.100.1:255.255.255.0:vm1::off");
+    assert.equal(vm1.qemu("labtap1").consoleLog, "/run/lab/lab-dev-vm1.console");
+    assert.equal(vm1.guestMac, guestMacAddress("lab/dev/vm1"));
+  });
+});
+
 describe("defaults are harmless", () => {
+  test("no kernel: no guest address and no -kernel, but the console still has a log file", () => {
+    const [plan] = planLabVms({ ...settings, vms: 1, bridgeAddress: "fd00::1/64" }, "lab", "dev");
+    assert.equal(plan?.guestAddress, undefined, "an IPv6 bridge is fine when no address is planned");
+    assert.equal(plan?.qemu("t0").directBoot, undefined);
+    assert.equal(plan?.qemu("t0").consoleLog, "/tmp/lab-dev-vm0.console");
+  });
+
   test("startVms and persistAtBoot off: no Command, no boot files", () => {
     const lab = vmLab({
       vms: 1,

@@ -9,18 +9,23 @@
 //
 // Other arguments starting with "-" go to `node --test` (e.g. --test-name-pattern=…).
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { type NodeMajor, nodeBinDirectory, testedNode } from "../tools/nodeRuntimes";
 
 /** The part of the suite that runs on Node 22 as well. */
 const ON_EVERY_NODE = ["unit/", "kernel/", "cli/"];
 
+const root = __dirname;
+const sources = join(root, "..", "..", "test");
+
+/** Compiled test files whose source still exists (the build is incremental: a deleted test leaves its .js behind). */
 function testFiles(directory: string): string[] {
   return readdirSync(directory).flatMap((entry) => {
     const path = join(directory, entry);
     if (statSync(path).isDirectory()) return testFiles(path);
-    return entry.endsWith(".test.js") ? [path] : [];
+    const source = join(sources, relative(root, path)).replace(/\.js$/, ".ts");
+    return entry.endsWith(".test.js") && existsSync(source) ? [path] : [];
   });
 }
 
@@ -30,7 +35,6 @@ interface Run {
   files: string[];
 }
 
-const root = __dirname;
 const args = process.argv.slice(2);
 const nodeChoice = args.find((argument) => argument.startsWith("--node="))?.slice("--node=".length);
 const filters = args.filter((argument) => !argument.startsWith("-"));

@@ -34,13 +34,11 @@ interface Invocation {
 const usage = "usage: npm run up|preview|refresh|destroy -- [-C DIR] [--stack NAME] [--diff] [--refresh] [--target URN]… [--parallel N]";
 
 function parse(argv: readonly string[]): Invocation {
-  const [command, ...args] = argv;
-  if (command === undefined) throw new Error(usage);
-  const invocation: Invocation = { command, directory: repositoryRoot, stackName: "dev", diff: false, refresh: false, targets: [], rest: [] };
-  for (let index = 0; index < args.length; index++) {
-    const arg = args[index]!;
+  const invocation: Invocation = { command: "", directory: repositoryRoot, stackName: "dev", diff: false, refresh: false, targets: [], rest: [] };
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index]!;
     const value = (): string => {
-      const next = args[++index];
+      const next = argv[++index];
       if (next === undefined) throw new Error(`${arg} needs a value. ${usage}`);
       return next;
     };
@@ -51,8 +49,10 @@ function parse(argv: readonly string[]): Invocation {
     else if (arg === "--target") invocation.targets.push(value());
     else if (arg === "--parallel") invocation.parallel = Number(value());
     else if (arg === "--yes" || arg === "-y") continue;
+    else if (invocation.command === "" && !arg.startsWith("-")) invocation.command = arg;
     else invocation.rest.push(arg);
   }
+  if (invocation.command === "") throw new Error(usage);
   return invocation;
 }
 

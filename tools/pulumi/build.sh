@@ -46,7 +46,7 @@ if ! command -v go >/dev/null 2>&1; then
 fi
 
 say "building the Pulumi CLI $version from its Go modules into $bin"
-say "the first build downloads ~300 modules and compiles for 7–15 minutes on 2 cores; later builds reuse Go's caches"
+say "the first build downloads ~300 modules and compiles for 7–20 minutes on 2 cores; later builds reuse Go's caches"
 staging=$(mktemp -d "$cache/.pulumi-build-XXXXXX")
 trap 'rm -rf "$staging"' EXIT
 (

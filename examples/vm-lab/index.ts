@@ -43,7 +43,10 @@ const lab = vmLab({
 
 export const bridge = { name: lab.bridge.name, addresses: lab.bridge.addresses };
 export const taps = lab.taps.map((tap) => ({ name: tap.name, owner: tap.owner, multiQueue: tap.multiQueue, macAddress: tap.macAddress }));
-/** One entry per VM: its tap, guest MAC (and address), console log and QEMU command line (started only with startVms). */
+/**
+ * One entry per VM: its tap, guest MAC (and address), console log, QEMU command line, and the commands that start
+ * and stop it as the tap's owner (run by local.Command only with startVms; otherwise yours to run).
+ */
 export const vms = lab.vms;
 export const vmsStarted = lab.commands.length > 0;
 export const bootFiles = lab.bootFiles.map((files) => [files.netdevPath, files.networkPath]);

@@ -4,7 +4,7 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { Bridge, NetworkdFiles, TapInterface } from "pulumi-tuntap";
-import { type LabVmPlan, planLabVms, type VmLabSettings } from "./plan";
+import { planLabVms, type VmLabSettings } from "./plan";
 import { qemuArguments, shellCommand, startCommand, stopCommand } from "./qemu";
 
 export type { DirectKernel, VmLabSettings } from "./plan";
@@ -19,6 +19,13 @@ export interface LabVm {
   consoleLog: string;
   /** The QEMU command line, quoted for a shell. */
   qemuCommand: pulumi.Output<string>;
+  /**
+   * What startVms gives local.Command: start QEMU in the background as the tap's owner (run it as root), and
+   * stop it again by its pid file. Without startVms they are the commands to run by hand.
+   */
+  startCommand: pulumi.Output<string>;
+  stopCommand: string;
+  pidFile: string;
 }
 
 export interface VmLab {
@@ -44,15 +51,20 @@ export function vmLab(settings: VmLabSettings): VmLab {
       bridge: bridge.name,
     });
     taps.push(tap);
-    vms.push({
+    const vm: LabVm = {
       name: plan.name,
       tap: tap.name,
       guestMac: plan.guestMac,
       ...(plan.guestAddress === undefined ? {} : { guestAddress: plan.guestAddress }),
       consoleLog: plan.consoleLog,
       qemuCommand: tap.name.apply((tapName) => shellCommand(qemuArguments(plan.qemu(tapName)))),
-    });
-    if (settings.startVms) commands.push(startVm(plan, tap, settings.user));
+      // The tap's owner output (a uid): QEMU runs as whoever the device really belongs to.
+      startCommand: pulumi.all([tap.name, tap.owner]).apply(([tapName, owner]) => startCommand(plan.qemu(tapName), owner ?? settings.user, plan.pidFile)),
+      stopCommand: stopCommand(plan.pidFile),
+      pidFile: plan.pidFile,
+    };
+    vms.push(vm);
+    if (settings.startVms) commands.push(startVm(plan.name, vm, tap));
   }
   const bootFiles = settings.persistAtBoot ? persistAtBoot(bridge, taps, settings.networkdDirectory) : [];
   return { bridge, taps, vms, commands, bootFiles };
@@ -62,12 +74,12 @@ export function vmLab(settings: VmLabSettings): VmLab {
  * A running VM as a resource: create starts QEMU as the tap's owner, delete stops it. Any change (a new
  * tap, other settings) replaces it, stopping the old VM first: two QEMUs cannot hold one single-queue tap.
  */
-function startVm(plan: LabVmPlan, tap: TapInterface, user: string | number): command.local.Command {
+function startVm(name: string, vm: LabVm, tap: TapInterface): command.local.Command {
   return new command.local.Command(
-    `lab-${plan.name}-qemu`,
+    `lab-${name}-qemu`,
     {
-      create: pulumi.all([tap.name, tap.owner]).apply(([tapName, owner]) => startCommand(plan.qemu(tapName), owner ?? user, plan.pidFile)),
-      delete: stopCommand(plan.pidFile),
+      create: vm.startCommand,
+      delete: vm.stopCommand,
       triggers: [tap.ifindex],
     },
     { dependsOn: [tap], deleteBeforeReplace: true, replaceOnChanges: ["*"] },

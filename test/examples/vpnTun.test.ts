@@ -1,44 +1,20 @@
-// examples/vpn-tun under Pulumi's mocks: the tun's inputs, and the OpenVPN options built from its outputs.
+// examples/vpn-tun: what no real run covers — persistAtBoot, under Pulumi's mocks — and the tunnel program's
+// endpoint parsing. The program itself runs through the real CLI: test/cli/programs.test.ts and, with a real
+// tunnel between two namespaces, test/vm/vpnTun.test.ts.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseEndpoint } from "../../examples/vpn-tun/tunnel";
-import { openvpnDeviceOptions, vpnTun } from "../../examples/vpn-tun/vpn";
-import { installMocks, registered, registrationsOf, TYPES, valueOf } from "./support/mocks";
+import { vpnTun } from "../../examples/vpn-tun/vpn";
+import { installMocks, registered, registrationsOf, TYPES } from "./support/mocks";
 
 const registrations = installMocks("vpn", "dev");
 
-test("a tun with IPv4, IPv6, MTU and an ordinary owner; OpenVPN attaches without configuring it", async () => {
-  const vpn = vpnTun({
-    name: "tun0",
-    user: "nobody",
-    addresses: ["10.8.0.1/24", "fd00:8::1/64"],
-    mtu: 1500,
-    persistAtBoot: true,
-    networkdDirectory: "/run/systemd/network",
-  });
+test("persistAtBoot: networkd files for the tun, owned by the daemon's user, in the configured directory", async () => {
+  const vpn = vpnTun({ name: "tun0", user: "nobody", addresses: ["10.8.0.1/24", "fd00:8::1/64"], mtu: 1500, persistAtBoot: true, networkdDirectory: "/run/systemd/network" });
   assert.ok(vpn.bootFiles);
   await registered(vpn.tun, vpn.bootFiles);
-  const [tun] = registrationsOf(registrations, TYPES.tapInterface);
-  assert.deepEqual(tun?.inputs, {
-    name: "tun0",
-    mode: "tun",
-    owner: "nobody",
-    addresses: ["10.8.0.1/24", "fd00:8::1/64"],
-    mtu: 1500,
-    packetInfo: false,
-    managedBy: "vpn/dev/vpn",
-  });
-  assert.equal(await valueOf(vpn.openvpnOptions), openvpnDeviceOptions("tun0", 1500));
-  assert.match(await valueOf(vpn.openvpnOptions), /^dev tun0\ndev-type tun\n.*ifconfig-noexec/s);
   const [files] = registrationsOf(registrations, TYPES.networkdFiles);
-  assert.deepEqual([files?.inputs.kind, files?.inputs.owner, files?.inputs.directory], ["tun", 65534, "/run/systemd/network"]);
-});
-
-test("config netns: the tun is made in that namespace", async () => {
-  const vpn = vpnTun({ name: "tun0", user: "nobody", addresses: ["10.8.0.2/24"], mtu: 1500, netns: "vpn-b", persistAtBoot: false, networkdDirectory: "/etc/systemd/network" });
-  await registered(vpn.tun);
-  const tun = registrationsOf(registrations, TYPES.tapInterface).at(-1);
-  assert.equal(tun?.inputs.netns, "vpn-b");
+  assert.deepEqual([files?.inputs.kind, files?.inputs.name, files?.inputs.owner, files?.inputs.directory], ["tun", "tun0", 65534, "/run/systemd/network"]);
 });
 
 test("the tunnel program's endpoints: an IP address and a UDP port, IPv6 in brackets", () => {

@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { setTimeout as delay } from "node:timers/promises";
 import { shellCommand } from "../../../examples/vm-lab/qemu";
 import { followFile, GuestConsole } from "./console";
+import { processGone } from "./processes";
 import type { UnprivilegedUser } from "./unprivileged";
 import { type GuestVerdict, INIT_RUNNING, NETWORK_UP, parseVerdict, VERDICT } from "./verdict";
 
@@ -59,16 +60,6 @@ async function reportOf(name: string, console: GuestConsole): Promise<GuestRepor
   const verdict = parseVerdict(verdictLine.text);
   if (verdict === undefined) throw new Error(`${name}: unreadable verdict: ${verdictLine.text}`);
   return { name, verdict, bootMs: boot.atMs, upMs: up?.atMs ?? Number.NaN, verdictMs: verdictLine.atMs, upLine: up?.text ?? "" };
-}
-
-/** Gone, or a zombie waiting for its parent (a daemonized QEMU's is init) to reap it. */
-function processGone(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
-  } catch {
-    return true;
-  }
 }
 
 /** SIGTERM, then SIGKILL if it has not gone after `graceMs`; resolves once the process is gone. */

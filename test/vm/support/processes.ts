@@ -1,0 +1,41 @@
+// Processes as /proc shows them, for "nothing is left running" checks: a scenario's QEMUs and tunnel programs
+// are found by a string only they carry on their command line (the scenario's own run directory, the tunnel
+// program's path), whatever network namespace they run in and whoever started them.
+import { readdirSync, readFileSync } from "node:fs";
+
+export interface LiveProcess {
+  pid: number;
+  /** The real uid (`Uid:` in /proc/PID/status). */
+  uid: number;
+  commandLine: string;
+}
+
+/** Gone, or a zombie waiting for its parent (a daemonized QEMU's is init) to reap it. */
+export function processGone(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return true;
+  }
+}
+
+function describeProcess(pid: number): LiveProcess | undefined {
+  try {
+    const commandLine = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim();
+    const uid = Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
+    return { pid, uid, commandLine };
+  } catch {
+    return undefined; // It ended while being read.
+  }
+}
+
+/** Every running process, other than this one, whose command line contains `text`. */
+export function liveProcessesMentioning(text: string): LiveProcess[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^[0-9]+$/.test(entry) && Number(entry) !== process.pid)
+    .map(Number)
+    .filter((pid) => !processGone(pid))
+    .map(describeProcess)
+    .filter((found): found is LiveProcess => found !== undefined && found.commandLine.includes(text));
+}

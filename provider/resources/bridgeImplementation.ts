@@ -17,7 +17,7 @@ import {
   validated,
 } from "./lifecycle";
 import { commonLinkState, configureNewLink, desiredFromInputs, type DesiredLinkSettings, linkSettingSteps } from "./linkSettings";
-import { reclaimableStamp, stampStep } from "./ownership";
+import { reclaimableStamp, restamp, stampStep } from "./ownership";
 import { applyWithRollback } from "./steps";
 
 type ValidInputs = BridgeInputs & { name: string };
@@ -51,8 +51,9 @@ export const bridgeImplementation = {
     const netlink = rtnetlink(spec.netns);
     const link = ownedLinkForUpdate(netlink, id, olds.stamp, operation);
     const context: ErrorContext = { operation, step: "", device: id };
-    applyWithRollback(linkSettingSteps(netlink, link, netlink.addressesOf(link.index, operation), desiredSettings(spec), context));
-    return { outs: readState(netlink, id, { ...spec, stamp: olds.stamp }) };
+    const stamped = restamp(netlink, link, String(olds.stamp), spec.managedBy, context);
+    applyWithRollback([...stamped.steps, ...linkSettingSteps(netlink, link, netlink.addressesOf(link.index, operation), desiredSettings(spec), context)]);
+    return { outs: readState(netlink, id, { ...spec, stamp: stamped.stamp }) };
   },
 
   delete: deleteOwnedLink,

@@ -1,6 +1,6 @@
 // Which devices are ours: the ownership stamp (see ../model/stamp.ts) decides, and this module applies it.
 import type { ErrorContext, Link, RouteNetlink } from "../kernel";
-import { findStamp, isStampFor } from "../model";
+import { findStamp, isStampFor, newStamp } from "../model";
 import { ForeignDeviceError } from "./errors";
 import type { Step } from "./steps";
 
@@ -34,4 +34,23 @@ export function stampStep(netlink: RouteNetlink, link: Link, stamp: string, cont
     apply: () => netlink.addAltName(link.index, stamp, context),
     undo: () => netlink.deleteAltName(link.index, stamp, context),
   };
+}
+
+/**
+ * For an update: the stamp the device should carry for the resource's identity now, and the steps that put
+ * it there. A resource renamed with an alias, or a renamed stack, keeps its device; the stamp follows the new
+ * identity (added, then the old one removed), so that the old identity — a new stack of the old name, say —
+ * can never take the device back as its own. A stamp for the new identity left by an interrupted update is
+ * reused.
+ */
+export function restamp(netlink: RouteNetlink, link: Link, stamp: string, identity: string | undefined, context: ErrorContext): { stamp: string; steps: Step[] } {
+  if (identity === undefined || identity === "" || isStampFor(stamp, identity)) return { stamp, steps: [] };
+  const existing = link.altNames.find((altName) => isStampFor(altName, identity));
+  const renewed = existing ?? newStamp(identity);
+  const removeOld: Step = {
+    description: `remove ${link.name}'s stamp for its former identity`,
+    apply: () => netlink.deleteAltName(link.index, stamp, context),
+    undo: () => netlink.addAltName(link.index, stamp, context),
+  };
+  return { stamp: renewed, steps: existing === undefined ? [stampStep(netlink, link, renewed, context), removeOld] : [removeOld] };
 }

@@ -19,7 +19,7 @@ import {
   validated,
 } from "./lifecycle";
 import { bridgeIndexOf, commonLinkState, configureNewLink, desiredFromInputs, type DesiredLinkSettings, linkSettingSteps } from "./linkSettings";
-import { reclaimableStamp, stampStep } from "./ownership";
+import { reclaimableStamp, restamp, stampStep } from "./ownership";
 import { principalFailures, resolvePrincipals } from "./principals";
 import { applyWithRollback, type Step } from "./steps";
 
@@ -54,8 +54,9 @@ export const tapInterfaceImplementation = {
     const spec = validate({ ...news, name: id }, operation);
     const netlink = rtnetlink(spec.netns);
     const link = ownedLinkForUpdate(netlink, id, olds.stamp, operation);
-    applyWithRollback(configurationSteps(netlink, link, spec, operation));
-    return { outs: readState(netlink, id, { ...spec, stamp: olds.stamp }) };
+    const stamped = restamp(netlink, link, String(olds.stamp), spec.managedBy, { operation, step: "", device: id });
+    applyWithRollback([...stamped.steps, ...configurationSteps(netlink, link, spec, operation)]);
+    return { outs: readState(netlink, id, { ...spec, stamp: stamped.stamp }) };
   },
 
   delete: deleteOwnedLink,

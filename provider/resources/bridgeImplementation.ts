@@ -17,7 +17,7 @@ import {
   validated,
 } from "./lifecycle";
 import { commonLinkState, configureNewLink, desiredFromInputs, type DesiredLinkSettings, linkSettingSteps } from "./linkSettings";
-import { reclaimableStamp, restamp, stampStep } from "./ownership";
+import { reclaimableStamp, restamp, stampedForAnotherOwner, stampStep } from "./ownership";
 import { applyWithRollback } from "./steps";
 
 type ValidInputs = BridgeInputs & { name: string };
@@ -115,7 +115,7 @@ function takeOver(netlink: RouteNetlink, existing: Link, spec: ValidInputs, oper
       existing.kind !== "bridge"
         ? `it is a ${existing.kind ?? "network"} device, not a bridge`
         : stamp !== undefined
-          ? `it is already managed by another Pulumi stack or resource (stamp ${stamp})`
+          ? stampedForAnotherOwner(spec.name, stamp, true)
           : undefined;
     if (problem !== undefined) throw adoptionRefused(spec.name, operation, problem);
   }

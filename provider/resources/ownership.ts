@@ -27,6 +27,19 @@ export function reclaimableStamp(link: Link, identity: string | undefined, isSam
   return stamp !== undefined && isStampFor(stamp, identity) ? stamp : undefined;
 }
 
+/**
+ * Why a device stamped for another stack or resource cannot be taken, and what to do. Only a person can tell
+ * whether that owner still manages it or has let it go (retainOnDelete, a stack removed without a destroy).
+ */
+export function stampedForAnotherOwner(name: string, stamp: string, adopting: boolean): string {
+  return (
+    `it is already managed by another Pulumi stack or resource (stamp ${stamp}, which names its project, stack and resource), and two stacks ` +
+    `never manage one device. Choose another name, or remove ${name} from that stack first. If nothing manages it any more (it was kept by ` +
+    `retainOnDelete, or its stack was removed without a destroy), release it with \`ip link property del dev ${name} altname ${stamp}\` and ` +
+    (adopting ? "run `pulumi up` again" : "set `adopt: true`")
+  );
+}
+
 /** Adds the stamp as a step, so an adoption that fails later removes it again. */
 export function stampStep(netlink: RouteNetlink, link: Link, stamp: string, context: ErrorContext): Step {
   return {

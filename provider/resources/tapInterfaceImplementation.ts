@@ -19,7 +19,7 @@ import {
   validated,
 } from "./lifecycle";
 import { bridgeIndexOf, commonLinkState, configureNewLink, desiredFromInputs, type DesiredLinkSettings, linkSettingSteps } from "./linkSettings";
-import { reclaimableStamp, restamp, stampStep } from "./ownership";
+import { reclaimableStamp, restamp, stampedForAnotherOwner, stampStep } from "./ownership";
 import { principalFailures, resolvePrincipals } from "./principals";
 import { applyWithRollback, type Step } from "./steps";
 
@@ -143,7 +143,7 @@ function checkAdoptable(existing: Link, spec: ValidInputs, operation: string): v
         : existing.tun.multiQueue !== spec.multiQueue
           ? `its multiQueue is ${existing.tun.multiQueue} but the input says ${spec.multiQueue}`
           : stamp !== undefined
-            ? `it is already managed by another Pulumi stack or resource (stamp ${stamp})`
+            ? stampedForAnotherOwner(spec.name, stamp, true)
             : undefined;
   if (problem !== undefined) {
     throw adoptionRefused(spec.name, operation, problem);

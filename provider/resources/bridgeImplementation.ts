@@ -108,14 +108,14 @@ function isBridge(link: Link): boolean {
 
 function takeOver(netlink: RouteNetlink, existing: Link, spec: ValidInputs, operation: string): pulumi.dynamic.CreateResult {
   const ownStamp = reclaimableStamp(existing, spec.managedBy, isBridge);
-  if (ownStamp === undefined && !spec.adopt) throw nameTakenError(existing, spec.name, operation, "bridges");
+  if (ownStamp === undefined && !spec.adopt) throw nameTakenError(existing, spec.name, spec.managedBy, operation, "bridges");
   if (ownStamp === undefined) {
     const stamp = findStamp(existing.altNames);
     const problem =
       existing.kind !== "bridge"
         ? `it is a ${existing.kind ?? "network"} device, not a bridge`
         : stamp !== undefined
-          ? stampedForAnotherOwner(spec.name, stamp, true)
+          ? stampedForAnotherOwner(spec.name, stamp, spec.managedBy, true)
           : undefined;
     if (problem !== undefined) throw adoptionRefused(spec.name, operation, problem);
   }

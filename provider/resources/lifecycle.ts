@@ -132,12 +132,12 @@ export function reclaimableByTemplate(
 }
 
 /** The refusal when a name is taken by a device this stack did not create. */
-export function nameTakenError(existing: Link, name: string, operation: string, adoptable: string): DeviceConflictError {
+export function nameTakenError(existing: Link, name: string, identity: string | undefined, operation: string, adoptable: string): DeviceConflictError {
   const kind = existing.kind === "tun" ? `a ${existing.tun?.type ?? "tun"} device` : `a ${existing.kind ?? "network"} device`;
-  // Another stack's device: adopt would be refused too, so say whose it is instead of suggesting it.
+  // Another stack's or resource's device: adopt would be refused too, so say whose it is instead of suggesting it.
   const stamp = findStamp(existing.altNames);
   if (stamp !== undefined) {
-    return new DeviceConflictError(operation, "name", `${kind} named ${name} already exists and this stack did not create it: ${stampedForAnotherOwner(name, stamp, false)}.`);
+    return new DeviceConflictError(operation, "name", `${kind} named ${name} already exists and this stack did not create it for this resource: ${stampedForAnotherOwner(name, stamp, identity, false)}.`);
   }
   return new DeviceConflictError(
     operation,

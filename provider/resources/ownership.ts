@@ -1,6 +1,6 @@
 // Which devices are ours: the ownership stamp (see ../model/stamp.ts) decides, and this module applies it.
 import type { ErrorContext, Link, RouteNetlink } from "../kernel";
-import { findStamp, isStampFor, newStamp } from "../model";
+import { findStamp, isStampFor, newStamp, siblingResourceOf } from "../model";
 import { ForeignDeviceError } from "./errors";
 import type { Step } from "./steps";
 
@@ -31,7 +31,14 @@ export function reclaimableStamp(link: Link, identity: string | undefined, isSam
  * Why a device stamped for another stack or resource cannot be taken, and what to do. Only a person can tell
  * whether that owner still manages it or has let it go (retainOnDelete, a stack removed without a destroy).
  */
-export function stampedForAnotherOwner(name: string, stamp: string, adopting: boolean): string {
+export function stampedForAnotherOwner(name: string, stamp: string, identity: string | undefined, adopting: boolean): string {
+  const sibling = identity === undefined ? undefined : siblingResourceOf(stamp, identity);
+  if (sibling !== undefined) {
+    return (
+      `it is the device of this stack's resource "${sibling}" (stamp ${stamp}). If you renamed that resource, declare its old name ` +
+      `as an alias (\`aliases: [{ name: "${sibling}" }]\`) so that it keeps its device; otherwise give this resource another device name`
+    );
+  }
   return (
     `it is already managed by another Pulumi stack or resource (stamp ${stamp}, which names its project, stack and resource), and two stacks ` +
     `never manage one device. Choose another name, or remove ${name} from that stack first. If nothing manages it any more (it was kept by ` +

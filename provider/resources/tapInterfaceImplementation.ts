@@ -119,7 +119,7 @@ function createDevice(netlink: RouteNetlink, spec: ValidInputs, operation: strin
  */
 function takeOver(netlink: RouteNetlink, existing: Link, spec: ValidInputs, operation: string): pulumi.dynamic.CreateResult {
   const ownStamp = reclaimableStamp(existing, spec.managedBy, sameKindAs(spec));
-  if (ownStamp === undefined && !spec.adopt) throw nameTakenError(existing, spec.name, operation, "TUN/TAP devices");
+  if (ownStamp === undefined && !spec.adopt) throw nameTakenError(existing, spec.name, spec.managedBy, operation, "TUN/TAP devices");
   if (ownStamp === undefined) checkAdoptable(existing, spec, operation);
   const stamp = ownStamp ?? newStamp(spec.managedBy ?? "");
   const context: ErrorContext = { operation, step: "", device: spec.name };
@@ -143,7 +143,7 @@ function checkAdoptable(existing: Link, spec: ValidInputs, operation: string): v
         : existing.tun.multiQueue !== spec.multiQueue
           ? `its multiQueue is ${existing.tun.multiQueue} but the input says ${spec.multiQueue}`
           : stamp !== undefined
-            ? stampedForAnotherOwner(spec.name, stamp, true)
+            ? stampedForAnotherOwner(spec.name, stamp, spec.managedBy, true)
             : undefined;
   if (problem !== undefined) {
     throw adoptionRefused(spec.name, operation, problem);

@@ -2,7 +2,8 @@
 // replaced), is stamped anew for each new identity in an in-place update, and remains the stack's own (an
 // update, a refresh and a destroy work). Its former identity can no longer claim it: a new stack under the old
 // name, declaring the old resource, is refused the device. Run for a named tap and for one whose name is derived
-// from its identity (which keeps the name it was given).
+// from its identity (which keeps the name it was given). A named tap renamed without an alias is a new
+// resource wanting the old one's name: refused, with advice to declare the alias.
 import "../support/privateNetns";
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -62,6 +63,19 @@ function renameSequence(title: string, device: string): void {
       ({ name, ifindex } = devices[0]!);
       if (device !== "") assert.equal(name, device);
       await assertStampedFor(`${PROJECT}:dev:keeper`);
+    });
+
+    const renamedWithoutAlias = device === "" ? undefined : test;
+    renamedWithoutAlias?.("renamed without an alias: up is refused, saying to declare the old name as an alias; the device is untouched", async (t) => {
+      await stack.setConfig("resource", "uplink");
+      const before = namespaceFingerprint();
+      const result = await stack.up();
+      assert.equal(result.ok, false, describeRun(result));
+      const refusal = result.errors.find((error) => error.includes(`${name} already exists`)) ?? "";
+      t.diagnostic(`pulumi up said: ${refusal}`);
+      assert.match(refusal, /it is the device of this stack's resource "keeper" \(stamp pulumi:cli-workflow-device:dev:keeper:[0-9a-f]{8}\)\./);
+      assert.match(refusal, /declare its old name as an alias \(`aliases: \[\{ name: "keeper" \}\]`\)/);
+      assert.equal(namespaceFingerprint(), before, "the device is untouched");
     });
 
     test("renamed with an alias: preview --diff shows an in-place update of managedBy, up keeps the device", async () => {

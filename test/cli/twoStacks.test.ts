@@ -53,7 +53,7 @@ test("the second stack's up is refused, saying whose device it is and what to do
   assert.equal(result.ok, false, describeRun(result));
   const refusal = result.errors.find((error) => error.includes(`${DEVICE} already exists`)) ?? "";
   t.diagnostic(`pulumi up said: ${refusal}`);
-  assert.match(refusal, /^create wfk0: a tap device named wfk0 already exists and this stack did not create it: it is already managed by another Pulumi stack or resource \(stamp pulumi:cli-workflow-device:first:keeper:[0-9a-f]{8}/);
+  assert.match(refusal, /^create wfk0: a tap device named wfk0 already exists and this stack did not create it for this resource: it is already managed by another Pulumi stack or resource \(stamp pulumi:cli-workflow-device:first:keeper:[0-9a-f]{8}/);
   assert.match(refusal, /Choose another name, or remove wfk0 from that stack first\./);
   assert.match(refusal, /Nothing was changed\.$/);
   assert.equal(stableFingerprint([DEVICE]), firstDevice, "the first stack's device is byte-for-byte as it was");

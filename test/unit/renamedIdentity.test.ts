@@ -3,7 +3,7 @@
 // device declared without a name keeps the name it was given for the old identity.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { checkBridge, checkTapInterface, diffBridge, diffTapInterface } from "pulumi-tuntap/model";
+import { checkBridge, checkTapInterface, diffBridge, diffTapInterface, newStamp, siblingResourceOf } from "pulumi-tuntap/model";
 
 const OLD_IDENTITY = "lab/dev/uplink";
 const ALIASED = "lab/dev/vm-uplink";
@@ -80,5 +80,22 @@ describe("Bridge under a new identity", () => {
     assert.equal(news.name, oldInputs.name);
     assert.equal(checkBridge(news, { managedBy: "lab/prod/lan", stp: true }).inputs.name, oldInputs.name, "and keeps it on the next run");
     assert.deepEqual(diffBridge(outputs, news), { changes: true, replaces: [], updates: ["managedBy"], deleteBeforeReplace: false });
+  });
+});
+
+describe("a resource renamed without an alias finds its old device stamped for its old name", () => {
+  test("the stamp names the old resource of the same project and stack", () => {
+    assert.equal(siblingResourceOf(newStamp(OLD_IDENTITY), ALIASED), "uplink");
+  });
+  test("encoded characters are given back", () => {
+    assert.equal(siblingResourceOf(newStamp("lab/dev/my vm"), ALIASED), "my vm");
+  });
+  test("another stack's or project's stamp is no sibling", () => {
+    assert.equal(siblingResourceOf(newStamp(RENAMED_STACK), ALIASED), undefined);
+    assert.equal(siblingResourceOf(newStamp("other/dev/uplink"), ALIASED), undefined);
+    assert.equal(siblingResourceOf(newStamp("lab/development/uplink"), ALIASED), undefined, "a stack whose name merely starts alike");
+  });
+  test("the resource's own stamp is no sibling", () => {
+    assert.equal(siblingResourceOf(newStamp(ALIASED), ALIASED), undefined);
   });
 });

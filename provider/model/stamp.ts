@@ -54,10 +54,10 @@ export function findStamp(altNames: readonly string[]): string | undefined {
 export function siblingResourceOf(stamp: string, identity: string): string | undefined {
   const [project, stack, ...resource] = identity.split("/");
   if (project === undefined || stack === undefined) return undefined;
-  const stackPart = `${stampOwnerPart(`${project}/${stack}/`)}`;
-  if (!stamp.startsWith(stackPart)) return undefined;
-  const encoded = stamp.slice(stackPart.length, stamp.lastIndexOf(":"));
-  if (encoded === "" || stamp.lastIndexOf(":") < stackPart.length) return undefined;
+  const stackPart = stampOwnerPart(`${project}/${stack}/`);
+  const nonceStart = stamp.lastIndexOf(":");
+  if (!stamp.startsWith(stackPart) || nonceStart <= stackPart.length) return undefined;
+  const encoded = stamp.slice(stackPart.length, nonceStart);
   let sibling: string;
   try {
     sibling = decodeURIComponent(encoded);

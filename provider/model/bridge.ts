@@ -3,8 +3,8 @@ import { z } from "zod";
 import { type CheckOutcome, checkInputs } from "./check";
 import * as fields from "./fields";
 import { ipv6NeedsMinimumMtu } from "./linkRules";
-import { deriveInterfaceName, randomInterfaceName } from "./names";
-import { resourcePartOf } from "./tapInterface";
+import { randomInterfaceName } from "./names";
+import { derivedName } from "./tapInterface";
 import { randomBytes } from "node:crypto";
 
 export const bridgeInputsSchema = z.strictObject({
@@ -19,6 +19,8 @@ export const bridgeInputsSchema = z.strictObject({
   netns: fields.namespaceName.optional(),
   adopt: z.boolean().default(false),
   managedBy: fields.managedBy.optional(),
+  /** Set by check, not by users: see derivedName. */
+  nameDerivedFrom: fields.managedBy.optional(),
 });
 
 export type BridgeInputs = z.output<typeof bridgeInputsSchema>;
@@ -51,13 +53,11 @@ export function checkBridge(olds: Record<string, unknown>, news: Record<string, 
   ]);
   const value = outcome.value;
   if (value === undefined || value.name !== undefined || outcome.unknown.has("name") || outcome.unknown.has("managedBy")) return outcome;
-  const name =
+  const named =
     value.managedBy !== undefined
-      ? deriveInterfaceName(resourcePartOf(value.managedBy), `Bridge:${value.managedBy}`, "br")
-      : typeof olds.name === "string"
-        ? olds.name
-        : randomInterfaceName("br", randomBytes(4).toString("hex"));
-  value.name = name;
-  outcome.inputs.name = name;
+      ? derivedName(olds, value.managedBy, "Bridge", "br", "br")
+      : { name: typeof olds.name === "string" ? olds.name : randomInterfaceName("br", randomBytes(4).toString("hex")) };
+  Object.assign(value, named);
+  Object.assign(outcome.inputs, named);
   return outcome;
 }

@@ -52,6 +52,14 @@ export function diffLinkSettings(olds: Properties, news: Properties, updates: st
   if (differs(news.up ?? true, olds.up)) updates.push("up");
 }
 
+/**
+ * The identity ("project/stack/resource") the device is stamped for. It changes when the resource is renamed
+ * with an alias or the stack is renamed: the same device is then stamped anew in place, never replaced.
+ */
+export function diffIdentity(olds: Properties, news: Properties, updates: string[]): void {
+  if (news.managedBy !== undefined && differs(news.managedBy, olds.managedBy)) updates.push("managedBy");
+}
+
 function outcome(replaces: string[], updates: string[]): DiffOutcome {
   return {
     changes: replaces.length > 0 || updates.length > 0,
@@ -88,6 +96,7 @@ export function diffTapInterface(olds: Properties, news: Properties, resolved: R
   diffLinkSettings(olds, news, updates);
   if (differs(news.promiscuous ?? false, olds.promiscuous)) updates.push("promiscuous");
   if (differs(news.bridge, olds.bridge)) updates.push("bridge");
+  diffIdentity(olds, news, updates);
   return outcome(replaces, updates);
 }
 
@@ -98,5 +107,6 @@ export function diffBridge(olds: Properties, news: Properties): DiffOutcome {
   if (differs(news.netns, olds.netns)) replaces.push("netns");
   diffLinkSettings(olds, news, updates);
   if (differs(news.stp ?? false, olds.stp)) updates.push("stp");
+  diffIdentity(olds, news, updates);
   return outcome(replaces, updates);
 }

@@ -46,3 +46,23 @@ export function isStampFor(altName: string, identity: string): boolean {
 export function findStamp(altNames: readonly string[]): string | undefined {
   return altNames.find((altName) => altName.startsWith(STAMP_PREFIX));
 }
+
+/**
+ * The logical name of another resource of the same project and stack that `stamp` was made for, if it was:
+ * a resource renamed without an alias finds its own old device stamped for its old name.
+ */
+export function siblingResourceOf(stamp: string, identity: string): string | undefined {
+  const [project, stack, ...resource] = identity.split("/");
+  if (project === undefined || stack === undefined) return undefined;
+  const stackPart = stampOwnerPart(`${project}/${stack}/`);
+  const nonceStart = stamp.lastIndexOf(":");
+  if (!stamp.startsWith(stackPart) || nonceStart <= stackPart.length) return undefined;
+  const encoded = stamp.slice(stackPart.length, nonceStart);
+  let sibling: string;
+  try {
+    sibling = decodeURIComponent(encoded);
+  } catch {
+    sibling = encoded;
+  }
+  return sibling === resource.join("/") ? undefined : sibling;
+}

@@ -33,6 +33,8 @@ export const tapInterfaceInputsSchema = z.strictObject({
   netns: fields.namespaceName.optional(),
   adopt: z.boolean().default(false),
   managedBy: fields.managedBy.optional(),
+  /** Set by check, not by users: the identity a derived name was made from, once the identity has changed. */
+  nameDerivedFrom: fields.managedBy.optional(),
 });
 
 /** Inputs after check: normalised (MAC and CIDRs canonical), defaults filled, a name always present. */
@@ -96,6 +98,31 @@ export function resourcePartOf(managedBy: string): string {
 }
 
 /**
+ * The name of a device declared without one. It is derived from the resource's identity when first checked;
+ * when the identity changes later (a resource renamed with an alias, a renamed stack) the device keeps its
+ * name, so that a rename never replaces it, and the identity the name came from is kept as `nameDerivedFrom`.
+ * `previousFallbackPrefix` is the prefix the old inputs would have fallen back on.
+ */
+export function derivedName(
+  olds: Record<string, unknown>,
+  managedBy: string,
+  type: "TapInterface" | "Bridge",
+  fallbackPrefix: string,
+  previousFallbackPrefix: string,
+): { name: string; nameDerivedFrom?: string } {
+  const origin = typeof olds.nameDerivedFrom === "string" ? olds.nameDerivedFrom : derivedFromOldIdentity(olds, type, previousFallbackPrefix);
+  if (origin !== undefined && origin !== managedBy && typeof olds.name === "string") return { name: olds.name, nameDerivedFrom: origin };
+  return { name: deriveInterfaceName(resourcePartOf(managedBy), `${type}:${managedBy}`, fallbackPrefix) };
+}
+
+/** The old identity, when the old name was derived from it. */
+function derivedFromOldIdentity(olds: Record<string, unknown>, type: string, fallbackPrefix: string): string | undefined {
+  const { name, managedBy } = olds;
+  if (typeof name !== "string" || typeof managedBy !== "string") return undefined;
+  return deriveInterfaceName(resourcePartOf(managedBy), `${type}:${managedBy}`, fallbackPrefix) === name ? managedBy : undefined;
+}
+
+/**
  * check: validates and normalises, and gives a name to a device declared without one (see
  * deriveInterfaceName). `olds` are the inputs the previous check returned; a random name chosen then is kept.
  */
@@ -107,19 +134,23 @@ export function checkTapInterface(olds: Record<string, unknown>, news: Record<st
     ipv6NeedsMinimumMtu,
   ]);
   if (outcome.value === undefined || outcome.value.name !== undefined || outcome.unknown.has("name")) return outcome;
-  const name = nameForUnnamed(outcome.value, outcome.unknown, olds);
-  if (name === undefined) return outcome;
-  outcome.value.name = name;
-  outcome.inputs.name = name;
+  const named = nameForUnnamed(outcome.value, outcome.unknown, olds);
+  if (named === undefined) return outcome;
+  Object.assign(outcome.value, named);
+  Object.assign(outcome.inputs, named);
   return outcome;
 }
 
-function nameForUnnamed(value: Partial<TapInterfaceInputs>, unknown: ReadonlySet<string>, olds: Record<string, unknown>): string | undefined {
+function nameForUnnamed(
+  value: Partial<TapInterfaceInputs>,
+  unknown: ReadonlySet<string>,
+  olds: Record<string, unknown>,
+): { name: string; nameDerivedFrom?: string } | undefined {
   const prefix = value.mode ?? "tap";
   // The hash covers the resource type too: a Bridge and a TapInterface may share a logical name in one stack.
-  if (value.managedBy !== undefined) return deriveInterfaceName(resourcePartOf(value.managedBy), `TapInterface:${value.managedBy}`, prefix);
+  if (value.managedBy !== undefined) return derivedName(olds, value.managedBy, "TapInterface", prefix, typeof olds.mode === "string" ? olds.mode : "tap");
   // Without an identity the name can only be derived from the managedBy that is still unknown: wait for it.
   if (unknown.has("managedBy")) return undefined;
-  if (typeof olds.name === "string") return olds.name;
-  return randomInterfaceName(prefix, randomBytes(4).toString("hex"));
+  if (typeof olds.name === "string") return { name: olds.name };
+  return { name: randomInterfaceName(prefix, randomBytes(4).toString("hex")) };
 }

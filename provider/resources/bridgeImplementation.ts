@@ -17,7 +17,7 @@ import {
   validated,
 } from "./lifecycle";
 import { commonLinkState, configureNewLink, desiredFromInputs, type DesiredLinkSettings, linkSettingSteps } from "./linkSettings";
-import { reclaimableStamp, stampStep } from "./ownership";
+import { reclaimableStamp, restamp, stampedForAnotherOwner, stampStep } from "./ownership";
 import { applyWithRollback } from "./steps";
 
 type ValidInputs = BridgeInputs & { name: string };
@@ -51,8 +51,9 @@ export const bridgeImplementation = {
     const netlink = rtnetlink(spec.netns);
     const link = ownedLinkForUpdate(netlink, id, olds.stamp, operation);
     const context: ErrorContext = { operation, step: "", device: id };
-    applyWithRollback(linkSettingSteps(netlink, link, netlink.addressesOf(link.index, operation), desiredSettings(spec), context));
-    return { outs: readState(netlink, id, { ...spec, stamp: olds.stamp }) };
+    const stamped = restamp(netlink, link, String(olds.stamp), spec.managedBy, context);
+    applyWithRollback([...stamped.steps, ...linkSettingSteps(netlink, link, netlink.addressesOf(link.index, operation), desiredSettings(spec), context)]);
+    return { outs: readState(netlink, id, { ...spec, stamp: stamped.stamp }) };
   },
 
   delete: deleteOwnedLink,
@@ -107,14 +108,14 @@ function isBridge(link: Link): boolean {
 
 function takeOver(netlink: RouteNetlink, existing: Link, spec: ValidInputs, operation: string): pulumi.dynamic.CreateResult {
   const ownStamp = reclaimableStamp(existing, spec.managedBy, isBridge);
-  if (ownStamp === undefined && !spec.adopt) throw nameTakenError(existing, spec.name, operation, "bridges");
+  if (ownStamp === undefined && !spec.adopt) throw nameTakenError(existing, spec.name, spec.managedBy, operation, "bridges");
   if (ownStamp === undefined) {
     const stamp = findStamp(existing.altNames);
     const problem =
       existing.kind !== "bridge"
         ? `it is a ${existing.kind ?? "network"} device, not a bridge`
         : stamp !== undefined
-          ? `it is already managed by another Pulumi stack or resource (stamp ${stamp})`
+          ? stampedForAnotherOwner(spec.name, stamp, spec.managedBy, true)
           : undefined;
     if (problem !== undefined) throw adoptionRefused(spec.name, operation, problem);
   }

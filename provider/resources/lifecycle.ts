@@ -2,9 +2,9 @@
 // reading and deleting a device only when it carries our stamp, and cleaning up after a failed create.
 import type * as pulumi from "@pulumi/pulumi";
 import { type ErrorContext, type Link, type NetworkSnapshot, NoSuchNamespaceError, type RouteNetlink, rtnetlink, teardownFor } from "../kernel";
-import { type CheckFailure, type CheckOutcome, matchesNameTemplate, PROVIDER_KEY } from "../model";
+import { type CheckFailure, type CheckOutcome, findStamp, matchesNameTemplate, PROVIDER_KEY } from "../model";
 import { DeviceConflictError, InvalidInputsError, MissingDeviceError, PartialCreateError } from "./errors";
-import { assertOurs, isOurs, reclaimableStamp } from "./ownership";
+import { assertOurs, isOurs, reclaimableStamp, stampedForAnotherOwner } from "./ownership";
 
 export type Properties = Record<string, unknown>;
 
@@ -132,8 +132,13 @@ export function reclaimableByTemplate(
 }
 
 /** The refusal when a name is taken by a device this stack did not create. */
-export function nameTakenError(existing: Link, name: string, operation: string, adoptable: string): DeviceConflictError {
+export function nameTakenError(existing: Link, name: string, identity: string | undefined, operation: string, adoptable: string): DeviceConflictError {
   const kind = existing.kind === "tun" ? `a ${existing.tun?.type ?? "tun"} device` : `a ${existing.kind ?? "network"} device`;
+  // Another stack's or resource's device: adopt would be refused too, so say whose it is instead of suggesting it.
+  const stamp = findStamp(existing.altNames);
+  if (stamp !== undefined) {
+    return new DeviceConflictError(operation, "name", `${kind} named ${name} already exists and this stack did not create it for this resource: ${stampedForAnotherOwner(name, stamp, identity, false)}.`);
+  }
   return new DeviceConflictError(
     operation,
     "name",

@@ -19,7 +19,7 @@ import {
   validated,
 } from "./lifecycle";
 import { bridgeIndexOf, commonLinkState, configureNewLink, desiredFromInputs, type DesiredLinkSettings, linkSettingSteps } from "./linkSettings";
-import { reclaimableStamp, stampStep } from "./ownership";
+import { reclaimableStamp, restamp, stampedForAnotherOwner, stampStep } from "./ownership";
 import { principalFailures, resolvePrincipals } from "./principals";
 import { applyWithRollback, type Step } from "./steps";
 
@@ -54,8 +54,9 @@ export const tapInterfaceImplementation = {
     const spec = validate({ ...news, name: id }, operation);
     const netlink = rtnetlink(spec.netns);
     const link = ownedLinkForUpdate(netlink, id, olds.stamp, operation);
-    applyWithRollback(configurationSteps(netlink, link, spec, operation));
-    return { outs: readState(netlink, id, { ...spec, stamp: olds.stamp }) };
+    const stamped = restamp(netlink, link, String(olds.stamp), spec.managedBy, { operation, step: "", device: id });
+    applyWithRollback([...stamped.steps, ...configurationSteps(netlink, link, spec, operation)]);
+    return { outs: readState(netlink, id, { ...spec, stamp: stamped.stamp }) };
   },
 
   delete: deleteOwnedLink,
@@ -118,7 +119,7 @@ function createDevice(netlink: RouteNetlink, spec: ValidInputs, operation: strin
  */
 function takeOver(netlink: RouteNetlink, existing: Link, spec: ValidInputs, operation: string): pulumi.dynamic.CreateResult {
   const ownStamp = reclaimableStamp(existing, spec.managedBy, sameKindAs(spec));
-  if (ownStamp === undefined && !spec.adopt) throw nameTakenError(existing, spec.name, operation, "TUN/TAP devices");
+  if (ownStamp === undefined && !spec.adopt) throw nameTakenError(existing, spec.name, spec.managedBy, operation, "TUN/TAP devices");
   if (ownStamp === undefined) checkAdoptable(existing, spec, operation);
   const stamp = ownStamp ?? newStamp(spec.managedBy ?? "");
   const context: ErrorContext = { operation, step: "", device: spec.name };
@@ -142,7 +143,7 @@ function checkAdoptable(existing: Link, spec: ValidInputs, operation: string): v
         : existing.tun.multiQueue !== spec.multiQueue
           ? `its multiQueue is ${existing.tun.multiQueue} but the input says ${spec.multiQueue}`
           : stamp !== undefined
-            ? `it is already managed by another Pulumi stack or resource (stamp ${stamp})`
+            ? stampedForAnotherOwner(spec.name, stamp, spec.managedBy, true)
             : undefined;
   if (problem !== undefined) {
     throw adoptionRefused(spec.name, operation, problem);

@@ -13,8 +13,9 @@ import { describe as describeRun } from "../cli/support/result";
 import { repositoryRoot } from "../cli/support/paths";
 import { CliStack } from "../cli/support/cliStack";
 import { devicesOf, resourcesOf } from "../cli/support/stateView";
-import { cidrs, ip, type IpLink } from "../support/ip";
-import { isDeviceDeletion, KernelMonitor, linkByName, quietAddressing, stableFingerprint, stampsOf } from "./kernelWatch";
+import { cidrs, type IpLink } from "../support/ip";
+import { FOREIGN, ForeignDevices } from "./foreignDevices";
+import { isDeviceDeletion, KernelMonitor, linkByName, stableFingerprint, stampsOf } from "./kernelWatch";
 import { type KilledUp, upKilledMidway } from "./killHost";
 
 const COUNT = 100;
@@ -25,27 +26,6 @@ const OUR_STAMPS = `pulumi:${PROJECT}:${STACK}:`;
 const AT_LEAST_MADE = 40;
 
 const figures = { tried: 0, passed: 0, recordedBeforeKill: 0, orphans: 0, halfConfigured: 0, reclaimed: 0, created: 0, duplicates: 0, foreignTouched: 0, attempts: 0 };
-
-// Foreign devices, made before anything of ours: a veth pair with an address, a bridge holding a tap, a tun
-// with an address, a tap stamped by another stack of the same project, and a tap carrying this very stack's
-// stamp for resource tap-7 under another name (taking back goes by name, never by searching stamps).
-const FOREIGN = ["fo-veth0", "fo-veth1", "fo-br0", "fo-tap0", "fo-tun0", "fo-other", "fo-same"];
-function makeForeignDevices(): void {
-  ip("link", "add", "fo-veth0", "type", "veth", "peer", "name", "fo-veth1");
-  ip("link", "add", "fo-br0", "type", "bridge");
-  ip("tuntap", "add", "dev", "fo-tap0", "mode", "tap");
-  ip("tuntap", "add", "dev", "fo-tun0", "mode", "tun");
-  ip("tuntap", "add", "dev", "fo-other", "mode", "tap");
-  ip("tuntap", "add", "dev", "fo-same", "mode", "tap");
-  for (const name of FOREIGN) quietAddressing(name);
-  ip("link", "set", "fo-tap0", "master", "fo-br0");
-  ip("addr", "add", "10.90.0.1/24", "dev", "fo-veth0");
-  ip("addr", "add", "10.91.0.1/24", "dev", "fo-tun0");
-  ip("addr", "add", "10.92.0.1/24", "dev", "fo-br0");
-  for (const name of ["fo-veth0", "fo-veth1", "fo-br0", "fo-tun0"]) ip("link", "set", name, "up");
-  ip("link", "property", "add", "dev", "fo-other", "altname", `pulumi:${PROJECT}:other-stack:tap-5:0123abcd`);
-  ip("link", "property", "add", "dev", "fo-same", "altname", `${OUR_STAMPS}tap-7:89abcdef`);
-}
 
 /** Our devices in the kernel: links named cr<N> or carrying this stack's stamp, foreign ones excepted. */
 function ours(all: readonly IpLink[]): IpLink[] {
@@ -59,13 +39,10 @@ function expectedStampPrefix(name: string): string {
 let stack: CliStack;
 let monitor: KernelMonitor;
 let namespaceBefore = "";
-let foreignBefore = "";
-let foreignIndexes = new Set<number>();
+let foreign: ForeignDevices;
 
 before(async () => {
-  makeForeignDevices();
-  foreignBefore = stableFingerprint(FOREIGN);
-  foreignIndexes = new Set(FOREIGN.map((name) => linkByName().get(name)?.ifindex ?? -1));
+  foreign = ForeignDevices.make(PROJECT, STACK, "tap-7");
   monitor = await KernelMonitor.start();
   namespaceBefore = stableFingerprint();
   stack = await CliStack.open({ projectDirectory: join(repositoryRoot, "test", "reliability", "programs", "crash-recovery"), stackName: STACK, config: { count: String(COUNT) } });
@@ -111,7 +88,7 @@ test(`SIGKILL of the provider host in the middle of an up of ${COUNT} taps`, asy
     assert.equal(stamps.length, 1, `${link.ifname} carries one stamp`);
     assert.ok(stamps[0]!.startsWith(expectedStampPrefix(link.ifname)), `${link.ifname} is stamped for its own resource: ${stamps[0]}`);
   }
-  assert.equal(stableFingerprint(FOREIGN), foreignBefore, "the foreign devices are byte-for-byte as they were");
+  foreign.assertUntouched();
   figures.passed++;
 });
 
@@ -155,7 +132,7 @@ test("the next up takes back this stack's devices, creates the rest, and duplica
     if (!recorded.has(device.name)) figures.reclaimed++;
   }
   assert.equal(figures.reclaimed, figures.orphans, "every device made but unrecorded was taken back");
-  assert.equal(stableFingerprint(FOREIGN), foreignBefore, "the foreign devices are byte-for-byte as they were");
+  foreign.assertUntouched();
   figures.passed++;
 });
 
@@ -167,7 +144,7 @@ test("destroy leaves the namespace as it was, and no foreign device ever heard f
   assert.deepEqual(resourcesOf(await stack.exportState()), []);
   assert.equal(stableFingerprint(), namespaceBefore, "links and addresses are byte-for-byte those before the first up");
   const events = await monitor.drain();
-  const touched = events.filter((event) => foreignIndexes.has(event.ifindex) || FOREIGN.includes(event.name));
+  const touched = foreign.touchedIn(events);
   figures.foreignTouched = new Set(touched.map((event) => event.name)).size;
   assert.deepEqual(touched, [], "no link or address notification about a foreign device");
   const deletedNames = events.filter(isDeviceDeletion).map((event) => event.name);

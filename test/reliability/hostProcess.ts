@@ -3,6 +3,7 @@
 // this process started. It is found in /proc among this process's descendants, so no hook in the engine is
 // needed, and only our own host is hit.
 import { readdirSync, readFileSync } from "node:fs";
+import { basename } from "node:path";
 
 const PLUGIN = "pulumi-resource-pulumi-nodejs";
 
@@ -50,6 +51,13 @@ export function providerHostProcesses(): number[] {
   const table = processTable();
   const plugins = descendantsOf(process.pid, table).filter((entry) => entry.commandLine.includes(PLUGIN));
   return plugins.flatMap((plugin) => [plugin.pid, ...descendantsOf(plugin.pid, table).map((entry) => entry.pid)]);
+}
+
+/** The pids of the `pulumi` CLI processes below this process (the Automation API runs the CLI as a child). */
+export function pulumiCliProcesses(): number[] {
+  return descendantsOf(process.pid, processTable())
+    .filter((entry) => basename(entry.commandLine.split(" ")[0] ?? "") === "pulumi")
+    .map((entry) => entry.pid);
 }
 
 /** Sends `signal` to each of `pids`, ignoring those that are gone. */

@@ -109,7 +109,8 @@ export class NoSuchNamespaceError extends KernelError {}
 function formatKernelError(details: KernelErrorDetails): string {
   const kernelSaid = details.kernelMessage ? ` The kernel said: "${details.kernelMessage}".` : "";
   const remedy = details.remedy ? ` ${details.remedy}` : "";
-  return `${details.operation}: ${details.step}: ${describeErrno(details.errno)}.${kernelSaid}${remedy}`;
+  const step = details.step === "" ? "" : `${details.step}: `;
+  return `${details.operation}: ${step}${describeErrno(details.errno)}.${kernelSaid}${remedy}`;
 }
 
 export const remedies = {

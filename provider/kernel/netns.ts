@@ -12,6 +12,7 @@ const CLONE_NEWNET = 0x40000000;
 const O_RDONLY = 0;
 const O_CLOEXEC = 0x80000;
 const ENOENT = 2;
+const EINVAL = 22;
 
 export const NETNS_DIRECTORY = "/run/netns";
 
@@ -55,7 +56,14 @@ export function runInNetworkNamespace<T>(name: string | undefined, operation: st
     if (original < 0) throw errorFromErrno(c.errno(), { operation, step: "open /proc/thread-self/ns/net" });
     try {
       if (c.setns(target, CLONE_NEWNET) < 0) {
-        throw errorFromErrno(c.errno(), { operation, step: `setns(${path})` });
+        const errno = c.errno();
+        // setns answers EINVAL for a file that is not a network namespace (a plain file, another kind of namespace).
+        const remedy =
+          errno === EINVAL
+            ? `${path} is not a network namespace (a plain file or another kind of namespace is in its place). ` +
+              `\`ip netns add ${name}\` makes one there once that file is moved away; or name another netns.`
+            : undefined;
+        throw errorFromErrno(errno, { operation, step: `setns(${path})`, ...(remedy === undefined ? {} : { remedy }) });
       }
       try {
         return checkSynchronous(work());

@@ -9,7 +9,6 @@ import {
   remedies,
   TunUnavailableError,
 } from "./errors";
-import { noteLocalChange } from "./changes";
 import { decodeInterfaceRequest, encodeInterfaceRequest } from "./ifreq";
 import { libc } from "./libc";
 import type { TunType } from "./netlink/link";
@@ -166,8 +165,6 @@ export function setTunOwnership(
 }
 
 function openTunControl(operation: string, netns: string | undefined, nonBlocking = false): number {
-  // Whatever follows (create, attach, owner change) changes device state that cached reads may hold.
-  noteLocalChange();
   // The device is created in the network namespace the descriptor was opened in.
   return runInNetworkNamespace(netns, operation, () => {
     const fd = libc().open(TUN_DEVICE_PATH, O_RDWR | O_CLOEXEC | (nonBlocking ? O_NONBLOCK : 0));

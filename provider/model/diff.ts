@@ -38,6 +38,16 @@ export function nameDiffers(next: unknown, previous: unknown): boolean {
   return isNameTemplate(next) ? !matchesNameTemplate(next, previous) : next !== previous;
 }
 
+/**
+ * The name. `id` is the name the device was created (or adopted) under. A declared name the id cannot satisfy
+ * needs a new device; a device renamed by hand since then (its refreshed name differs) is renamed back in place,
+ * as `ip link set … name` would, keeping its ifindex and whatever has it open.
+ */
+function diffName(id: string, olds: Properties, news: Properties, replaces: string[], updates: string[]): void {
+  if (nameDiffers(news.name, id)) replaces.push("name");
+  else if (nameDiffers(news.name, olds.name)) updates.push("name");
+}
+
 /** The settings every link resource shares, compared in place. */
 export function diffLinkSettings(olds: Properties, news: Properties, updates: string[]): void {
   for (const key of ["mtu", "txQueueLength"]) {
@@ -74,10 +84,10 @@ export interface ResolvedPrincipals {
  * opens it (QEMU, Firecracker, a VPN daemon) sets its own, which the kernel keeps. Treating that as drift
  * would mean fighting the VMM; the outputs report what the device has now.
  */
-export function diffTapInterface(olds: Properties, news: Properties, resolved: ResolvedPrincipals): DiffOutcome {
+export function diffTapInterface(id: string, olds: Properties, news: Properties, resolved: ResolvedPrincipals): DiffOutcome {
   const replaces: string[] = [];
   const updates: string[] = [];
-  if (nameDiffers(news.name, olds.name)) replaces.push("name");
+  diffName(id, olds, news, replaces, updates);
   if (differs(news.mode ?? "tap", olds.mode)) replaces.push("mode");
   if (differs(news.multiQueue ?? false, olds.multiQueue ?? false)) replaces.push("multiQueue");
   if (differs(news.netns, olds.netns)) replaces.push("netns");
@@ -91,10 +101,10 @@ export function diffTapInterface(olds: Properties, news: Properties, resolved: R
   return outcome(replaces, updates);
 }
 
-export function diffBridge(olds: Properties, news: Properties): DiffOutcome {
+export function diffBridge(id: string, olds: Properties, news: Properties): DiffOutcome {
   const replaces: string[] = [];
   const updates: string[] = [];
-  if (nameDiffers(news.name, olds.name)) replaces.push("name");
+  diffName(id, olds, news, replaces, updates);
   if (differs(news.netns, olds.netns)) replaces.push("netns");
   diffLinkSettings(olds, news, updates);
   if (differs(news.stp ?? false, olds.stp)) updates.push("stp");

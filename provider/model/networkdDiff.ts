@@ -1,8 +1,10 @@
 // What a change of inputs means for a NetworkdFiles resource. Pure.
 //
 // Other paths (directory, fileStem) are other files: replace, which writes the new ones before removing the
-// old. Anything else changes the text of the files: update them in place. The comparison is on the rendered
-// text, so whatever the files would say differently (the marker included) is a change, and nothing else is.
+// old. The same directory under another spelling (a symbolic link to it) is the same place: the caller says
+// which directories are the same place, as only it may look at the file system. Anything else changes the text
+// of the files: update them in place. The comparison is on the rendered text, so whatever the files would say
+// differently (the marker included) is a change, and nothing else is.
 import type { DiffOutcome } from "./diff";
 import { differs } from "./diff";
 import { checkNetworkdFiles, DEFAULT_NETWORKD_DIRECTORY, defaultFileStem, networkdSpecOf } from "./networkdFiles";
@@ -17,11 +19,17 @@ function stemOf(news: Properties): unknown {
   return typeof news.name === "string" ? defaultFileStem(news.name) : undefined;
 }
 
-export function diffNetworkdFiles(olds: Properties, news: Properties): DiffOutcome {
+/** Whether two directories are one place (the same directory, or a link to it). */
+export type SamePlace = (a: string, b: string) => boolean;
+
+export function diffNetworkdFiles(olds: Properties, news: Properties, samePlace: SamePlace = (a, b) => a === b): DiffOutcome {
   const replaces: string[] = [];
-  if (differs(news.directory ?? DEFAULT_NETWORKD_DIRECTORY, olds.directory)) replaces.push("directory");
-  if (differs(stemOf(news), olds.fileStem)) replaces.push("fileStem");
   const updates: string[] = [];
+  const directory = news.directory ?? DEFAULT_NETWORKD_DIRECTORY;
+  const sameDirectory = typeof directory === "string" && typeof olds.directory === "string" && samePlace(directory, olds.directory);
+  if (differs(directory, olds.directory)) (sameDirectory ? updates : replaces).push("directory");
+  const sameStem = !differs(stemOf(news), olds.fileStem);
+  if (!sameStem) replaces.push("fileStem");
   const spec = networkdSpecOf(checkNetworkdFiles({}, news));
   if (spec === undefined) {
     // Something is unknown (preview) or invalid: the text cannot be known yet, so it may change.
@@ -31,5 +39,8 @@ export function diffNetworkdFiles(olds: Properties, news: Properties): DiffOutco
     if (rendered.netdev !== olds.netdevContent) updates.push("netdevContent");
     if (rendered.network !== olds.networkContent) updates.push("networkContent");
   }
-  return { changes: replaces.length > 0 || updates.length > 0, replaces, updates, deleteBeforeReplace: false };
+  // A replacement that would write the very same files (one forced by replaceOnChanges, say) must remove the
+  // old ones first: otherwise removing the old resource's files would remove the new one's.
+  const changes = replaces.length > 0 || updates.length > 0;
+  return { changes, replaces, updates, deleteBeforeReplace: changes && sameDirectory && sameStem };
 }

@@ -9,7 +9,7 @@ import { type CheckOutcome, checkInputs, type CrossFieldRule } from "./check";
 import type { CheckFailure } from "./failures";
 import * as fields from "./fields";
 import { ipv6NeedsMinimumMtu } from "./linkRules";
-import { byteLength } from "./names";
+import { byteLength, quoted } from "./names";
 import { MTU_RANGE } from "./tapInterface";
 
 export const DEFAULT_NETWORKD_DIRECTORY = "/etc/systemd/network";
@@ -66,10 +66,12 @@ export function fileStemProblem(stem: string): string | undefined {
  * refuses names that are only digits (they read as interface indexes).
  */
 export function networkdNameProblem(name: string): string | undefined {
+  // An empty name is the interface-name rule's to report.
+  if (name === "") return undefined;
   if (!/^[A-Za-z0-9_.@+-]+$/.test(name)) {
-    return `"${name}" cannot be written to a networkd file unchanged: only letters, digits, ".", "_", "-", "+" and "@" keep [Match] Name= an exact match (it takes shell globs)`;
+    return `${quoted(name)} cannot be written to a networkd file unchanged: only letters, digits, ".", "_", "-", "+" and "@" keep [Match] Name= an exact match (it takes shell globs)`;
   }
-  if (/^[0-9]+$/.test(name)) return `"${name}" is all digits, which systemd-networkd refuses as an interface name`;
+  if (/^[0-9]+$/.test(name)) return `${quoted(name)} is all digits, which systemd-networkd refuses as an interface name`;
   return undefined;
 }
 

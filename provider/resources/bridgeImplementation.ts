@@ -2,11 +2,14 @@
 // ownership and rollback rules as TapInterface. Loaded at call time by the serialized shim (bridgeProvider.ts).
 import type * as pulumi from "@pulumi/pulumi";
 import { type AddressRecord, type ErrorContext, type Link, type RouteNetlink, rtnetlink } from "../kernel";
-import { type BridgeInputs, type BridgeState, checkBridge, diffBridge, findStamp, isNameTemplate, newStamp } from "../model";
+import { type BridgeInputs, type BridgeState, checkBridge, diffBridge, findStamp, intendedName, isNameTemplate, newStamp } from "../model";
+import { describeDevice } from "./devices";
+import { MissingDeviceError } from "./errors";
 import {
   adoptionRefused,
   deleteOwnedLink,
   mustGetLink,
+  nameIsAltNameError,
   nameTakenError,
   ownedLinkForUpdate,
   type Properties,
@@ -28,8 +31,8 @@ export const bridgeImplementation = {
     return { inputs: outcome.inputs, failures: outcome.failures };
   },
 
-  async diff(_id: string, olds: Properties, news: Properties): Promise<pulumi.dynamic.DiffResult> {
-    const outcome = diffBridge(olds, news);
+  async diff(id: string, olds: Properties, news: Properties): Promise<pulumi.dynamic.DiffResult> {
+    const outcome = diffBridge(id, olds, news);
     return { changes: outcome.changes, replaces: outcome.replaces, deleteBeforeReplace: outcome.deleteBeforeReplace };
   },
 
@@ -40,9 +43,7 @@ export const bridgeImplementation = {
   async read(id: string, props: Properties): Promise<pulumi.dynamic.ReadResult> {
     const view = readOwnedLink(id, props);
     if (view === undefined) return {};
-    const { link, snapshot } = view;
-    const ports = snapshot.links.filter((candidate) => candidate.master === link.index);
-    return { id, props: bridgeState(link, snapshot.addressesByIndex.get(link.index) ?? [], ports, props) };
+    return { id, props: readState(view.netlink, view.link.index, props) };
   },
 
   async update(id: string, olds: Properties, news: Properties): Promise<pulumi.dynamic.UpdateResult> {
@@ -51,8 +52,9 @@ export const bridgeImplementation = {
     const netlink = rtnetlink(spec.netns);
     const link = ownedLinkForUpdate(netlink, id, olds.stamp, operation);
     const context: ErrorContext = { operation, step: "", device: id };
-    applyWithRollback(linkSettingSteps(netlink, link, netlink.addressesOf(link.index, operation), desiredSettings(spec), context));
-    return { outs: readState(netlink, id, { ...spec, stamp: olds.stamp }) };
+    const desired = { ...desiredSettings(spec), name: intendedName(typeof news.name === "string" ? news.name : id, id, link.name) };
+    applyWithRollback(linkSettingSteps(netlink, link, netlink.addressesOf(link.index, operation), desired, context));
+    return { outs: readState(netlink, link.index, { ...spec, stamp: olds.stamp }) };
   },
 
   delete: deleteOwnedLink,
@@ -64,14 +66,15 @@ function createBridgeResource(inputs: Properties): pulumi.dynamic.CreateResult {
   const operation = `create ${spec.name}`;
   const netlink = rtnetlink(spec.netns);
   if (!isNameTemplate(spec.name)) {
-    const existing = netlink.getLink(spec.name, operation);
-    if (existing !== undefined) return takeOver(netlink, existing, spec, operation);
+    const holder = netlink.holderOfName(spec.name, operation);
+    if (holder !== undefined && holder.name !== spec.name) throw nameIsAltNameError(holder, spec.name, operation);
+    if (holder !== undefined) return takeOver(netlink, holder, spec, operation);
   } else {
     const own = reclaimableByTemplate(netlink, spec.name, spec.managedBy, isBridge, operation);
     if (own !== undefined) return takeOver(netlink, own, { ...spec, name: own.name }, operation);
   }
-  const { name, stamp } = createBridge(netlink, spec, operation);
-  return { id: name, outs: readState(netlink, name, { ...spec, stamp }) };
+  const { name, index, stamp } = createBridge(netlink, spec, operation);
+  return { id: name, outs: readState(netlink, index, { ...spec, stamp }) };
 }
 
 function validate(inputs: Properties, operation: string): ValidInputs {
@@ -86,7 +89,7 @@ function desiredSettings(spec: ValidInputs): DesiredLinkSettings {
  * RTM_NEWLINK creates the bridge; the kernel ignores altnames in that request, so the stamp follows at once.
  * Any failure after creation deletes the bridge again.
  */
-function createBridge(netlink: RouteNetlink, spec: ValidInputs, operation: string): { name: string; stamp: string } {
+function createBridge(netlink: RouteNetlink, spec: ValidInputs, operation: string): { name: string; index: number; stamp: string } {
   const stamp = newStamp(spec.managedBy ?? "");
   const context: ErrorContext = { operation, step: "", device: spec.name };
   const created = netlink.createBridge({ name: spec.name, stpState: spec.stp ? 1 : 0 }, context);
@@ -94,11 +97,11 @@ function createBridge(netlink: RouteNetlink, spec: ValidInputs, operation: strin
     netlink.addAltName(created.index, stamp, context);
     const link = mustGetLink(netlink, created.name, operation);
     configureNewLink(netlink, link, desiredSettings(spec), { ...context, device: created.name });
+    return { name: created.name, index: link.index, stamp };
   } catch (error) {
     removeAfterFailedCreate(netlink, created.name, error, operation, (link) => ({ ...bridgeState(link, [], [], { ...spec, stamp }) }));
     throw error;
   }
-  return { name: created.name, stamp };
 }
 
 function isBridge(link: Link): boolean {
@@ -112,7 +115,7 @@ function takeOver(netlink: RouteNetlink, existing: Link, spec: ValidInputs, oper
     const stamp = findStamp(existing.altNames);
     const problem =
       existing.kind !== "bridge"
-        ? `it is a ${existing.kind ?? "network"} device, not a bridge`
+        ? `it is ${describeDevice(existing)}, not a bridge`
         : stamp !== undefined
           ? `it is already managed by another Pulumi stack or resource (stamp ${stamp})`
           : undefined;
@@ -122,15 +125,16 @@ function takeOver(netlink: RouteNetlink, existing: Link, spec: ValidInputs, oper
   const context: ErrorContext = { operation, step: "", device: spec.name };
   const steps = linkSettingSteps(netlink, existing, netlink.addressesOf(existing.index, operation), desiredSettings(spec), context);
   applyWithRollback(ownStamp === undefined ? [stampStep(netlink, existing, stamp, context), ...steps] : steps);
-  return { id: spec.name, outs: readState(netlink, spec.name, { ...spec, stamp }) };
+  return { id: spec.name, outs: readState(netlink, existing.index, { ...spec, stamp }) };
 }
 
-function readState(netlink: RouteNetlink, name: string, recorded: Properties): BridgeState {
-  const operation = `read ${name}`;
-  const link = mustGetLink(netlink, name, operation);
-  // Ports are found by a filtered look at all links: bridges are few and this runs once per change.
-  const ports = netlink.dumpLinks(operation).filter((candidate) => candidate.master === link.index);
-  return bridgeState(link, netlink.addressesOf(link.index, operation), ports, recorded);
+/** Reads the bridge back by ifindex (its name may have just changed): exact requests, answered now. */
+function readState(netlink: RouteNetlink, index: number, recorded: Properties): BridgeState {
+  const label = typeof recorded.name === "string" ? recorded.name : `ifindex ${index}`;
+  const operation = `read ${label}`;
+  const link = netlink.getLinkByIndex(index, operation);
+  if (link === undefined) throw new MissingDeviceError(operation, label);
+  return bridgeState(link, netlink.addressesOf(link.index, operation), netlink.portsOf(link.index, operation), recorded);
 }
 
 function bridgeState(link: Link, addresses: readonly AddressRecord[], ports: readonly Link[], recorded: Properties): BridgeState {

@@ -1,10 +1,11 @@
 // Lifecycle pieces every link resource shares: validating again in create/update, finding the namespace,
 // reading and deleting a device only when it carries our stamp, and cleaning up after a failed create.
 import type * as pulumi from "@pulumi/pulumi";
-import { type ErrorContext, type Link, type NetworkSnapshot, NoSuchNamespaceError, type RouteNetlink, rtnetlink, teardownFor } from "../kernel";
+import { type ErrorContext, type Link, NoSuchNamespaceError, type RouteNetlink, rtnetlink, teardownFor } from "../kernel";
 import { type CheckFailure, type CheckOutcome, matchesNameTemplate, PROVIDER_KEY } from "../model";
 import { DeviceConflictError, InvalidInputsError, MissingDeviceError, PartialCreateError } from "./errors";
-import { assertOurs, isOurs, reclaimableStamp } from "./ownership";
+import { describeDevice } from "./devices";
+import { assertOurs, reclaimableStamp } from "./ownership";
 
 export type Properties = Record<string, unknown>;
 
@@ -38,39 +39,50 @@ export function mustGetLink(netlink: RouteNetlink, name: string, operation: stri
 }
 
 export interface OwnedLinkView {
+  netlink: RouteNetlink;
   link: Link;
-  snapshot: NetworkSnapshot;
+}
+
+/** The device carrying this resource's stamp, whatever it is called now (a rename by hand keeps altnames). */
+export function findOwnedLink(netlink: RouteNetlink, stamp: unknown, operation: string): Link | undefined {
+  return typeof stamp === "string" ? netlink.getLinkByAltName(stamp, operation) : undefined;
 }
 
 /**
- * For read: the device recorded in `props`, from the namespace's shared snapshot; undefined when it is gone
- * or has been replaced by a device that does not carry our stamp (either way, ours is no more).
+ * For read: the device recorded in `props`, found by its stamp; undefined when no device carries it any more
+ * (deleted, or replaced by a device that is not ours: either way, ours is no more).
  */
 export function readOwnedLink(id: string, props: Properties): OwnedLinkView | undefined {
   const netlink = namespaceClient(props.netns);
   if (netlink === undefined) return undefined;
-  const snapshot = netlink.snapshot(`read ${id}`);
-  const link = snapshot.linkByName.get(id);
-  if (link === undefined || !isOurs(link, props.stamp)) return undefined;
-  return { link, snapshot };
+  const link = findOwnedLink(netlink, props.stamp, `read ${id}`);
+  return link === undefined ? undefined : { netlink, link };
 }
 
-/** For update: the device, which must exist and be ours. */
+/**
+ * For update: the device, which must exist and be ours. When no device carries the stamp, the one holding the
+ * recorded name (if any) is not ours: that is refused, saying why; no device at all is a missing device.
+ */
 export function ownedLinkForUpdate(netlink: RouteNetlink, id: string, stamp: unknown, operation: string): Link {
+  const owned = findOwnedLink(netlink, stamp, operation);
+  if (owned !== undefined) return owned;
   const link = mustGetLink(netlink, id, operation);
   assertOurs(link, stamp, operation);
   return link;
 }
 
-/** delete: gone already is success; not ours is refused; otherwise it joins the namespace's next batch. */
+/**
+ * delete: the device carrying the stamp goes, whatever it is called now; gone already is success; a device of
+ * the recorded name that is not ours is refused. Deletes in one namespace leave in batches.
+ */
 export async function deleteOwnedLink(id: string, props: Properties): Promise<void> {
   const operation = `delete ${id}`;
   const netlink = namespaceClient(props.netns);
   if (netlink === undefined) return;
-  const link = netlink.getLink(id, operation);
+  const link = findOwnedLink(netlink, props.stamp, operation) ?? netlink.getLink(id, operation);
   if (link === undefined) return;
   assertOurs(link, props.stamp, operation);
-  await teardownFor(netlink).delete({ index: link.index, name: id, context: { operation, step: "", device: id } });
+  await teardownFor(netlink).delete({ index: link.index, name: link.name, context: { operation, step: "", device: link.name } });
 }
 
 /**
@@ -133,12 +145,24 @@ export function reclaimableByTemplate(
 
 /** The refusal when a name is taken by a device this stack did not create. */
 export function nameTakenError(existing: Link, name: string, operation: string, adoptable: string): DeviceConflictError {
-  const kind = existing.kind === "tun" ? `a ${existing.tun?.type ?? "tun"} device` : `a ${existing.kind ?? "network"} device`;
   return new DeviceConflictError(
     operation,
     "name",
-    `${kind} named ${name} already exists and this stack did not create it; pulumi-tuntap never takes over a device ` +
+    `${describeDevice(existing)} named ${name} already exists and this stack did not create it; pulumi-tuntap never takes over a device ` +
       `silently. Choose another name, remove that device, or set \`adopt: true\` to manage it (${adoptable} only).`,
+  );
+}
+
+/**
+ * The refusal when the name is an alternative name (altname) of another device: names and altnames share one
+ * namespace in the kernel, so no device can be created or adopted under it.
+ */
+export function nameIsAltNameError(holder: Link, name: string, operation: string): DeviceConflictError {
+  return new DeviceConflictError(
+    operation,
+    "name",
+    `${name} is an alternative name (altname) of ${describeDevice(holder)}, ${holder.name}; names and altnames share one namespace, so ` +
+      `no device can be created or adopted under it. Choose another name, or remove that altname (\`ip link property del dev ${holder.name} altname ${name}\`).`,
   );
 }
 
@@ -147,4 +171,3 @@ export function adoptionRefused(name: string, operation: string, problem: string
   return new DeviceConflictError(operation, "adopt", `cannot adopt ${name}: ${problem}.`);
 }
 
-export type CreateResult = pulumi.dynamic.CreateResult;

@@ -3,14 +3,18 @@
 // the same way: validate → look at every file first (refusing before anything is written if one is not
 // ours) → write or remove with rollback → map to outputs.
 import type * as pulumi from "@pulumi/pulumi";
+import { realpathSync } from "node:fs";
 import {
   checkNetworkdFiles,
   diffNetworkdFiles,
+  directoryProblem,
   filePaths,
+  fileStemProblem,
   networkdFilesInputsSchema,
   type NetworkdFilesSpec,
   type NetworkdFilesState,
   networkdSpecOf,
+  normalizeDirectory,
   renderNetworkdFiles,
   settingsFromNetworkdFiles,
 } from "../model";
@@ -32,7 +36,7 @@ export const networkdFilesImplementation = {
   },
 
   async diff(_id: string, olds: Properties, news: Properties): Promise<pulumi.dynamic.DiffResult> {
-    const outcome = diffNetworkdFiles(olds, news);
+    const outcome = diffNetworkdFiles(olds, news, samePlace);
     return { changes: outcome.changes, replaces: outcome.replaces, deleteBeforeReplace: outcome.deleteBeforeReplace };
   },
 
@@ -46,7 +50,7 @@ export const networkdFilesImplementation = {
   },
 
   async read(id: string, props: Properties): Promise<pulumi.dynamic.ReadResult> {
-    const paths = recordedPaths(props);
+    const paths = declaredPaths(props);
     if (paths === undefined) return {};
     const identities = typeof props.managedBy === "string" ? [props.managedBy] : [];
     const netdev = inspectFile(paths.netdevPath, identities);
@@ -67,9 +71,14 @@ export const networkdFilesImplementation = {
   },
 
   async delete(id: string, props: Properties): Promise<void> {
-    const paths = recordedPaths(props);
-    if (paths === undefined) return;
     const operation = `delete ${id}.{netdev,network}`;
+    const paths = declaredPaths(props);
+    if (paths === undefined) {
+      throw new Error(
+        `${operation}: the recorded directory and fileStem do not name files inside one plainly written directory, so no file is removed. ` +
+          "Remove the resource's files yourself, then `pulumi state delete <urn>`.",
+      );
+    }
     const identities = typeof props.managedBy === "string" ? [props.managedBy] : [];
     const files = [paths.netdevPath, paths.networkPath].map((path) => ({ path, finding: inspectFile(path, identities) }));
     for (const { path, finding } of files) {
@@ -142,10 +151,28 @@ function stateOf(spec: NetworkdFilesSpec): NetworkdFilesState {
   return { ...spec, ...filePaths(spec.directory, spec.fileStem), netdevContent: netdev?.content ?? "", networkContent: network?.content ?? "" };
 }
 
-function recordedPaths(props: Properties): { netdevPath: string; networkPath: string } | undefined {
-  if (typeof props.netdevPath === "string" && typeof props.networkPath === "string") return { netdevPath: props.netdevPath, networkPath: props.networkPath };
-  if (typeof props.directory === "string" && typeof props.fileStem === "string") return filePaths(props.directory, props.fileStem);
-  return undefined;
+/**
+ * The only files a read or a delete may touch: `<fileStem>.netdev` and `<fileStem>.network` directly inside the
+ * recorded directory, both as check accepts them. The paths recorded beside them are never trusted: a state
+ * edited by hand (or by a bug) must not point a delete anywhere else.
+ */
+function declaredPaths(props: Properties): { netdevPath: string; networkPath: string } | undefined {
+  const { directory, fileStem } = props;
+  if (typeof directory !== "string" || typeof fileStem !== "string") return undefined;
+  if (directoryProblem(directory) !== undefined || fileStemProblem(fileStem) !== undefined) return undefined;
+  return filePaths(normalizeDirectory(directory), fileStem);
+}
+
+/** Two spellings of one directory (a symbolic link to it): compared by real path when both exist. */
+function samePlace(a: string, b: string): boolean {
+  const real = (directory: string) => {
+    try {
+      return realpathSync(directory);
+    } catch {
+      return directory;
+    }
+  };
+  return a === b || real(a) === real(b);
 }
 
 function contentOf(finding: FileFinding): string {
@@ -163,7 +190,7 @@ function stateFromDisk(props: Properties, netdevContent: string, networkContent:
   const fromDisk = networkdSpecOf(checkNetworkdFiles({}, { ...settingsFromNetworkdFiles(netdevContent, networkContent), ...location }));
   const recorded = networkdSpecOf(checkNetworkdFiles({}, recordedInputs(props)));
   const settings = fromDisk ?? recorded;
-  const paths = recordedPaths(props);
+  const paths = declaredPaths(props);
   if (settings === undefined || paths === undefined) return { ...props, netdevContent, networkContent };
   return { ...settings, ...paths, netdevContent, networkContent };
 }

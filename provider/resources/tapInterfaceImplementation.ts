@@ -3,12 +3,14 @@
 // call into the kernel layer per step → map the kernel's objects to outputs.
 import type * as pulumi from "@pulumi/pulumi";
 import { type AddressRecord, createTunDevice, DeviceExistsError, type ErrorContext, isPromiscuous, type Link, type RouteNetlink, rtnetlink, setTunOwnership } from "../kernel";
-import { checkTapInterface, diffTapInterface, findStamp, isNameTemplate, newStamp, type TapInterfaceInputs, type TapInterfaceState } from "../model";
-import { InvalidInputsError } from "./errors";
+import { checkTapInterface, diffTapInterface, findStamp, intendedName, isNameTemplate, newStamp, type TapInterfaceInputs, type TapInterfaceState } from "../model";
+import { describeDevice } from "./devices";
+import { InvalidInputsError, MissingDeviceError } from "./errors";
 import {
   adoptionRefused,
   deleteOwnedLink,
   mustGetLink,
+  nameIsAltNameError,
   nameTakenError,
   ownedLinkForUpdate,
   type Properties,
@@ -32,8 +34,8 @@ export const tapInterfaceImplementation = {
     return { inputs: outcome.inputs, failures };
   },
 
-  async diff(_id: string, olds: Properties, news: Properties): Promise<pulumi.dynamic.DiffResult> {
-    const outcome = diffTapInterface(olds, news, resolvePrincipals(news));
+  async diff(id: string, olds: Properties, news: Properties): Promise<pulumi.dynamic.DiffResult> {
+    const outcome = diffTapInterface(id, olds, news, resolvePrincipals(news));
     return { changes: outcome.changes, replaces: outcome.replaces, deleteBeforeReplace: outcome.deleteBeforeReplace };
   },
 
@@ -44,9 +46,7 @@ export const tapInterfaceImplementation = {
   async read(id: string, props: Properties): Promise<pulumi.dynamic.ReadResult> {
     const view = readOwnedLink(id, props);
     if (view === undefined) return {};
-    const { link, snapshot } = view;
-    const master = link.master === undefined ? undefined : snapshot.linkByIndex.get(link.master);
-    return { id, props: tapState(link, snapshot.addressesByIndex.get(link.index) ?? [], master, props) };
+    return { id, props: readState(view.netlink, view.link.index, props) };
   },
 
   async update(id: string, olds: Properties, news: Properties): Promise<pulumi.dynamic.UpdateResult> {
@@ -54,8 +54,9 @@ export const tapInterfaceImplementation = {
     const spec = validate({ ...news, name: id }, operation);
     const netlink = rtnetlink(spec.netns);
     const link = ownedLinkForUpdate(netlink, id, olds.stamp, operation);
-    applyWithRollback(configurationSteps(netlink, link, spec, operation));
-    return { outs: readState(netlink, id, { ...spec, stamp: olds.stamp }) };
+    const name = intendedName(typeof news.name === "string" ? news.name : id, id, link.name);
+    applyWithRollback(configurationSteps(netlink, link, { ...spec, name }, desiredSettings(netlink, spec, operation, name), operation));
+    return { outs: readState(netlink, link.index, { ...spec, stamp: olds.stamp }) };
   },
 
   delete: deleteOwnedLink,
@@ -70,16 +71,19 @@ function createTapInterface(inputs: Properties): pulumi.dynamic.CreateResult {
     const own = reclaimableByTemplate(netlink, spec.name, spec.managedBy, sameKindAs(spec), operation);
     if (own !== undefined) return takeOver(netlink, own, { ...spec, name: own.name }, operation);
   }
-  let created: { name: string; stamp: string };
+  // Everything the kernel is asked about the inputs is asked before anything is made.
+  const desired = desiredSettings(netlink, spec, operation);
+  let created: { name: string; index: number; stamp: string };
   try {
-    created = createDevice(netlink, spec, operation);
+    created = createDevice(netlink, spec, desired, operation);
   } catch (error) {
     // TUNSETIFF with IFF_TUN_EXCL is the existence check: no look-up before it, one after only if taken.
-    const existing = error instanceof DeviceExistsError ? netlink.getLink(spec.name, operation) : undefined;
-    if (existing === undefined) throw error;
-    return takeOver(netlink, existing, spec, operation);
+    const holder = error instanceof DeviceExistsError ? netlink.holderOfName(spec.name, operation) : undefined;
+    if (holder === undefined) throw error;
+    if (holder.name !== spec.name) throw nameIsAltNameError(holder, spec.name, operation);
+    return takeOver(netlink, holder, spec, operation);
   }
-  return { id: created.name, outs: readState(netlink, created.name, { ...spec, stamp: created.stamp }) };
+  return { id: created.name, outs: readState(netlink, created.index, { ...spec, stamp: created.stamp }) };
 }
 
 function validate(inputs: Properties, operation: string): ValidInputs {
@@ -90,7 +94,7 @@ function validate(inputs: Properties, operation: string): ValidInputs {
  * A new device: created by ioctl with its stamp added before it is made persistent (so even a crash leaves
  * either nothing or a device we recognise), then configured over rtnetlink. Any failure removes it again.
  */
-function createDevice(netlink: RouteNetlink, spec: ValidInputs, operation: string): { name: string; stamp: string } {
+function createDevice(netlink: RouteNetlink, spec: ValidInputs, desired: DesiredLinkSettings, operation: string): { name: string; index: number; stamp: string } {
   const stamp = newStamp(spec.managedBy ?? "");
   const request = {
     name: spec.name,
@@ -104,12 +108,12 @@ function createDevice(netlink: RouteNetlink, spec: ValidInputs, operation: strin
   const name = createTunDevice(request, operation, (kernelName) => netlink.addAltName(kernelName, stamp, { operation, step: "", device: kernelName }));
   try {
     const link = mustGetLink(netlink, name, operation);
-    configureNewLink(netlink, link, desiredSettings(netlink, spec, operation), { operation, step: "", device: name });
+    configureNewLink(netlink, link, desired, { operation, step: "", device: name });
+    return { name, index: link.index, stamp };
   } catch (error) {
     removeAfterFailedCreate(netlink, name, error, operation, (link) => ({ ...tapState(link, [], undefined, { ...spec, stamp }) }));
     throw error;
   }
-  return { name, stamp };
 }
 
 /**
@@ -123,8 +127,8 @@ function takeOver(netlink: RouteNetlink, existing: Link, spec: ValidInputs, oper
   const stamp = ownStamp ?? newStamp(spec.managedBy ?? "");
   const context: ErrorContext = { operation, step: "", device: spec.name };
   const steps = ownStamp === undefined ? [stampStep(netlink, existing, stamp, context)] : [];
-  applyWithRollback([...steps, ...configurationSteps(netlink, existing, spec, operation)]);
-  return { id: spec.name, outs: readState(netlink, spec.name, { ...spec, stamp }) };
+  applyWithRollback([...steps, ...configurationSteps(netlink, existing, spec, desiredSettings(netlink, spec, operation), operation)]);
+  return { id: spec.name, outs: readState(netlink, existing.index, { ...spec, stamp }) };
 }
 
 /** A device this resource could have made: a TUN/TAP device of its mode and queue type. */
@@ -136,7 +140,7 @@ function checkAdoptable(existing: Link, spec: ValidInputs, operation: string): v
   const stamp = findStamp(existing.altNames);
   const problem =
     existing.kind !== "tun" || existing.tun === undefined
-      ? `it is a ${existing.kind ?? "network"} device, not a TUN/TAP device`
+      ? `it is ${describeDevice(existing)}, not a TUN/TAP device`
       : existing.tun.type !== spec.mode
         ? `it is a ${existing.tun.type} device but mode is "${spec.mode}"`
         : existing.tun.multiQueue !== spec.multiQueue
@@ -149,11 +153,14 @@ function checkAdoptable(existing: Link, spec: ValidInputs, operation: string): v
   }
 }
 
-/** Everything an existing device may need: link settings, then owner/group (last: it cannot be undone). */
-function configurationSteps(netlink: RouteNetlink, link: Link, spec: ValidInputs, operation: string): Step[] {
+/**
+ * Everything an existing device may need: link settings (a rename included), then owner/group — last, as the
+ * kernel cannot undo them, and through the device's name after any rename.
+ */
+function configurationSteps(netlink: RouteNetlink, link: Link, spec: ValidInputs, desired: DesiredLinkSettings, operation: string): Step[] {
   const context: ErrorContext = { operation, step: "", device: link.name };
-  const steps = linkSettingSteps(netlink, link, netlink.addressesOf(link.index, operation), desiredSettings(netlink, spec, operation), context);
-  const ownership = ownershipStep(link, spec, operation);
+  const steps = linkSettingSteps(netlink, link, netlink.addressesOf(link.index, operation), desired, context);
+  const ownership = ownershipStep(link, desired.name ?? link.name, spec, operation);
   return ownership === undefined ? steps : [...steps, ownership];
 }
 
@@ -161,7 +168,7 @@ function configurationSteps(netlink: RouteNetlink, link: Link, spec: ValidInputs
  * Owner and group change only through an attached queue (EBUSY while a VM holds a single-queue tap). The
  * kernel cannot clear an owner once set, so undo restores the previous ids only when there were some.
  */
-function ownershipStep(link: Link, spec: ValidInputs, operation: string): Step | undefined {
+function ownershipStep(link: Link, name: string, spec: ValidInputs, operation: string): Step | undefined {
   const tun = link.tun;
   if (tun === undefined) return undefined;
   const wanted = resolvePrincipals(spec);
@@ -175,18 +182,21 @@ function ownershipStep(link: Link, spec: ValidInputs, operation: string): Step |
   if (change.group !== undefined && tun.group !== undefined) previous.group = tun.group;
   return {
     description: "set owner/group",
-    apply: () => setTunOwnership(link.name, flags, change, operation, spec.netns),
-    undo: () => setTunOwnership(link.name, flags, previous, operation, spec.netns),
+    apply: () => setTunOwnership(name, flags, change, operation, spec.netns),
+    undo: () => setTunOwnership(name, flags, previous, operation, spec.netns),
   };
 }
 
-function desiredSettings(netlink: RouteNetlink, spec: ValidInputs, operation: string): DesiredLinkSettings {
+/** The declared settings in kernel terms; `name` when the device must be renamed back to it. */
+function desiredSettings(netlink: RouteNetlink, spec: ValidInputs, operation: string, name?: string): DesiredLinkSettings {
   const desired = desiredFromInputs(spec);
+  if (name !== undefined) desired.name = name;
   desired.promiscuous = spec.promiscuous;
   desired.masterIndex = spec.bridge === undefined ? 0 : bridgeIndex(netlink, spec.bridge, operation);
   return desired;
 }
 
+/** The ifindex of the bridge named in `bridge`, or an InvalidInputsError in one sentence saying why not. */
 function bridgeIndex(netlink: RouteNetlink, name: string, operation: string): number {
   const bridge = netlink.getLink(name, operation);
   const where = netlink.netns === undefined ? "" : ` in network namespace ${netlink.netns}`;
@@ -196,15 +206,18 @@ function bridgeIndex(netlink: RouteNetlink, name: string, operation: string): nu
     ]);
   }
   if (bridge.kind !== "bridge") {
-    throw new InvalidInputsError(operation, [{ property: "bridge", reason: `${name} is a ${bridge.kind ?? "network"} device, not a bridge` }]);
+    throw new InvalidInputsError(operation, [
+      { property: "bridge", reason: `${name} is ${describeDevice(bridge)}, not a bridge; name a bridge (a Bridge resource's name output)` },
+    ]);
   }
   return bridge.index;
 }
 
-/** Reads the device back after a change: exact single-device requests, not the shared snapshot. */
-function readState(netlink: RouteNetlink, name: string, recorded: Properties): TapInterfaceState {
-  const operation = `read ${name}`;
-  const link = mustGetLink(netlink, name, operation);
+/** Reads the device back by ifindex (its name may have just changed): exact requests, answered now. */
+function readState(netlink: RouteNetlink, index: number, recorded: Properties): TapInterfaceState {
+  const operation = `read ${typeof recorded.name === "string" ? recorded.name : `ifindex ${index}`}`;
+  const link = netlink.getLinkByIndex(index, operation);
+  if (link === undefined) throw new MissingDeviceError(operation, typeof recorded.name === "string" ? recorded.name : `ifindex ${index}`);
   const master = link.master === undefined ? undefined : netlink.getLinkByIndex(link.master, operation);
   return tapState(link, netlink.addressesOf(link.index, operation), master, recorded);
 }

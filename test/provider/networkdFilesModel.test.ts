@@ -236,6 +236,15 @@ describe("diff", () => {
     assert.equal(renamed.deleteBeforeReplace, false);
   });
 
+  test("the same directory under another spelling (a link to it) is the same place: an update, never a replace", () => {
+    const samePlace = (a: string, b: string) => [a, b].every((directory) => ["/etc/systemd/network", "/run/link-to-network"].includes(directory));
+    const respelt = diffNetworkdFiles(state(base), checked({ ...base, directory: "/run/link-to-network" }), samePlace);
+    assert.deepEqual([respelt.changes, respelt.replaces, respelt.updates], [true, [], ["directory"]]);
+    // Should a replacement be forced anyway (replaceOnChanges), it writes the very same files: the old ones go first.
+    assert.equal(respelt.deleteBeforeReplace, true);
+    assert.deepEqual(diffNetworkdFiles(state(base), checked({ ...base, directory: "/run/systemd/network" }), samePlace).replaces, ["directory"]);
+  });
+
   test("the same directory spelt with a trailing slash is no change", () => {
     assert.equal(diffNetworkdFiles(state(base), checked({ ...base, directory: "/etc/systemd/network/" })).changes, false);
   });

@@ -20,10 +20,12 @@ const STATE = {
 
 const MATCHING_INPUTS = { name: "br0", mtu: 1500, macAddress: "02:aa:bb:cc:dd:ee", addresses: ["192.168.10.1/24"], managedBy: "lab/dev/lan" };
 
-function diffOf(changes: Record<string, unknown>, olds: Record<string, unknown> = {}): DiffOutcome {
+/** `id` is the name the bridge was created under; by default, the name in the state. */
+function diffOf(changes: Record<string, unknown>, olds: Record<string, unknown> = {}, id?: string): DiffOutcome {
   const outcome = checkBridge({}, { ...MATCHING_INPUTS, ...changes });
   assert.deepEqual(outcome.failures, [], "a diff row must start from inputs that pass check");
-  return diffBridge({ ...STATE, ...olds }, outcome.inputs);
+  const state = { ...STATE, ...olds };
+  return diffBridge(id ?? state.name, state, outcome.inputs);
 }
 
 const NO_CHANGE: DiffOutcome = { changes: false, replaces: [], updates: [], deleteBeforeReplace: false };
@@ -53,9 +55,13 @@ describe("Bridge diff", () => {
   test("a description changes in place", () => assert.deepEqual(diffOf({ description: "lab" }), updated(["description"])));
   test("mtu and MAC left unset keep what the bridge has", () => {
     const outcome = checkBridge({}, { name: "br0", addresses: ["192.168.10.1/24"] });
-    assert.deepEqual(diffBridge(STATE, outcome.inputs), NO_CHANGE);
+    assert.deepEqual(diffBridge(STATE.name, STATE, outcome.inputs), NO_CHANGE);
   });
   test("ports are not an input and never diff", () => assert.deepEqual(diffOf({}, { ports: ["tap0", "tap1"] }), NO_CHANGE));
+  test("a bridge renamed by hand is renamed back in place", () => assert.deepEqual(diffOf({}, { name: "renamed0" }, "br0"), updated(["name"])));
+  test("a new name for a bridge renamed by hand replaces", () => {
+    assert.deepEqual(diffOf({ name: "br1" }, { name: "renamed0" }, "br0"), { changes: true, replaces: ["name"], updates: [], deleteBeforeReplace: true });
+  });
 });
 
 describe("diff helpers", () => {

@@ -32,8 +32,15 @@ const nameRows: RejectedRow[] = [
   { title: "a name with a space", inputs: { name: "a b" }, property: "name", reason: /white space/ },
   { title: "a name with a tab", inputs: { name: "a\tb" }, property: "name", reason: /white space/ },
   { title: "a name with a newline", inputs: { name: "a\nb" }, property: "name", reason: /white space/ },
-  { title: '"à", whose UTF-8 (C3 A0) holds the Latin-1 space 0xA0', inputs: { name: "tapà" }, property: "name", reason: /white space/ },
-  { title: "a name with a control character", inputs: { name: "a\u0001b" }, property: "name", reason: /control character/ },
+  {
+    title: '"à", whose UTF-8 (C3 A0) holds the Latin-1 space 0xA0: the reason names the character and the byte',
+    inputs: { name: "tapà" },
+    property: "name",
+    reason: /"tapà" contains "à", whose UTF-8 form \(C3 A0\) holds the byte A0, which the kernel counts as white space/,
+  },
+  { title: "a lone high surrogate (no UTF-8 form)", inputs: { name: "tap\uD800" }, property: "name", reason: /lone UTF-16 surrogate \(\\uD800 at position 3\).*U\+FFFD/ },
+  { title: "a lone low surrogate", inputs: { name: "\uDC00tap" }, property: "name", reason: /lone UTF-16 surrogate \(\\uDC00 at position 0\)/ },
+  { title: "a name with a control character, shown escaped", inputs: { name: "a\u0001b" }, property: "name", reason: /^"a\\u0001b" contains a control character$/ },
   { title: "a name with DEL", inputs: { name: "a\u007fb" }, property: "name", reason: /control character/ },
   { title: "a template with two %d", inputs: { name: "tap%d%d" }, property: "name", reason: /one "%d"/ },
   { title: "a template with %x", inputs: { name: "tap%x" }, property: "name", reason: /not a valid template/ },
@@ -94,11 +101,12 @@ const principalRows: RejectedRow[] = [
   { title: "owner (uid_t)-1, which means none", inputs: named({ owner: 4294967295 }), property: "owner", reason: /between 0 and 4294967294/ },
   { title: "owner 2^32", inputs: named({ owner: 2 ** 32 }), property: "owner", reason: /between 0 and 4294967294/ },
   { title: "an owner name with a space", inputs: named({ owner: "bad name" }), property: "owner", reason: /neither a user id nor a valid user name/ },
-  { title: "an owner name of digits only", inputs: named({ owner: "1000" }), property: "owner", reason: /neither a user id nor a valid user name/ },
+  { title: "an owner of digits past the largest id", inputs: named({ owner: "4294967295" }), property: "owner", reason: /user id must be between 0 and 4294967294, got "4294967295"/ },
   { title: "an empty owner name", inputs: named({ owner: "" }), property: "owner", reason: /neither a user id/ },
   { title: "an owner name of 33 characters", inputs: named({ owner: "u".repeat(33) }), property: "owner", reason: /at most 32/ },
   // zod's invalid_union issue reaches the user as "Invalid input": failures.ts has no case for it.
-  { title: "a boolean owner", inputs: named({ owner: true }), property: "owner", reason: /user id .* user name.*got true/ },
+  { title: "a boolean owner", inputs: named({ owner: true }), property: "owner", reason: /user id .* user name.*got the boolean true/ },
+  { title: "an owner given as an object", inputs: named({ owner: {} }), property: "owner", reason: /user id .* user name.*got an object$/ },
   { title: "a null group", inputs: named({ group: null }), property: "group", reason: /group id .* group name.*got null/ },
   { title: "a negative group", inputs: named({ group: -5 }), property: "group", reason: /group id must be between 0 and 4294967294, got -5/ },
   { title: "a group past 2^32-2", inputs: named({ group: 4294967295 }), property: "group", reason: /group id must be between/ },
@@ -124,8 +132,11 @@ const otherRows: RejectedRow[] = [
   { title: "a description of 128 two-byte characters (256 bytes)", inputs: named({ description: "é".repeat(128) }), property: "description", reason: /256 bytes/ },
   { title: "a description with a NUL", inputs: named({ description: "a\0b" }), property: "description", reason: /NUL/ },
   { title: "a negative txQueueLength", inputs: named({ txQueueLength: -1 }), property: "txQueueLength", reason: /at least 0, got -1/ },
-  { title: "txQueueLength 2^32", inputs: named({ txQueueLength: 2 ** 32 }), property: "txQueueLength", reason: /at most 4294967295/ },
-  { title: "an empty managedBy", inputs: named({ managedBy: "" }), property: "managedBy", reason: /at least 1/ },
+  { title: "txQueueLength 2^32", inputs: named({ txQueueLength: 2 ** 32 }), property: "txQueueLength", reason: /at most 524288, got 4294967296/ },
+  { title: "txQueueLength 524289, one past what the kernel's default queue holds", inputs: named({ txQueueLength: 524289 }), property: "txQueueLength", reason: /at most 524288, got 524289: the kernel's default queue \(pfifo_fast\) cannot hold more/ },
+  { title: "a description with a lone surrogate", inputs: named({ description: "uplink \uD83D" }), property: "description", reason: /lone UTF-16 surrogate/ },
+  { title: "a managedBy with a lone surrogate (it becomes the stamp)", inputs: named({ managedBy: "p/s/\uDE00" }), property: "managedBy", reason: /lone UTF-16 surrogate/ },
+  { title: "an empty managedBy", inputs: named({ managedBy: "" }), property: "managedBy", reason: /^must not be empty$/ },
 ];
 
 const acceptedRows: AcceptedRow[] = [
@@ -152,6 +163,10 @@ const acceptedRows: AcceptedRow[] = [
   { title: "IPv4 alone on MTU 576", inputs: named({ mtu: 576, addresses: ["10.0.0.1/24"] }), expected: expectedWith({ mtu: 576, addresses: ["10.0.0.1/24"] }) },
   { title: "owner and group 0", inputs: named({ owner: 0, group: 0 }), expected: expectedWith({ owner: 0, group: 0 }) },
   { title: "owner 4294967294, the largest id", inputs: named({ owner: 4294967294 }), expected: expectedWith({ owner: 4294967294 }) },
+  // Stack config gives strings: `pulumi config set owner 1000`. A name cannot be all digits, so these are ids.
+  { title: "owner and group as digit strings become ids", inputs: named({ owner: "1000", group: "0" }), expected: expectedWith({ owner: 1000, group: 0 }) },
+  { title: "txQueueLength 524288, the longest the kernel's default queue holds", inputs: named({ txQueueLength: 524288 }), expected: expectedWith({ txQueueLength: 524288 }) },
+  { title: "a description with a well-formed emoji (a surrogate pair)", inputs: named({ description: "uplink 🙂" }), expected: expectedWith({ description: "uplink 🙂" }) },
   // Whether a name exists is the resource layer's question (it asks the host), not the model's.
   { title: "owner and group names the model cannot resolve", inputs: named({ owner: "no-such-user-x", group: "no_such.group$" }), expected: expectedWith({ owner: "no-such-user-x", group: "no_such.group$" }) },
   { title: "a multi-queue tun with packet info and vnet headers", inputs: named({ mode: "tun", multiQueue: true, packetInfo: true, vnetHdr: true }), expected: expectedWith({ mode: "tun", multiQueue: true, packetInfo: true, vnetHdr: true }) },

@@ -111,6 +111,7 @@ export const IFA_CACHEINFO = 6;
 export const IFA_FLAGS = 8;
 export const IFA_PROTO = 11;
 
+export const IFA_F_SECONDARY = 0x01;
 export const IFA_F_NODAD = 0x02;
 export const IFA_F_PERMANENT = 0x80;
 

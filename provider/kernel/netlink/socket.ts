@@ -27,11 +27,8 @@ import {
 
 const SOCK_RAW = 3;
 const SOCK_CLOEXEC = 0x80000;
-const MSG_DONTWAIT = 0x40;
 const MSG_TRUNC = 0x20;
-const EAGAIN = 11;
 const EINTR = 4;
-const ENOBUFS = 105;
 
 /** One datagram can hold a whole dump chunk (the kernel caps those at 32 KiB) with room to spare. */
 const RECEIVE_BUFFER_BYTES = 1 << 20;
@@ -42,11 +39,10 @@ const RECEIVE_BUFFER_BYTES = 1 << 20;
 const REQUESTS_PER_DATAGRAM = 64;
 const DUMP_ATTEMPTS = 5;
 
-export function encodeNetlinkAddress(groups = 0): Buffer {
+/** struct sockaddr_nl: nl_pid 0 (the kernel assigns our port id), no multicast groups. */
+export function encodeNetlinkAddress(): Buffer {
   const address = Buffer.alloc(12);
   address.writeUInt16LE(AF_NETLINK, 0);
-  address.writeUInt32LE(0, 4); // nl_pid 0: the kernel assigns our port id
-  address.writeUInt32LE(groups >>> 0, 8);
   return address;
 }
 
@@ -71,11 +67,8 @@ export class NetlinkSocket {
     this.fd = fd;
   }
 
-  /**
-   * Opens a NETLINK_ROUTE socket in the calling thread's network namespace. `groups` subscribes to
-   * multicast notifications (RTMGRP_* bits).
-   */
-  static open(operation: string, groups = 0): NetlinkSocket {
+  /** Opens a NETLINK_ROUTE socket in the calling thread's network namespace. */
+  static open(operation: string): NetlinkSocket {
     const c = libc();
     const fd = c.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
     if (fd < 0) throw errorFromErrno(c.errno(), { operation, step: "socket(AF_NETLINK)" });
@@ -84,7 +77,7 @@ export class NetlinkSocket {
       // Extended acks give the kernel's own words on a refusal; capped acks leave the echoed request out.
       socket.setOption(NETLINK_EXT_ACK, 1, operation);
       socket.setOption(NETLINK_CAP_ACK, 1, operation);
-      const address = encodeNetlinkAddress(groups);
+      const address = encodeNetlinkAddress();
       if (c.bind(fd, address, address.length) < 0) {
         throw errorFromErrno(c.errno(), { operation, step: "bind(AF_NETLINK)" });
       }
@@ -169,30 +162,6 @@ export class NetlinkSocket {
       if (attempt === DUMP_ATTEMPTS) {
         throw new Error(`${context.operation}: ${context.step}: the kernel kept changing during ${DUMP_ATTEMPTS} dumps`);
       }
-    }
-  }
-
-  /**
-   * For a socket subscribed to multicast groups: true when any notification arrived since the last call
-   * (or some were lost), draining them. Never blocks.
-   */
-  drainNotifications(): boolean {
-    let sawAny = false;
-    for (;;) {
-      const length = libc().recv(this.fd, this.receiveBuffer, this.receiveBuffer.length, MSG_DONTWAIT);
-      if (length >= 0) {
-        sawAny = true;
-        continue;
-      }
-      const errno = libc().errno();
-      if (errno === EAGAIN) return sawAny;
-      if (errno === EINTR) continue;
-      if (errno === ENOBUFS) {
-        // Overrun: notifications were dropped, so something changed.
-        sawAny = true;
-        continue;
-      }
-      throw errorFromErrno(errno, { operation: "watch for network changes", step: "recv(AF_NETLINK)" });
     }
   }
 

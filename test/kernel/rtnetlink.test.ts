@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createTunDevice, DeviceExistsError, isKernelManaged, rtnetlink } from "pulumi-tuntap/kernel";
 import { addresses as ipAddresses, ip, link, links } from "../support/ip";
+import { pollSync } from "../support/wait";
 
 const netlink = rtnetlink();
 const tap = (name: string) => createTunDevice({ name, mode: "tap", multiQueue: false, packetInfo: false, vnetHdr: false }, `create ${name}`);
@@ -98,14 +99,7 @@ test("the kernel's own IPv6 link-local address is recognised as kernel-managed",
   ip("link", "set", "rlv0", "up");
   ip("link", "set", "rlv1", "up");
   const index = netlink.getLink("rlv0", "read")?.index ?? -1;
-  const deadline = Date.now() + 5000;
-  let records = netlink.addressesOf(index, "read");
-  while (!records.some((record) => record.family === 6) && Date.now() < deadline) {
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
-    records = netlink.addressesOf(index, "read");
-  }
-  const linkLocal = records.find((record) => record.family === 6);
-  assert.ok(linkLocal, "the kernel added an IPv6 link-local address");
+  const linkLocal = pollSync(() => netlink.addressesOf(index, "read").find((record) => record.family === 6), "the kernel's IPv6 link-local address on rlv0");
   assert.equal(linkLocal.address.subarray(0, 2).toString("hex"), "fe80");
   assert.ok(isKernelManaged(linkLocal), `IFA_PROTO ${linkLocal.protocol} marks it as the kernel's`);
   ip("link", "delete", "rlv0");

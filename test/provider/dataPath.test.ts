@@ -7,6 +7,7 @@ import { test } from "node:test";
 import { tapInterfaceProvider as provider } from "pulumi-tuntap";
 import { closeTunQueue, openTunQueue } from "pulumi-tuntap/kernel";
 import { create } from "../support/providers";
+import { pollSync } from "../support/wait";
 
 const GUEST_MAC = Buffer.from("020000000002", "hex");
 
@@ -14,21 +15,19 @@ function ipv4(text: string): Buffer {
   return Buffer.from(text.split(".").map(Number));
 }
 
-/** Reads frames from a non-blocking queue until one satisfies `wanted`, or fails after `timeoutMs`. */
-function readUntil(fd: number, wanted: (frame: Buffer) => boolean, timeoutMs = 5000): Buffer {
+/** Reads frames from a non-blocking queue until one satisfies `wanted`. */
+function readUntil(fd: number, wanted: (frame: Buffer) => boolean): Buffer {
   const buffer = Buffer.alloc(65536);
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  return pollSync(() => {
     try {
       const length = readSync(fd, buffer, 0, buffer.length, null);
       const frame = Buffer.from(buffer.subarray(0, length));
-      if (wanted(frame)) return frame;
+      return wanted(frame) ? frame : undefined;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+      return undefined;
     }
-  }
-  throw new Error(`no matching frame within ${timeoutMs} ms`);
+  }, "a matching frame");
 }
 
 function arpRequest(senderIp: Buffer, targetIp: Buffer): Buffer {

@@ -169,14 +169,10 @@ export class RouteNetlink {
     }
   }
 
-  /** Deletes every link in a group in one kernel batch (one RCU grace period for all of them). */
-  deleteLinkGroup(group: number, context: ErrorContext): void {
-    this.mutate({ type: RTM_DELLINK, payload: deleteLinkGroupPayload(group), context: { ...context, step: `RTM_DELLINK group ${group}` } });
-  }
-
   /**
-   * deleteLinkGroup without blocking the event loop: the request is sent from a worker thread, where the
-   * kernel's wait for an RCU grace period happens, while this thread goes on. Several may be in flight.
+   * Deletes every link in a group in one kernel batch (one RCU grace period for all of them), without blocking
+   * the event loop: the request is sent from a worker thread, where the kernel's wait for the grace period
+   * happens, while this thread goes on. Several may be in flight.
    */
   deleteLinkGroupOnWorker(group: number, context: ErrorContext): Promise<void> {
     return this.onWorker({ type: RTM_DELLINK, payload: deleteLinkGroupPayload(group), context: { ...context, step: `RTM_DELLINK group ${group}` } });

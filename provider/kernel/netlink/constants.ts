@@ -54,11 +54,6 @@ export const RTM_GETADDR = 22;
 export const RTM_NEWLINKPROP = 108;
 export const RTM_DELLINKPROP = 109;
 
-/** Multicast groups, as bits for sockaddr_nl.nl_groups (RTMGRP_*). */
-export const RTMGRP_LINK = 0x1;
-export const RTMGRP_IPV4_IFADDR = 0x10;
-export const RTMGRP_IPV6_IFADDR = 0x100;
-
 export const IFLA_ADDRESS = 1;
 export const IFLA_BROADCAST = 2;
 export const IFLA_IFNAME = 3;

@@ -127,3 +127,26 @@ export const description = checkedString((text) => {
 
 /** "project/stack/resource": set by the resource classes, names the owner in the ownership stamp. */
 export const managedBy = checkedString(loneSurrogateProblem, z.string().min(1).max(1024));
+
+/** The inputs every link resource has, in the order messages list them. */
+export const linkFields = {
+  name: interfaceName({ allowTemplate: true }).optional(),
+  mtu: mtu.optional(),
+  macAddress: macAddress.optional(),
+  addresses: cidrList.default([]),
+  up: z.boolean().default(true),
+  txQueueLength: txQueueLength.optional(),
+  description: description.optional(),
+  netns: namespaceName.optional(),
+  adopt: z.boolean().default(false),
+  managedBy: managedBy.optional(),
+};
+
+/** The flags and principals a TUN/TAP device is made with (TapInterface, and its networkd .netdev). */
+export const tunFields = {
+  owner: principal("user").optional(),
+  group: principal("group").optional(),
+  multiQueue: z.boolean().default(false),
+  packetInfo: z.boolean().default(false),
+  vnetHdr: z.boolean().default(false),
+};

@@ -2,8 +2,7 @@
 // create and update made through these helpers must converge: see assertConverged.
 import assert from "node:assert/strict";
 import type * as pulumi from "@pulumi/pulumi";
-
-type Properties = Record<string, unknown>;
+import type { Properties } from "pulumi-tuntap/model";
 
 /** Runs check and insists it passed; returns the checked inputs the engine would pass on. */
 export async function checked(provider: pulumi.dynamic.ResourceProvider, news: Properties, olds: Properties = {}): Promise<Properties> {

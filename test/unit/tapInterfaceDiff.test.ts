@@ -64,9 +64,10 @@ function numericPrincipals(news: Record<string, unknown>): ResolvedPrincipals {
   return resolved;
 }
 
-const NO_CHANGE: DiffOutcome = { changes: false, replaces: [], updates: [], deleteBeforeReplace: false };
-const replaced = (properties: string[], deleteBeforeReplace = true): DiffOutcome => ({ changes: true, replaces: properties, updates: [], deleteBeforeReplace });
-const updated = (properties: string[]): DiffOutcome => ({ changes: true, replaces: [], updates: properties, deleteBeforeReplace: false });
+const NO_CHANGE: DiffOutcome = { changes: false, replaces: [], deleteBeforeReplace: false };
+const replaced = (properties: string[], deleteBeforeReplace = true): DiffOutcome => ({ changes: true, replaces: properties, deleteBeforeReplace });
+/** An in-place change; Pulumi's dynamic providers report no more than that (the row names the property). */
+const updated = (_properties: string[]): DiffOutcome => ({ changes: true, replaces: [], deleteBeforeReplace: false });
 
 describe("TapInterface diff: replacements", () => {
   const rows: [title: string, changes: Record<string, unknown>, expected: DiffOutcome][] = [

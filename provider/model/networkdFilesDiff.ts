@@ -5,13 +5,11 @@
 // which directories are the same place, as only it may look at the file system. Anything else changes the text
 // of the files: update them in place. The comparison is on the rendered text, so whatever the files would say
 // differently (the marker included) is a change, and nothing else is.
-import type { DiffOutcome } from "./diff";
-import { differs } from "./diff";
+import type { Properties } from "./check";
+import { differs, type DiffOutcome } from "./linkDiff";
 import { checkNetworkdFiles, DEFAULT_NETWORKD_DIRECTORY, defaultFileStem, networkdSpecOf } from "./networkdFiles";
 import { renderNetworkdFiles } from "./networkdRender";
 import { containsUnknown, UNKNOWN } from "./unknown";
-
-type Properties = Record<string, unknown>;
 
 function stemOf(news: Properties): unknown {
   if (news.fileStem !== undefined) return news.fileStem;
@@ -42,5 +40,5 @@ export function diffNetworkdFiles(olds: Properties, news: Properties, samePlace:
   // A replacement that would write the very same files (one forced by replaceOnChanges, say) must remove the
   // old ones first: otherwise removing the old resource's files would remove the new one's.
   const changes = replaces.length > 0 || updates.length > 0;
-  return { changes, replaces, updates, deleteBeforeReplace: changes && sameDirectory && sameStem };
+  return { changes, replaces, deleteBeforeReplace: changes && sameDirectory && sameStem };
 }

@@ -14,13 +14,21 @@ export interface CreatedLink<State> {
   state: State;
 }
 
+/** What one create or update of one link resource works with. */
+interface LinkJob<Inputs extends LinkInputs, State extends object> {
+  kind: LinkKind<Inputs, State>;
+  netlink: RouteNetlink;
+  spec: Named<Inputs>;
+  operation: string;
+}
+
 /** create: a new device; or, when the name is taken, this resource's own device taken back, an adoption, or a refusal. */
 export function createLink<Inputs extends LinkInputs, State extends object>(kind: LinkKind<Inputs, State>, spec: Named<Inputs>): CreatedLink<State> {
-  const operation = `create ${spec.name}`;
-  const netlink = rtnetlink(spec.netns);
+  const job: LinkJob<Inputs, State> = { kind, netlink: rtnetlink(spec.netns), spec, operation: `create ${spec.name}` };
+  const { netlink, operation } = job;
   if (isNameTemplate(spec.name)) {
-    const own = ownDeviceByTemplate(kind, netlink, spec, operation);
-    if (own !== undefined) return takeOver(kind, netlink, own, { ...spec, name: own.name }, operation);
+    const own = ownDeviceByTemplate(job);
+    if (own !== undefined) return takeOver({ ...job, spec: { ...spec, name: own.name } }, own);
   }
   const desired = kind.desired(netlink, spec, operation);
   const stamp = newStamp(spec.managedBy ?? "");
@@ -33,7 +41,7 @@ export function createLink<Inputs extends LinkInputs, State extends object>(kind
     const holder = error instanceof DeviceExistsError ? netlink.holderOfName(spec.name, operation) : undefined;
     if (holder === undefined) throw error;
     if (holder.name !== spec.name) throw nameIsAltNameError(holder, spec.name, operation);
-    return takeOver(kind, netlink, holder, spec, operation);
+    return takeOver(job, holder);
   }
   const recorded = recordedFor(spec, stamp);
   const link = netlink.getLink(name, operation);
@@ -62,11 +70,11 @@ export function readLink<Inputs extends LinkInputs, State extends object>(kind: 
  * device renamed by hand gets its declared name back (a template keeps any name it could have produced).
  */
 export function updateLink<Inputs extends LinkInputs, State extends object>(kind: LinkKind<Inputs, State>, id: string, olds: Properties, spec: Named<Inputs>): State {
-  const operation = `update ${id}`;
-  const netlink = rtnetlink(spec.netns);
+  const job: LinkJob<Inputs, State> = { kind, netlink: rtnetlink(spec.netns), spec, operation: `update ${id}` };
+  const { netlink, operation } = job;
   const link = ownedLinkForUpdate(netlink, id, olds.stamp, operation);
   const desired = { ...kind.desired(netlink, spec, operation), name: intendedName(spec.name, id, link.name) };
-  applyWithRollback(configurationSteps(kind, netlink, link, spec, desired, operation));
+  applyWithRollback(configurationSteps(job, link, desired));
   return readState(kind, netlink, link.index, recordedFor(spec, recordedFrom(olds).stamp), operation);
 }
 
@@ -88,13 +96,8 @@ export async function deleteLink(id: string, props: Properties): Promise<void> {
  * The name is taken. Three cases: the device is this resource's own from a run that never recorded it (take it
  * back); the user asked to adopt it; or it belongs to someone else, or is of another kind (refuse, touch nothing).
  */
-function takeOver<Inputs extends LinkInputs, State extends object>(
-  kind: LinkKind<Inputs, State>,
-  netlink: RouteNetlink,
-  existing: Link,
-  spec: Named<Inputs>,
-  operation: string,
-): CreatedLink<State> {
+function takeOver<Inputs extends LinkInputs, State extends object>(job: LinkJob<Inputs, State>, existing: Link): CreatedLink<State> {
+  const { kind, netlink, spec, operation } = job;
   const ownStamp = reclaimableStamp(existing, spec.managedBy, (link) => kind.mismatch(link, spec) === undefined);
   if (ownStamp === undefined) {
     if (!spec.adopt) throw nameTakenError(existing, spec.name, operation, kind.adoptable);
@@ -105,21 +108,14 @@ function takeOver<Inputs extends LinkInputs, State extends object>(
   const stamp = ownStamp ?? newStamp(spec.managedBy ?? "");
   const context: ErrorContext = { operation, step: "", device: spec.name };
   const stamping = ownStamp === undefined ? [stampStep(netlink, existing, stamp, context)] : [];
-  applyWithRollback([...stamping, ...configurationSteps(kind, netlink, existing, spec, kind.desired(netlink, spec, operation), operation)]);
+  applyWithRollback([...stamping, ...configurationSteps(job, existing, kind.desired(netlink, spec, operation))]);
   return { id: spec.name, state: readState(kind, netlink, existing.index, recordedFor(spec, stamp), operation) };
 }
 
 /** Everything an existing device may need: the settings every link has, then the kind's own (last: an owner cannot be undone). */
-function configurationSteps<Inputs extends LinkInputs, State extends object>(
-  kind: LinkKind<Inputs, State>,
-  netlink: RouteNetlink,
-  link: Link,
-  spec: Named<Inputs>,
-  desired: DesiredLinkSettings,
-  operation: string,
-): Step[] {
-  const context: ErrorContext = { operation, step: "", device: link.name };
-  const settings = linkSettingSteps(netlink, link, netlink.addressesOf(link.index, operation), desired, context);
+function configurationSteps<Inputs extends LinkInputs, State extends object>(job: LinkJob<Inputs, State>, link: Link, desired: DesiredLinkSettings): Step[] {
+  const { kind, netlink, spec, operation } = job;
+  const settings = linkSettingSteps(netlink, link, netlink.addressesOf(link.index, operation), desired, { operation, step: "", device: link.name });
   return [...settings, ...kind.moreSteps(netlink, link, desired.name ?? link.name, spec, operation)];
 }
 
@@ -128,12 +124,7 @@ function configurationSteps<Inputs extends LinkInputs, State extends object>(
  * the template could produce and this resource's stamp. Without this look-up the next run would make a
  * second device and leave the first behind.
  */
-function ownDeviceByTemplate<Inputs extends LinkInputs, State extends object>(
-  kind: LinkKind<Inputs, State>,
-  netlink: RouteNetlink,
-  spec: Named<Inputs>,
-  operation: string,
-): Link | undefined {
+function ownDeviceByTemplate<Inputs extends LinkInputs, State extends object>({ kind, netlink, spec, operation }: LinkJob<Inputs, State>): Link | undefined {
   if (spec.managedBy === undefined || spec.managedBy === "") return undefined;
   const sameKind = (link: Link) => kind.mismatch(link, spec) === undefined;
   return netlink

@@ -1,4 +1,4 @@
-// The settings TapInterface and Bridge share (name, MTU, MAC, queue length, alias, bridge port, promiscuity,
+// The settings links of every kind have (name, MTU, MAC, queue length, alias, bridge port, promiscuity, STP,
 // addresses, up/down): the steps that take a link from what the kernel has to what was declared, and the
 // reverse mapping from kernel objects to outputs.
 import type { AddressRecord, ErrorContext, Link, LinkChange, RouteNetlink } from "../kernel";
@@ -158,7 +158,7 @@ function refuseUnreachable(netlink: RouteNetlink, link: Link, desired: DesiredLi
         context.operation,
         "name",
         `${link.name} was renamed by hand and cannot get its declared name ${desired.name} back: ${describeDevice(holder)}, ${holder.name}, holds that name${how}. ` +
-          `Free the name, or declare ${link.name}'s current name.`,
+          "Free that name (rename or remove the device holding it), then run the update again.",
       );
     }
   }

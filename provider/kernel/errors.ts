@@ -2,13 +2,13 @@
 //
 // A message reads "create tap0: TUNSETIFF: EBUSY (device or resource busy). <remedy>" so that the line a user
 // sees in `pulumi up` output is enough to act on. The kernel's extended ack text, when it sent one, is kept.
-import { constants } from "node:os";
+import { errno as errnoValues } from "./system";
 
 /** Aliases Node lists beside the name Linux uses for the same number. */
 const ERRNO_ALIASES = new Set(["EWOULDBLOCK", "ENOTSUP", "EDEADLOCK"]);
 
 const errnoNames = new Map<number, string>(
-  Object.entries(constants.errno)
+  Object.entries(errnoValues)
     .filter(([name]) => !ERRNO_ALIASES.has(name))
     .map(([name, value]) => [value, name]),
 );
@@ -34,7 +34,6 @@ const errnoDescriptions: Record<string, string> = {
   EADDRNOTAVAIL: "cannot assign requested address",
   ENOBUFS: "no buffer space available",
   ENOMEM: "cannot allocate memory",
-  ENOTSUP: "operation not supported",
   EMSGSIZE: "message too long",
   ENOTCONN: "not connected",
 };
@@ -109,7 +108,8 @@ export class NoSuchNamespaceError extends KernelError {}
 function formatKernelError(details: KernelErrorDetails): string {
   const kernelSaid = details.kernelMessage ? ` The kernel said: "${details.kernelMessage}".` : "";
   const remedy = details.remedy ? ` ${details.remedy}` : "";
-  return `${details.operation}: ${details.step}: ${describeErrno(details.errno)}.${kernelSaid}${remedy}`;
+  const step = details.step === "" ? "" : `${details.step}: `;
+  return `${details.operation}: ${step}${describeErrno(details.errno)}.${kernelSaid}${remedy}`;
 }
 
 export const remedies = {

@@ -1,8 +1,8 @@
 // Bindings to the few libc functions the kernel layer needs, through koffi.
 //
 // They are loaded on first use, never at import time: the dynamic provider is serialized by Pulumi's closure
-// serializer, which cannot capture a koffi library handle (see ../shared/PULUMI.md), and a program that only
-// declares resources should not need the native library at all.
+// serializer (@pulumi/pulumi runtime/closure), which cannot capture a koffi library handle, and a program that
+// only declares resources should not need the native library at all.
 //
 // Every prototype is fixed (no `...`): ioctl and open are variadic in C, but on the ABIs Node runs on
 // (x86_64 System V, AAPCS64) an integer or pointer passed as a variadic argument travels exactly like a
@@ -12,7 +12,6 @@ import type * as Koffi from "koffi" with { "resolution-mode": "import" };
 
 // koffi's package is an ES module with a CommonJS twin; its type declarations describe the ESM side only,
 // so the CommonJS build is required here and typed with those declarations.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const koffi: typeof Koffi = require("koffi");
 
 export interface Libc {

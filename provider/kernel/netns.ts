@@ -7,11 +7,7 @@
 import { statSync } from "node:fs";
 import { errorFromErrno, NoSuchNamespaceError } from "./errors";
 import { libc } from "./libc";
-
-const CLONE_NEWNET = 0x40000000;
-const O_RDONLY = 0;
-const O_CLOEXEC = 0x80000;
-const ENOENT = 2;
+import { CLONE_NEWNET, errno, O_CLOEXEC, O_RDONLY } from "./system";
 
 export const NETNS_DIRECTORY = "/run/netns";
 
@@ -39,23 +35,30 @@ export function runInNetworkNamespace<T>(name: string | undefined, operation: st
   const path = namespacePath(name);
   const target = c.open(path, O_RDONLY | O_CLOEXEC);
   if (target < 0) {
-    const errno = c.errno();
-    if (errno === ENOENT) {
+    const failure = c.errno();
+    if (failure === errno.ENOENT) {
       throw new NoSuchNamespaceError({
         operation,
         step: `open ${path}`,
-        errno,
+        errno: failure,
         remedy: `Network namespace "${name}" does not exist: create it first (\`ip netns add ${name}\`), or leave netns unset.`,
       });
     }
-    throw errorFromErrno(errno, { operation, step: `open ${path}` });
+    throw errorFromErrno(failure, { operation, step: `open ${path}` });
   }
   try {
     const original = c.open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
     if (original < 0) throw errorFromErrno(c.errno(), { operation, step: "open /proc/thread-self/ns/net" });
     try {
       if (c.setns(target, CLONE_NEWNET) < 0) {
-        throw errorFromErrno(c.errno(), { operation, step: `setns(${path})` });
+        const failure = c.errno();
+        // setns answers EINVAL for a file that is not a network namespace (a plain file, another kind of namespace).
+        const remedy =
+          failure === errno.EINVAL
+            ? `${path} is not a network namespace (a plain file or another kind of namespace is in its place). ` +
+              `\`ip netns add ${name}\` makes one there once that file is moved away; or name another netns.`
+            : undefined;
+        throw errorFromErrno(failure, { operation, step: `setns(${path})`, ...(remedy === undefined ? {} : { remedy }) });
       }
       try {
         return checkSynchronous(work());

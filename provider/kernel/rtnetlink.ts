@@ -1,13 +1,11 @@
 // Links and addresses over rtnetlink, one client per network namespace.
 //
-// Reads come in two shapes: exact single-device requests (getLink, addressesOf), and a namespace-wide
-// snapshot — one RTM_GETLINK dump plus one RTM_GETADDR dump — that many reads share. The snapshot is reused
-// only while it is provably current: a second socket subscribed to link and address notifications has heard
-// nothing since the dump, this process has changed nothing, and it is younger than SNAPSHOT_MAX_AGE_MS (a
-// bound for the few changes the kernel does not announce, such as a VMM re-opening a tap with other flags).
-// So a refresh of a thousand devices costs two dumps, yet a read after a change made with `ip` sees it.
-import { localChangeCount, noteLocalChange } from "./changes";
+// Every read is an exact request answered by the kernel at that moment (one link by name, altname or index;
+// the addresses of one link; the ports of one bridge), never a cached copy: the kernel does not announce every
+// change (an alias set on a link that is down, a TUN/TAP owner set by ioctl), so a cache kept valid by
+// notifications can serve a stale device. Each request costs the kernel one look-up, not a walk of the namespace.
 import { type ErrorContext, NoSuchDeviceError } from "./errors";
+import { IFNAMSIZ } from "./ifreq";
 import {
   type AddressRecord,
   addAddressPayload,
@@ -31,9 +29,6 @@ import {
   RTM_NEWADDR,
   RTM_NEWLINK,
   RTM_NEWLINKPROP,
-  RTMGRP_IPV4_IFADDR,
-  RTMGRP_IPV6_IFADDR,
-  RTMGRP_LINK,
 } from "./netlink/constants";
 import {
   altNamePayload,
@@ -42,6 +37,8 @@ import {
   deleteLinkPayload,
   describeLinkChange,
   dumpLinksPayload,
+  dumpPortsPayload,
+  getLinkByAltNamePayload,
   getLinkByIndexPayload,
   getLinkByNamePayload,
   type Link,
@@ -54,25 +51,7 @@ import {
 import { type BatchResult, NetlinkSocket, type NetlinkRequest } from "./netlink/socket";
 import { namespaceIdentity, runInNetworkNamespace } from "./netns";
 
-const SNAPSHOT_MAX_AGE_MS = 5_000;
-
-/** Every link and address of one namespace at one moment. */
-export interface NetworkSnapshot {
-  links: readonly Link[];
-  linkByName: ReadonlyMap<string, Link>;
-  linkByIndex: ReadonlyMap<number, Link>;
-  addressesByIndex: ReadonlyMap<number, readonly AddressRecord[]>;
-  takenAt: number;
-}
-
-interface CachedSnapshot {
-  snapshot: NetworkSnapshot;
-  changeCount: number;
-}
-
 export class RouteNetlink {
-  private cached: CachedSnapshot | undefined;
-  private snapshotsTaken = 0;
   /**
    * Sockets for requests sent from worker threads (see deleteLinkGroupOnWorker), one per request in flight
    * so that each reads its own acknowledgement; opened on first use and reused.
@@ -83,17 +62,10 @@ export class RouteNetlink {
     /** The named namespace this client works in; undefined for the process's own. */
     readonly netns: string | undefined,
     private readonly socket: NetlinkSocket,
-    private readonly watcher: NetlinkSocket,
   ) {}
-
-  /** How many dump pairs this client has made: lets tests and the benchmark see that reads were shared. */
-  get snapshotCount(): number {
-    return this.snapshotsTaken;
-  }
 
   close(): void {
     this.socket.close();
-    this.watcher.close();
     for (const socket of this.idleWorkerSockets) socket.close();
   }
 
@@ -101,11 +73,27 @@ export class RouteNetlink {
 
   /**
    * The link named `name`, or undefined. The kernel also matches alternative names; a link found only
-   * through an altname is not the one asked for.
+   * through an altname is not the one asked for (see holderOfName).
    */
   getLink(name: string, operation: string): Link | undefined {
-    const link = this.getOne({ type: RTM_GETLINK, payload: getLinkByNamePayload(name), context: { operation, step: `RTM_GETLINK ${name}`, device: name } });
+    const link = this.holderOfName(name, operation);
     return link?.name === name ? link : undefined;
+  }
+
+  /**
+   * The link that holds `name` as its name or as one of its altnames, or undefined: names and altnames share
+   * one namespace in the kernel, so either way the name is taken.
+   */
+  holderOfName(name: string, operation: string): Link | undefined {
+    // IFLA_IFNAME holds at most 15 bytes; a longer name can only be an altname, which IFLA_ALT_IFNAME carries.
+    const payload = Buffer.byteLength(name) < IFNAMSIZ ? getLinkByNamePayload(name) : getLinkByAltNamePayload(name);
+    return this.getOne({ type: RTM_GETLINK, payload, context: { operation, step: `RTM_GETLINK ${name}`, device: name } });
+  }
+
+  /** The link carrying `altName` (an ownership stamp), whatever it is called now, or undefined. */
+  getLinkByAltName(altName: string, operation: string): Link | undefined {
+    const link = this.holderOfName(altName, operation);
+    return link?.altNames.includes(altName) === true ? link : undefined;
   }
 
   getLinkByIndex(index: number, operation: string): Link | undefined {
@@ -114,6 +102,14 @@ export class RouteNetlink {
 
   dumpLinks(operation: string): Link[] {
     return this.socket.dump(RTM_GETLINK, dumpLinksPayload(), { operation, step: "RTM_GETLINK dump" }).flatMap(decodeLinkMessage);
+  }
+
+  /** The links that are ports of the link with this index (filtered by the kernel). */
+  portsOf(masterIndex: number, operation: string): Link[] {
+    return this.socket
+      .dump(RTM_GETLINK, dumpPortsPayload(masterIndex), { operation, step: `RTM_GETLINK dump master ${masterIndex}` })
+      .flatMap(decodeLinkMessage)
+      .filter((link) => link.master === masterIndex);
   }
 
   /** Addresses of one link, filtered by the kernel (strict checking makes it honour ifa_index in dumps). */
@@ -127,41 +123,6 @@ export class RouteNetlink {
 
   dumpAddresses(operation: string): AddressRecord[] {
     return this.socket.dump(RTM_GETADDR, dumpAddressesPayload(), { operation, step: "RTM_GETADDR dump" }).flatMap(decodeAddressMessage);
-  }
-
-  /** A snapshot of the whole namespace, shared by every read until something changes. */
-  snapshot(operation: string): NetworkSnapshot {
-    const cached = this.cached;
-    // Drain first, always: notifications about a change must not survive into the next snapshot's lifetime.
-    const heardChanges = this.watcher.drainNotifications();
-    if (
-      cached !== undefined &&
-      !heardChanges &&
-      cached.changeCount === localChangeCount() &&
-      Date.now() - cached.snapshot.takenAt < SNAPSHOT_MAX_AGE_MS
-    ) {
-      return cached.snapshot;
-    }
-    const changeCount = localChangeCount();
-    const takenAt = Date.now();
-    const links = this.dumpLinks(operation);
-    const addresses = this.dumpAddresses(operation);
-    const addressesByIndex = new Map<number, AddressRecord[]>();
-    for (const record of addresses) {
-      const list = addressesByIndex.get(record.index);
-      if (list === undefined) addressesByIndex.set(record.index, [record]);
-      else list.push(record);
-    }
-    const snapshot: NetworkSnapshot = {
-      links,
-      linkByName: new Map(links.map((link) => [link.name, link])),
-      linkByIndex: new Map(links.map((link) => [link.index, link])),
-      addressesByIndex,
-      takenAt,
-    };
-    this.snapshotsTaken++;
-    this.cached = { snapshot, changeCount };
-    return snapshot;
   }
 
   // ----------------------------------------------------------------------------------------- changes
@@ -208,14 +169,10 @@ export class RouteNetlink {
     }
   }
 
-  /** Deletes every link in a group in one kernel batch (one RCU grace period for all of them). */
-  deleteLinkGroup(group: number, context: ErrorContext): void {
-    this.mutate({ type: RTM_DELLINK, payload: deleteLinkGroupPayload(group), context: { ...context, step: `RTM_DELLINK group ${group}` } });
-  }
-
   /**
-   * deleteLinkGroup without blocking the event loop: the request is sent from a worker thread, where the
-   * kernel's wait for an RCU grace period happens, while this thread goes on. Several may be in flight.
+   * Deletes every link in a group in one kernel batch (one RCU grace period for all of them), without blocking
+   * the event loop: the request is sent from a worker thread, where the kernel's wait for the grace period
+   * happens, while this thread goes on. Several may be in flight.
    */
   deleteLinkGroupOnWorker(group: number, context: ErrorContext): Promise<void> {
     return this.onWorker({ type: RTM_DELLINK, payload: deleteLinkGroupPayload(group), context: { ...context, step: `RTM_DELLINK group ${group}` } });
@@ -231,7 +188,6 @@ export class RouteNetlink {
   }
 
   private async onWorker(request: NetlinkRequest): Promise<void> {
-    noteLocalChange();
     const socket = this.idleWorkerSockets.pop() ?? this.openWorkerSocket(request.context.operation);
     try {
       await socket.requestOnWorker(request);
@@ -246,7 +202,6 @@ export class RouteNetlink {
 
   /** Sends many changes at once; one result per request, in order. */
   batch(requests: readonly NetlinkRequest[]): BatchResult[] {
-    noteLocalChange();
     return this.socket.batch(requests);
   }
 
@@ -255,7 +210,6 @@ export class RouteNetlink {
    * the kernel chose for a "br%d" template.
    */
   createBridge(request: NewBridgeRequest, context: ErrorContext): Link {
-    noteLocalChange();
     const step = `RTM_NEWLINK ${request.name} type bridge`;
     const messages = this.socket.request({
       type: RTM_NEWLINK,
@@ -269,7 +223,6 @@ export class RouteNetlink {
   }
 
   private mutate(request: NetlinkRequest): void {
-    noteLocalChange();
     this.socket.request(request);
   }
 
@@ -313,8 +266,7 @@ export function rtnetlink(netns?: string): RouteNetlink {
     const socket = NetlinkSocket.open(operation);
     try {
       socket.enableStrictChecking(operation);
-      const watcher = NetlinkSocket.open(operation, RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR);
-      return new RouteNetlink(netns, socket, watcher);
+      return new RouteNetlink(netns, socket);
     } catch (error) {
       socket.close();
       throw error;

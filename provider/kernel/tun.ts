@@ -9,11 +9,11 @@ import {
   remedies,
   TunUnavailableError,
 } from "./errors";
-import { noteLocalChange } from "./changes";
 import { decodeInterfaceRequest, encodeInterfaceRequest } from "./ifreq";
 import { libc } from "./libc";
 import type { TunType } from "./netlink/link";
 import { runInNetworkNamespace } from "./netns";
+import { errno, O_CLOEXEC, O_NONBLOCK, O_RDWR } from "./system";
 
 export const TUN_DEVICE_PATH = "/dev/net/tun";
 
@@ -31,16 +31,6 @@ export const IFF_NO_PI = 0x1000;
 export const IFF_VNET_HDR = 0x4000;
 export const IFF_TUN_EXCL = 0x8000;
 
-const O_RDWR = 2;
-const O_CLOEXEC = 0x80000;
-const O_NONBLOCK = 0x800;
-const ENOENT = 2;
-const ENXIO = 6;
-const ENODEV = 19;
-const EACCES = 13;
-const EPERM = 1;
-const EBUSY = 16;
-const EINVAL = 22;
 
 /** The flags a process chooses when it opens a queue of the device. */
 export interface TunQueueFlags {
@@ -93,12 +83,6 @@ export function createTunDevice(request: NewTunDevice, operation: string, before
   }
 }
 
-/**
- * Opens one more queue of an existing persistent device, as a VMM does, and returns the descriptor: reads
- * and writes on it carry the device's frames. The caller closes it.
- *
- * Caution, as with any attach: the device keeps the packetInfo/vnetHdr flags of the last process that opened it.
- */
 export interface OpenQueueOptions {
   /** The device's network namespace, when it is not the caller's. */
   netns?: string | undefined;
@@ -106,6 +90,12 @@ export interface OpenQueueOptions {
   nonBlocking?: boolean;
 }
 
+/**
+ * Opens one more queue of an existing persistent device, as a VMM does, and returns the descriptor: reads
+ * and writes on it carry the device's frames. The caller closes it.
+ *
+ * Caution, as with any attach: the device keeps the packetInfo/vnetHdr flags of the last process that opened it.
+ */
 export function openTunQueue(name: string, flags: TunQueueFlags, operation: string, options: OpenQueueOptions = {}): number {
   const fd = openTunControl(operation, options.netns, options.nonBlocking === true);
   try {
@@ -123,7 +113,7 @@ export function openTunQueue(name: string, flags: TunQueueFlags, operation: stri
       throw new NoSuchDeviceError({
         operation,
         step: "TUNSETIFF",
-        errno: ENODEV,
+        errno: errno.ENODEV,
         device: name,
         remedy: `No persistent TUN/TAP device named ${name} exists.`,
       });
@@ -166,50 +156,48 @@ export function setTunOwnership(
 }
 
 function openTunControl(operation: string, netns: string | undefined, nonBlocking = false): number {
-  // Whatever follows (create, attach, owner change) changes device state that cached reads may hold.
-  noteLocalChange();
   // The device is created in the network namespace the descriptor was opened in.
   return runInNetworkNamespace(netns, operation, () => {
     const fd = libc().open(TUN_DEVICE_PATH, O_RDWR | O_CLOEXEC | (nonBlocking ? O_NONBLOCK : 0));
     if (fd >= 0) return fd;
-    const errno = libc().errno();
+    const failure = libc().errno();
     const step = `open ${TUN_DEVICE_PATH}`;
-    if (errno === ENOENT || errno === ENODEV || errno === ENXIO) {
-      throw new TunUnavailableError({ operation, step, errno, remedy: remedies.tunModule });
+    if (failure === errno.ENOENT || failure === errno.ENODEV || failure === errno.ENXIO) {
+      throw new TunUnavailableError({ operation, step, errno: failure, remedy: remedies.tunModule });
     }
-    if (errno === EACCES || errno === EPERM) {
-      throw new PermissionDeniedError({ operation, step, errno, remedy: remedies.tunNodePermission });
+    if (failure === errno.EACCES || failure === errno.EPERM) {
+      throw new PermissionDeniedError({ operation, step, errno: failure, remedy: remedies.tunNodePermission });
     }
-    throw errorFromErrno(errno, { operation, step });
+    throw errorFromErrno(failure, { operation, step });
   });
 }
 
-function tunSetIffError(errno: number, operation: string, name: string, exclusive: boolean) {
+function tunSetIffError(failure: number, operation: string, name: string, exclusive: boolean) {
   const step = "TUNSETIFF";
-  if (errno === EBUSY && exclusive) {
+  if (failure === errno.EBUSY && exclusive) {
     return new DeviceExistsError({
       operation,
       step,
-      errno,
+      errno: failure,
       device: name,
       remedy: `A network device named ${name} already exists. Choose another name, remove that device, or take it over with \`adopt: true\` if it is a TUN/TAP device you mean this stack to manage.`,
     });
   }
-  if (errno === EBUSY) {
-    return new DeviceBusyError({ operation, step, errno, device: name, remedy: remedies.heldByProcess });
+  if (failure === errno.EBUSY) {
+    return new DeviceBusyError({ operation, step, errno: failure, device: name, remedy: remedies.heldByProcess });
   }
-  if (errno === EPERM) {
-    return new PermissionDeniedError({ operation, step, errno, device: name, remedy: remedies.capNetAdmin });
+  if (failure === errno.EPERM) {
+    return new PermissionDeniedError({ operation, step, errno: failure, device: name, remedy: remedies.capNetAdmin });
   }
-  if (errno === EINVAL && !exclusive) {
-    return errorFromErrno(errno, {
+  if (failure === errno.EINVAL && !exclusive) {
+    return errorFromErrno(failure, {
       operation,
       step,
       device: name,
       remedy: `${name} exists but is not a TUN/TAP device of this mode and queue type.`,
     });
   }
-  return errorFromErrno(errno, { operation, step, device: name });
+  return errorFromErrno(failure, { operation, step, device: name });
 }
 
 function ioctlValue(fd: number, request: number, value: number, operation: string, step: string, device: string): void {

@@ -2,10 +2,10 @@
 // exactly as it does for `id` and `chown`, not only /etc/passwd.
 import { errorFromErrno } from "./errors";
 import { libc } from "./libc";
+import { errno } from "./system";
 
-const ERANGE = 34;
 /** Codes getpwnam_r(3) documents as "not found" on some systems, besides 0 with a NULL result. */
-const NOT_FOUND = new Set([2 /* ENOENT */, 3 /* ESRCH */, 9 /* EBADF */, 1 /* EPERM */]);
+const NOT_FOUND = new Set([errno.ENOENT, errno.ESRCH, errno.EBADF, errno.EPERM]);
 /** struct passwd / struct group on 64-bit glibc: pw_uid at offset 16, gr_gid at offset 16. */
 const RECORD_SIZE = 64;
 const ID_OFFSET = 16;
@@ -27,7 +27,7 @@ function lookup(name: string, what: string, call: Lookup): number | undefined {
   const result = Buffer.alloc(8);
   for (let size = INITIAL_BUFFER; size <= MAX_BUFFER; size *= 4) {
     const status = call(name, record, Buffer.alloc(size), result);
-    if (status === ERANGE) continue; // the entry does not fit: retry with a larger buffer
+    if (status === errno.ERANGE) continue; // the entry does not fit: retry with a larger buffer
     if (NOT_FOUND.has(status)) return undefined;
     if (status !== 0) {
       throw errorFromErrno(status, { operation: `resolve ${what} ${JSON.stringify(name)}`, step: `get${what === "user" ? "pwnam" : "grnam"}_r` });

@@ -4,26 +4,31 @@ import type { z } from "zod";
 import { type CheckFailure, failuresFromIssues } from "./failures";
 import { containsUnknown } from "./unknown";
 
+/** Properties as Pulumi passes them to a provider: inputs, or recorded outputs. */
+export type Properties = Record<string, unknown>;
+
 /** The key under which Pulumi's dynamic provider host passes the serialized provider. */
 export const PROVIDER_KEY = "__provider";
 
 export interface CheckOutcome<T> {
   /** Inputs to hand back to the engine: normalised and defaulted, unknown values kept as they came. */
-  inputs: Record<string, unknown>;
+  inputs: Properties;
   failures: CheckFailure[];
   /** The normalised known inputs (undefined when some failed). */
   value: Partial<T> | undefined;
+  /** The same inputs when every one is known and valid: what create and update work from. */
+  complete: T | undefined;
   /** Properties whose value is not known yet (preview). */
   unknown: ReadonlySet<string>;
 }
 
 export type CrossFieldRule<T> = (value: Partial<T>, unknown: ReadonlySet<string>) => CheckFailure[];
 
-export function checkInputs<T extends object>(
-  schema: z.ZodObject,
-  news: Record<string, unknown>,
-  crossFieldRules: readonly CrossFieldRule<T>[],
-): CheckOutcome<T> {
+export function checkInputs<S extends z.ZodObject>(
+  schema: S,
+  news: Properties,
+  crossFieldRules: readonly CrossFieldRule<z.output<S>>[],
+): CheckOutcome<z.output<S>> {
   const given = withoutProviderKey(news);
   const unknown = new Set(Object.keys(given).filter((key) => containsUnknown(given[key])));
   const known = Object.fromEntries(Object.entries(given).filter(([key]) => !unknown.has(key)));
@@ -32,16 +37,17 @@ export function checkInputs<T extends object>(
   const partlyKnown = [...unknown].flatMap((key) => knownElementFailures(schema, key, given[key], knownKeys));
   if (!parsed.success || partlyKnown.length > 0) {
     const failures = parsed.success ? [] : failuresFromIssues(parsed.error.issues, known, knownKeys);
-    return { inputs: given, failures: [...failures, ...partlyKnown], value: undefined, unknown };
+    return { inputs: given, failures: [...failures, ...partlyKnown], value: undefined, complete: undefined, unknown };
   }
-  const value = parsed.data as Partial<T> & Record<string, unknown>;
+  const value: z.output<S> = parsed.data;
   // A default must not stand in for a value that is merely unknown yet.
-  for (const key of unknown) delete value[key];
+  for (const key of unknown) Reflect.deleteProperty(value, key);
   const failures = crossFieldRules.flatMap((rule) => rule(value, unknown));
-  const inputs: Record<string, unknown> = {};
+  if (failures.length > 0) return { inputs: given, failures, value: undefined, complete: undefined, unknown };
+  const inputs: Properties = {};
   for (const [key, entry] of Object.entries(value)) if (entry !== undefined) inputs[key] = entry;
   for (const key of unknown) inputs[key] = given[key];
-  return { inputs: failures.length > 0 ? given : inputs, failures, value: failures.length > 0 ? undefined : value, unknown };
+  return { inputs, failures, value, complete: unknown.size === 0 ? value : undefined, unknown };
 }
 
 /**
@@ -62,7 +68,7 @@ function knownElementFailures(schema: z.ZodObject, key: string, value: unknown, 
   return failuresFromIssues(issues, { [key]: value }, knownKeys);
 }
 
-export function withoutProviderKey(properties: Record<string, unknown>): Record<string, unknown> {
+export function withoutProviderKey(properties: Properties): Properties {
   const { [PROVIDER_KEY]: _provider, ...rest } = properties;
   return rest;
 }

@@ -16,14 +16,15 @@ export function propertyPath(path: readonly PropertyKey[]): string {
   return text;
 }
 
-function describeValue(value: unknown): string {
+/** A value as a message shows it: "the string \"x\"", "the number 5", "a list", "nothing"… */
+export function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
   if (typeof value === "number") return Number.isInteger(value) ? `the number ${value}` : `the fraction ${value}`;
   if (typeof value === "object") return "an object";
-  return `${typeof value} ${String(value)}`;
+  return `the ${typeof value} ${String(value)}`;
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
@@ -59,8 +60,10 @@ function reasonFor(issue: z.core.$ZodIssue, value: unknown): string {
       if (issue.expected === "int") return `expected a whole number, got ${describeValue(value)}`;
       return `expected ${issue.expected === "array" ? "a list" : `a ${issue.expected}`}, got ${describeValue(value)}`;
     case "too_small":
+      if (issue.origin === "string") return Number(issue.minimum) <= 1 ? "must not be empty" : `must be at least ${String(issue.minimum)} characters long`;
       return `must be at least ${String(issue.minimum)}, got ${String(value)}`;
     case "too_big":
+      if (issue.origin === "string") return `must be at most ${String(issue.maximum)} characters long, got ${typeof value === "string" ? value.length : "more"}`;
       return `must be at most ${String(issue.maximum)}, got ${String(value)}`;
     case "invalid_value":
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${describeValue(value)}`;

@@ -1,18 +1,18 @@
 // zod schemas for the inputs every link resource shares. Pure.
 import { z } from "zod";
+import { describeValue } from "./failures";
 import { formatCidr, interfaceAddressProblem, parseCidr, cidrProblemMessage } from "./ip";
 import { formatMac, macProblem, parseMac } from "./mac";
-import { byteLength, interfaceNameProblem, type NameRules, namespaceNameProblem } from "./names";
+import { byteLength, interfaceNameProblem, loneSurrogateProblem, type NameRules, namespaceNameProblem } from "./names";
 
 /** uid_t/gid_t (u32), less (uid_t)-1, which means "none" to the kernel. */
 export const MAX_PRINCIPAL_ID = 4294967294;
-export const MAX_U32 = 4294967295;
 /** IFALIASZ is 256 bytes including the terminating NUL. */
 export const MAX_DESCRIPTION_BYTES = 255;
 
 /** A string that must satisfy `problem` (which returns a reason, or undefined when fine). */
-function checkedString(problem: (value: string) => string | undefined) {
-  return z.string().superRefine((value, ctx) => {
+function checkedString(problem: (value: string) => string | undefined, base = z.string()) {
+  return base.superRefine((value, ctx) => {
     const reason = problem(value);
     if (reason !== undefined) ctx.addIssue({ code: "custom", message: reason });
   });
@@ -25,26 +25,30 @@ export function interfaceName(rules: NameRules) {
 export const namespaceName = checkedString(namespaceNameProblem);
 
 /**
- * A user or group: a numeric id, or a name to be resolved on the host (by the resource layer, which may do
- * I/O). Names follow the portable POSIX/shadow rules that useradd enforces.
+ * A user or group: a numeric id, a string of digits (stack config gives strings: `pulumi config set owner 1000`),
+ * or a name to be resolved on the host (by the resource layer, which may do I/O). Digit strings become numbers:
+ * a name may not be all digits (useradd refuses such names), so "1000" can only mean the id. Names follow the
+ * portable POSIX/shadow rules that useradd enforces.
  */
 export function principal(what: "user" | "group") {
   const wrongType = (issue: { input?: unknown }) =>
-    `a ${what} must be a ${what} id (a number) or a ${what} name (a string), got ${JSON.stringify(issue.input) ?? String(issue.input)}`;
-  return z.union([z.number(), z.string()], { error: wrongType }).superRefine((value, ctx) => {
-    if (typeof value === "number") {
-      if (!Number.isInteger(value)) ctx.addIssue({ code: "custom", message: `a ${what} id must be a whole number, got ${value}` });
-      else if (value < 0 || value > MAX_PRINCIPAL_ID) {
-        ctx.addIssue({ code: "custom", message: `a ${what} id must be between 0 and ${MAX_PRINCIPAL_ID}, got ${value}` });
+    `a ${what} must be a ${what} id (a number) or a ${what} name (a string), got ${describeValue(issue.input)}`;
+  return z.union([z.number(), z.string()], { error: wrongType }).transform((value, ctx): number | string => {
+    const id = typeof value === "string" && /^[0-9]+$/.test(value) ? Number(value) : value;
+    if (typeof id === "number") {
+      if (!Number.isInteger(id)) ctx.addIssue({ code: "custom", message: `a ${what} id must be a whole number, got ${id}` });
+      else if (id < 0 || id > MAX_PRINCIPAL_ID) {
+        ctx.addIssue({ code: "custom", message: `a ${what} id must be between 0 and ${MAX_PRINCIPAL_ID}, got ${JSON.stringify(value)}` });
       }
-      return;
+      return id;
     }
-    if (!/^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,31}\$?$/.test(value) || /^[0-9]+$/.test(value)) {
+    if (!/^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,31}\$?$/.test(id)) {
       ctx.addIssue({
         code: "custom",
-        message: `"${value}" is neither a ${what} id nor a valid ${what} name (letters, digits, ".", "_", "-"; at most 32)`,
+        message: `${JSON.stringify(id)} is neither a ${what} id nor a valid ${what} name (letters, digits, ".", "_", "-"; at most 32)`,
       });
     }
+    return id;
   });
 }
 
@@ -92,13 +96,59 @@ export const cidrList = z.array(cidr).superRefine((list, ctx) => {
 });
 
 export const mtu = z.number().int().min(68).max(65535);
-export const txQueueLength = z.number().int().min(0).max(MAX_U32);
+
+/**
+ * The longest queue the kernel can give a running device: its default queueing discipline (pfifo_fast, one ring
+ * per band) allocates the ring in one piece of at most KMALLOC_MAX_SIZE (4 MiB with 4 KiB pages) of 8-byte
+ * pointers, and answers ENOMEM for more (net/sched/sch_generic.c, include/linux/ptr_ring.h).
+ */
+export const MAX_TX_QUEUE_LENGTH = 524288;
+
+export const txQueueLength = z
+  .number()
+  .int()
+  .min(0)
+  .superRefine((length, ctx) => {
+    if (length > MAX_TX_QUEUE_LENGTH) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be at most ${MAX_TX_QUEUE_LENGTH}, got ${length}: the kernel's default queue (pfifo_fast) cannot hold more packets and refuses a longer one on a running device (ENOMEM)`,
+      });
+    }
+  });
 
 export const description = checkedString((text) => {
+  const unencodable = loneSurrogateProblem(text);
+  if (unencodable !== undefined) return unencodable;
   if (text.includes("\0")) return "must not contain NUL characters";
   const bytes = byteLength(text);
   return bytes > MAX_DESCRIPTION_BYTES ? `is ${bytes} bytes; an interface alias holds at most ${MAX_DESCRIPTION_BYTES}` : undefined;
 });
 
 /** "project/stack/resource": set by the resource classes, names the owner in the ownership stamp. */
-export const managedBy = z.string().min(1).max(1024);
+export const managedBy = checkedString(loneSurrogateProblem, z.string().min(1).max(1024));
+
+/** The inputs every link resource has, in the order messages list them. */
+export const linkFields = {
+  name: interfaceName({ allowTemplate: true }).optional(),
+  mtu: mtu.optional(),
+  macAddress: macAddress.optional(),
+  addresses: cidrList.default([]),
+  up: z.boolean().default(true),
+  txQueueLength: txQueueLength.optional(),
+  description: description.optional(),
+  netns: namespaceName.optional(),
+  adopt: z.boolean().default(false),
+  managedBy: managedBy.optional(),
+  /** Set by check, not by users: the identity a derived name was made from, once the identity has changed (see nameUnnamedLink). */
+  nameDerivedFrom: managedBy.optional(),
+};
+
+/** The flags and principals a TUN/TAP device is made with (TapInterface, and its networkd .netdev). */
+export const tunFields = {
+  owner: principal("user").optional(),
+  group: principal("group").optional(),
+  multiQueue: z.boolean().default(false),
+  packetInfo: z.boolean().default(false),
+  vnetHdr: z.boolean().default(false),
+};

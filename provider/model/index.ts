@@ -1,6 +1,6 @@
 // The model layer: zod schemas, defaults, normalisation and diffs. Pure functions, no I/O.
 export * from "./check";
-export * from "./diff";
+export * from "./linkDiff";
 export * from "./failures";
 export * as fields from "./fields";
 export * from "./ip";
@@ -9,9 +9,11 @@ export * from "./names";
 export * from "./stamp";
 export * from "./unknown";
 export * from "./tapInterface";
+export * from "./tapInterfaceDiff";
 export * from "./bridge";
+export * from "./bridgeDiff";
 export * from "./linkRules";
 export * from "./networkdFiles";
 export * from "./networkdRender";
 export * from "./networkdParse";
-export * from "./networkdDiff";
+export * from "./networkdFilesDiff";

@@ -18,8 +18,3 @@ export function macProblem(bytes: Uint8Array): string | undefined {
   }
   return undefined;
 }
-
-export function normalizeMac(text: string): string | undefined {
-  const bytes = parseMac(text);
-  return bytes === undefined ? undefined : formatMac(bytes);
-}

@@ -5,12 +5,11 @@
 // The directory must be absolute and named plainly (no "." or ".." segments), and the stem is one file name
 // of safe characters, so no input can point a write or a delete anywhere else.
 import { z } from "zod";
-import { type CheckOutcome, checkInputs, type CrossFieldRule } from "./check";
+import { type CheckOutcome, checkInputs, type CrossFieldRule, type Properties } from "./check";
 import type { CheckFailure } from "./failures";
 import * as fields from "./fields";
-import { ipv6NeedsMinimumMtu } from "./linkRules";
-import { byteLength } from "./names";
-import { MTU_RANGE } from "./tapInterface";
+import { ipv6NeedsMinimumMtu, mtuProblem } from "./linkRules";
+import { byteLength, quoted } from "./names";
 
 export const DEFAULT_NETWORKD_DIRECTORY = "/etc/systemd/network";
 /**
@@ -66,10 +65,12 @@ export function fileStemProblem(stem: string): string | undefined {
  * refuses names that are only digits (they read as interface indexes).
  */
 export function networkdNameProblem(name: string): string | undefined {
+  // An empty name is the interface-name rule's to report.
+  if (name === "") return undefined;
   if (!/^[A-Za-z0-9_.@+-]+$/.test(name)) {
-    return `"${name}" cannot be written to a networkd file unchanged: only letters, digits, ".", "_", "-", "+" and "@" keep [Match] Name= an exact match (it takes shell globs)`;
+    return `${quoted(name)} cannot be written to a networkd file unchanged: only letters, digits, ".", "_", "-", "+" and "@" keep [Match] Name= an exact match (it takes shell globs)`;
   }
-  if (/^[0-9]+$/.test(name)) return `"${name}" is all digits, which systemd-networkd refuses as an interface name`;
+  if (/^[0-9]+$/.test(name)) return `${quoted(name)} is all digits, which systemd-networkd refuses as an interface name`;
   return undefined;
 }
 
@@ -99,14 +100,10 @@ const identity = z.string().min(1).max(1024).superRefine((value, ctx) => {
 export const networkdFilesInputsSchema = z.strictObject({
   kind: z.enum(["tap", "tun", "bridge"]).optional(),
   name: networkdInterfaceName.optional(),
-  owner: fields.principal("user").optional(),
-  group: fields.principal("group").optional(),
-  multiQueue: z.boolean().default(false),
-  packetInfo: z.boolean().default(false),
-  vnetHdr: z.boolean().default(false),
-  mtu: fields.mtu.optional(),
-  macAddress: fields.macAddress.optional(),
-  addresses: fields.cidrList.default([]),
+  ...fields.tunFields,
+  mtu: fields.linkFields.mtu,
+  macAddress: fields.linkFields.macAddress,
+  addresses: fields.linkFields.addresses,
   bridge: networkdInterfaceName.optional(),
   stp: z.boolean().default(false),
   promiscuous: z.boolean().default(false),
@@ -209,10 +206,8 @@ const settingsFitTheKind: Rule = (value, unknown) => {
     if (value.macAddress !== undefined) refuse("macAddress", "a tun device carries IP packets and has no MAC address");
     if (value.bridge !== undefined) refuse("bridge", "a tun device carries IP packets, not Ethernet frames, and cannot join a bridge");
   }
-  if (value.mtu !== undefined && value.kind !== "bridge") {
-    const range = MTU_RANGE[value.kind];
-    if (value.mtu < range.min || value.mtu > range.max) refuse("mtu", `a ${value.kind} device's MTU must be between ${range.min} and ${range.max}, got ${value.mtu}`);
-  }
+  const mtu = value.mtu === undefined ? undefined : mtuProblem(value.kind, value.mtu);
+  if (mtu !== undefined) refuse("mtu", mtu);
   if (value.kind !== "bridge" && value.bridge !== undefined && value.bridge === value.name) refuse("bridge", `${value.name} cannot be a port of itself`);
   return failures;
 };
@@ -221,8 +216,8 @@ const settingsFitTheKind: Rule = (value, unknown) => {
  * check: validates what is known, keeps what is not (preview), fills defaults, and names the files after
  * the device when no fileStem is given ("50-tap0").
  */
-export function checkNetworkdFiles(_olds: Record<string, unknown>, news: Record<string, unknown>): CheckOutcome<NetworkdFilesInputs> {
-  const outcome = checkInputs<NetworkdFilesInputs>(networkdFilesInputsSchema, news, [required, hostNamespaceOnly, settingsFitTheKind, ipv6NeedsMinimumMtu]);
+export function checkNetworkdFiles(_olds: Properties, news: Properties): CheckOutcome<NetworkdFilesInputs> {
+  const outcome = checkInputs(networkdFilesInputsSchema, news, [required, hostNamespaceOnly, settingsFitTheKind, ipv6NeedsMinimumMtu]);
   const value = outcome.value;
   if (value === undefined || value.fileStem !== undefined || outcome.unknown.has("fileStem") || value.name === undefined) return outcome;
   value.fileStem = defaultFileStem(value.name);
@@ -230,22 +225,21 @@ export function checkNetworkdFiles(_olds: Record<string, unknown>, news: Record<
   return outcome;
 }
 
-/** The checked inputs as a complete spec, or undefined while something is unknown or missing. */
+/** The checked inputs as a complete spec, or undefined while something is unknown, invalid or missing. */
 export function networkdSpecOf(outcome: CheckOutcome<NetworkdFilesInputs>): NetworkdFilesSpec | undefined {
-  const value = outcome.value;
-  if (value === undefined || outcome.unknown.size > 0 || outcome.failures.length > 0) return undefined;
-  if (value.kind === undefined || value.name === undefined || value.fileStem === undefined || value.managedBy === undefined) return undefined;
+  const value = outcome.complete;
+  if (value?.kind === undefined || value.name === undefined || value.fileStem === undefined || value.managedBy === undefined) return undefined;
   const spec: NetworkdFilesSpec = {
     kind: value.kind,
     name: value.name,
-    multiQueue: value.multiQueue ?? false,
-    packetInfo: value.packetInfo ?? false,
-    vnetHdr: value.vnetHdr ?? false,
-    addresses: value.addresses ?? [],
-    stp: value.stp ?? false,
-    promiscuous: value.promiscuous ?? false,
-    up: value.up ?? true,
-    directory: value.directory ?? DEFAULT_NETWORKD_DIRECTORY,
+    multiQueue: value.multiQueue,
+    packetInfo: value.packetInfo,
+    vnetHdr: value.vnetHdr,
+    addresses: value.addresses,
+    stp: value.stp,
+    promiscuous: value.promiscuous,
+    up: value.up,
+    directory: value.directory,
     fileStem: value.fileStem,
     managedBy: value.managedBy,
   };

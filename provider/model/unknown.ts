@@ -1,11 +1,8 @@
-// Values not known yet during a preview: an input computed from another resource's output reaches Check and
-// Diff as this sentinel string (see ../shared/PULUMI.md). Validation skips it; diff counts it as a change.
+// Values not known yet during a preview: an input computed from another resource's output reaches a dynamic
+// provider's check and diff as this sentinel string (@pulumi/pulumi runtime/rpc.ts, unknownValue). Validation
+// skips it; diff counts it as a change.
 
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-export function isUnknown(value: unknown): boolean {
-  return value === UNKNOWN;
-}
 
 /** True when the value, or anything inside it, is still unknown. */
 export function containsUnknown(value: unknown): boolean {

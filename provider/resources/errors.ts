@@ -1,5 +1,5 @@
 // Errors of the resource layer: input that fails validation, and devices that are not ours.
-import type { CheckFailure } from "../model";
+import type { CheckFailure, Properties } from "../model";
 
 /** Inputs that reached create/update without passing check (or that check would refuse). */
 export class InvalidInputsError extends Error {
@@ -66,10 +66,10 @@ export class MissingDeviceError extends Error {
  */
 export class PartialCreateError extends Error {
   readonly id: string;
-  readonly properties: Record<string, unknown>;
+  readonly properties: Properties;
   readonly reasons: string[];
 
-  constructor(message: string, id: string, properties: Record<string, unknown>) {
+  constructor(message: string, id: string, properties: Properties) {
     super(message);
     this.name = "PartialCreateError";
     this.id = id;

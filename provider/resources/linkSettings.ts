@@ -1,12 +1,24 @@
-// The settings TapInterface and Bridge share (MTU, MAC, queue length, alias, bridge port, promiscuity,
+// The settings links of every kind have (name, MTU, MAC, queue length, alias, bridge port, promiscuity, STP,
 // addresses, up/down): the steps that take a link from what the kernel has to what was declared, and the
 // reverse mapping from kernel objects to outputs.
 import type { AddressRecord, ErrorContext, Link, LinkChange, RouteNetlink } from "../kernel";
-import { isKernelManaged, isPromiscuous, isUp } from "../kernel";
-import { formatCidr, formatMac, type ParsedCidr, parseCidr, parseMac } from "../model";
+import { isPromiscuous, isUp } from "../kernel";
+import { formatCidr, formatMac, ipv6MtuProblem, type ParsedCidr, parseCidr, parseMac } from "../model";
+import {
+  addAddressesStep,
+  LinkAddresses,
+  managedAddresses,
+  planAddresses,
+  removeAddressesStep,
+  restoreAddressesGuard,
+} from "./addressSteps";
+import { describeDevice } from "./devices";
+import { DeviceConflictError, InvalidInputsError } from "./errors";
 import type { Step } from "./steps";
 
 export interface DesiredLinkSettings {
+  /** The name the link must have: its declared name, when it was renamed by hand. */
+  name?: string;
   mtu?: number;
   macAddress?: Uint8Array;
   txQueueLength?: number;
@@ -55,6 +67,8 @@ interface PlannedChange {
   next: LinkChange;
   previous: LinkChange;
   description: string;
+  /** A remedy for the error this change may meet, when the generic one would mislead. */
+  remedy?: string;
 }
 
 /** What differs between `link` and `desired`, split by when it must happen: down first, up last. */
@@ -69,6 +83,14 @@ function planLinkChanges(link: Link, desired: DesiredLinkSettings): LinkPlan {
   const add = (next: LinkChange, previous: LinkChange, description: string) => plan.changes.push({ next, previous, description });
   const currentlyUp = isUp(link);
   if (desired.up === false && currentlyUp) plan.down = { next: { kind: "up", up: false }, previous: { kind: "up", up: true }, description: "set down" };
+  if (desired.name !== undefined && desired.name !== link.name) {
+    plan.changes.push({
+      next: { kind: "name", name: desired.name },
+      previous: { kind: "name", name: link.name },
+      description: `rename ${link.name} to ${desired.name}`,
+      remedy: `Linux before 6.2 renames only a link that is down: take it down (\`ip link set ${link.name} down\`) and run the update again.`,
+    });
+  }
   if (desired.mtu !== undefined && desired.mtu !== link.mtu) {
     add({ kind: "mtu", mtu: desired.mtu }, { kind: "mtu", mtu: link.mtu }, `set mtu ${desired.mtu}`);
   }
@@ -78,7 +100,12 @@ function planLinkChanges(link: Link, desired: DesiredLinkSettings): LinkPlan {
   }
   if (desired.txQueueLength !== undefined && desired.txQueueLength !== link.txQueueLength) {
     const previous = link.txQueueLength ?? desired.txQueueLength;
-    add({ kind: "txQueueLength", length: desired.txQueueLength }, { kind: "txQueueLength", length: previous }, `set txqueuelen ${desired.txQueueLength}`);
+    plan.changes.push({
+      next: { kind: "txQueueLength", length: desired.txQueueLength },
+      previous: { kind: "txQueueLength", length: previous },
+      description: `set txqueuelen ${desired.txQueueLength}`,
+      remedy: `The link's queueing discipline could not allocate a queue of ${desired.txQueueLength} packets: choose a smaller txQueueLength.`,
+    });
   }
   if (desired.description !== undefined && desired.description !== (link.alias ?? "")) {
     add({ kind: "alias", alias: desired.description }, { kind: "alias", alias: link.alias ?? "" }, "set alias");
@@ -108,9 +135,41 @@ function planLinkChanges(link: Link, desired: DesiredLinkSettings): LinkPlan {
 }
 
 /**
- * Steps from `link` (as the kernel has it now) to `desired`, each undoable. Only what differs becomes a
- * step. The order keeps the device consistent: down first when it should be down; MTU before addresses
- * (IPv6 needs 1280); old addresses out before new ones in; up last, so the device comes up fully configured.
+ * Refusals that must come before anything is touched: an IPv6 address on a link whose MTU stays below 1280
+ * (the kernel refuses it with a bare EINVAL), and a rename onto a name another device holds.
+ */
+function refuseUnreachable(netlink: RouteNetlink, link: Link, desired: DesiredLinkSettings, context: ErrorContext): void {
+  if (desired.mtu === undefined && desired.addresses !== undefined) {
+    const problem = ipv6MtuProblem(link.mtu, desired.addresses.map(formatCidr));
+    if (problem !== undefined) {
+      throw new InvalidInputsError(context.operation, [
+        {
+          property: "addresses",
+          reason: `${problem}; ${link.name}'s MTU is ${link.mtu} and this resource leaves it as found (mtu is not set): set mtu to at least 1280, or raise it (\`ip link set ${link.name} mtu 1500\`), or remove the IPv6 address`,
+        },
+      ]);
+    }
+  }
+  if (desired.name !== undefined && desired.name !== link.name) {
+    const holder = netlink.holderOfName(desired.name, context.operation);
+    if (holder !== undefined && holder.index !== link.index) {
+      const how = holder.name === desired.name ? "" : ` as an alternative name (altname)`;
+      throw new DeviceConflictError(
+        context.operation,
+        "name",
+        `${link.name} was renamed by hand and cannot get its declared name ${desired.name} back: ${describeDevice(holder)}, ${holder.name}, holds that name${how}. ` +
+          "Free that name (rename or remove the device holding it), then run the update again.",
+      );
+    }
+  }
+}
+
+/**
+ * Steps from `link` (as the kernel has it now) to `desired`, each undoable. Only what differs becomes a step,
+ * ordered around what the kernel does on its own: down first when it should be down (which drops IPv6
+ * addresses); unwanted addresses out (before an MTU below 1280 would drop IPv6 ones anyway); rename and the
+ * other link settings; missing addresses in, read again after the steps that may have dropped some; up last,
+ * so the link comes up fully configured. A rollback ends by putting back the addresses the link had.
  */
 export function linkSettingSteps(
   netlink: RouteNetlink,
@@ -119,19 +178,26 @@ export function linkSettingSteps(
   desired: DesiredLinkSettings,
   context: ErrorContext,
 ): Step[] {
-  const step = (planned: PlannedChange): Step => ({
-    description: planned.description,
-    apply: () => netlink.changeLink(link.index, planned.next, context),
-    undo: () => netlink.changeLink(link.index, planned.previous, context),
-  });
+  refuseUnreachable(netlink, link, desired, context);
+  const step = (planned: PlannedChange): Step => {
+    const stepContext = planned.remedy === undefined ? context : { ...context, remedy: planned.remedy };
+    return {
+      description: planned.description,
+      apply: () => netlink.changeLink(link.index, planned.next, stepContext),
+      undo: () => netlink.changeLink(link.index, planned.previous, context),
+    };
+  };
   const plan = planLinkChanges(link, desired);
+  const addresses = new LinkAddresses(netlink, link.index, context);
+  const addressPlan = desired.addresses === undefined ? { removes: false, adds: false } : planAddresses(currentAddresses, desired.addresses);
+  // Taking the link down or changing its MTU may drop IPv6 addresses: the declared ones are then added again.
+  const mayDropAddresses = plan.down !== undefined || plan.changes.some((planned) => planned.next.kind === "mtu");
   const steps: Step[] = [];
+  if (addressPlan.removes || addressPlan.adds || mayDropAddresses) steps.push(restoreAddressesGuard(addresses, currentAddresses));
   if (plan.down !== undefined) steps.push(step(plan.down));
+  if (desired.addresses !== undefined && addressPlan.removes) steps.push(removeAddressesStep(addresses, desired.addresses));
   steps.push(...plan.changes.map(step));
-  if (desired.addresses !== undefined) {
-    const addresses = addressStep(netlink, link.index, currentAddresses, desired.addresses, context);
-    if (addresses !== undefined) steps.push(addresses);
-  }
+  if (desired.addresses !== undefined && (addressPlan.adds || mayDropAddresses)) steps.push(addAddressesStep(addresses, desired.addresses));
   if (plan.up !== undefined) steps.push(step(plan.up));
   return steps;
 }
@@ -142,87 +208,13 @@ export function linkSettingSteps(
  * deletes the new link instead.
  */
 export function configureNewLink(netlink: RouteNetlink, link: Link, desired: DesiredLinkSettings, context: ErrorContext): void {
+  refuseUnreachable(netlink, link, desired, context);
   const plan = planLinkChanges(link, desired);
   if (plan.down !== undefined) netlink.changeLink(link.index, plan.down.next, context);
   netlink.changeLinkAtOnce(link.index, plan.changes.map((planned) => planned.next), context);
-  for (const address of desired.addresses ?? []) {
-    netlink.addAddress(link.index, toKernelAddress(address), formatCidr(address), context);
-  }
+  const addresses = new LinkAddresses(netlink, link.index, context);
+  for (const address of desired.addresses ?? []) addresses.add(address);
   if (plan.up !== undefined) netlink.changeLink(link.index, plan.up.next, context);
-}
-
-function toKernelAddress(address: ParsedCidr) {
-  return { family: address.family, address: Buffer.from(address.bytes), prefixLength: address.prefixLength };
-}
-
-function addressKey(address: ParsedCidr): string {
-  return `${address.family}:${Buffer.from(address.bytes).toString("hex")}/${address.prefixLength}`;
-}
-
-function asCidr(record: AddressRecord): ParsedCidr {
-  return { family: record.family, bytes: record.address, prefixLength: record.prefixLength };
-}
-
-/** Addresses someone put on the link, as opposed to those the kernel adds on its own (IPv6 link-local). */
-export function managedAddresses(records: readonly AddressRecord[]): ParsedCidr[] {
-  return records.filter((record) => !isKernelManaged(record)).map(asCidr);
-}
-
-/**
- * Brings the link's addresses to exactly `desired`, leaving kernel-made ones alone. Removals go first, then
- * the addresses are read again (deleting a primary IPv4 address also deletes its secondaries unless
- * promote_secondaries is set), then whatever is missing is added. A failure undoes this step's own progress.
- */
-function addressStep(
-  netlink: RouteNetlink,
-  index: number,
-  currentRecords: readonly AddressRecord[],
-  desired: readonly ParsedCidr[],
-  context: ErrorContext,
-): Step | undefined {
-  const current = managedAddresses(currentRecords);
-  const wanted = new Set(desired.map(addressKey));
-  const present = new Set(current.map(addressKey));
-  const toRemove = current.filter((address) => !wanted.has(addressKey(address)));
-  if (toRemove.length === 0 && desired.every((address) => present.has(addressKey(address)))) return undefined;
-
-  const removed: ParsedCidr[] = [];
-  const added: ParsedCidr[] = [];
-  const add = (address: ParsedCidr) => netlink.addAddress(index, toKernelAddress(address), formatCidr(address), context);
-  const remove = (address: ParsedCidr) => netlink.deleteAddress(index, toKernelAddress(address), formatCidr(address), context);
-  const undo = () => {
-    for (const address of [...added].reverse()) remove(address);
-    const now = new Set(managedAddresses(netlink.addressesOf(index, context.operation)).map(addressKey));
-    for (const address of removed) if (!now.has(addressKey(address))) add(address);
-  };
-  return {
-    description: "set addresses",
-    apply: () => {
-      try {
-        for (const address of toRemove) {
-          remove(address);
-          removed.push(address);
-        }
-        // Only removing an IPv4 address can take others with it; otherwise what is present is known.
-        const now = removed.some((address) => address.family === 4)
-          ? new Set(managedAddresses(netlink.addressesOf(index, context.operation)).map(addressKey))
-          : new Set([...present].filter((key) => !removed.some((address) => addressKey(address) === key)));
-        for (const address of desired) {
-          if (now.has(addressKey(address))) continue;
-          add(address);
-          added.push(address);
-        }
-      } catch (error) {
-        try {
-          undo();
-        } catch {
-          // The caller reports the original failure; the rollback report covers earlier steps.
-        }
-        throw error;
-      }
-    },
-    undo,
-  };
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array | undefined): boolean {

@@ -1,21 +1,25 @@
 // The NetworkdFiles provider's real work: writing, reading back and removing a device's systemd-networkd
-// files. Loaded at call time by the serialized shim (networkdFilesProvider.ts). Each lifecycle method reads
-// the same way: validate → look at every file first (refusing before anything is written if one is not
-// ours) → write or remove with rollback → map to outputs.
-import type * as pulumi from "@pulumi/pulumi";
+// files. Loaded at call time by the serialized shim (networkdFilesProvider.ts). Each provider method reads
+// validate → one call into the work below → the state; the work looks at every file first (refusing before
+// anything is written if one is not ours), then writes or removes with rollback.
+import { realpathSync } from "node:fs";
 import {
   checkNetworkdFiles,
   diffNetworkdFiles,
+  directoryProblem,
   filePaths,
+  fileStemProblem,
   networkdFilesInputsSchema,
   type NetworkdFilesSpec,
   type NetworkdFilesState,
   networkdSpecOf,
+  normalizeDirectory,
+  type Properties,
   renderNetworkdFiles,
   settingsFromNetworkdFiles,
 } from "../model";
 import { InvalidInputsError } from "./errors";
-import { type Properties, validated } from "./lifecycle";
+import type { ResourceImplementation } from "./linkProvider";
 import { FOREIGN_FILE_ADVICE, ForeignFileError, MissingDirectoryError } from "./networkdErrors";
 import { FileAppearedError, type FileFinding, inspectFile, isDirectory, removeFile, writeFileAtomically } from "./networkdFileStore";
 import { applyWithRollback, type Step } from "./steps";
@@ -25,66 +29,85 @@ interface PlannedFile {
   content: string;
 }
 
-export const networkdFilesImplementation = {
-  async check(olds: Properties, news: Properties): Promise<pulumi.dynamic.CheckResult> {
+export const networkdFilesImplementation: ResourceImplementation = {
+  async check(olds: Properties, news: Properties) {
     const outcome = checkNetworkdFiles(olds, news);
     return { inputs: outcome.inputs, failures: outcome.failures };
   },
 
-  async diff(_id: string, olds: Properties, news: Properties): Promise<pulumi.dynamic.DiffResult> {
-    const outcome = diffNetworkdFiles(olds, news);
-    return { changes: outcome.changes, replaces: outcome.replaces, deleteBeforeReplace: outcome.deleteBeforeReplace };
+  async diff(_id: string, olds: Properties, news: Properties) {
+    return diffNetworkdFiles(olds, news, samePlace);
   },
 
-  async create(inputs: Properties): Promise<pulumi.dynamic.CreateResult> {
-    const spec = validate(inputs, "create NetworkdFiles");
-    const operation = `create ${describe(spec)}`;
-    if (!isDirectory(spec.directory)) throw new MissingDirectoryError(operation, spec.directory);
-    // Our own marker on a file already there means this resource wrote it in a run that was never recorded.
-    writeFiles(plannedFiles(spec), [spec.managedBy], operation);
-    return { id: idOf(spec), outs: stateOf(spec) };
+  async create(inputs: Properties) {
+    const spec = validated(inputs, "create NetworkdFiles");
+    return { id: idOf(spec), outs: writeOwnFiles(spec, [spec.managedBy], "create") };
   },
 
-  async read(id: string, props: Properties): Promise<pulumi.dynamic.ReadResult> {
-    const paths = recordedPaths(props);
-    if (paths === undefined) return {};
-    const identities = typeof props.managedBy === "string" ? [props.managedBy] : [];
-    const netdev = inspectFile(paths.netdevPath, identities);
-    const network = inspectFile(paths.networkPath, identities);
-    // Neither file is there (or carries our marker any more): the resource is gone.
-    if (netdev.status !== "ours" && network.status !== "ours") return {};
-    return { id, props: stateFromDisk(props, contentOf(netdev), contentOf(network)) };
+  async read(id: string, props: Properties) {
+    const state = readFiles(props);
+    return state === undefined ? {} : { id, props: state };
   },
 
-  async update(id: string, olds: Properties, news: Properties): Promise<pulumi.dynamic.UpdateResult> {
-    const spec = validate(news, `update ${id}`);
-    const operation = `update ${describe(spec)}`;
-    if (!isDirectory(spec.directory)) throw new MissingDirectoryError(operation, spec.directory);
+  async update(id: string, olds: Properties, news: Properties) {
+    const spec = validated(news, `update ${id}`);
     // A file is ours under the identity recorded when it was written, or under the new one (a renamed stack).
     const identities = typeof olds.managedBy === "string" ? [olds.managedBy, spec.managedBy] : [spec.managedBy];
-    writeFiles(plannedFiles(spec), identities, operation);
-    return { outs: stateOf(spec) };
+    return { outs: writeOwnFiles(spec, identities, "update") };
   },
 
-  async delete(id: string, props: Properties): Promise<void> {
-    const paths = recordedPaths(props);
-    if (paths === undefined) return;
-    const operation = `delete ${id}.{netdev,network}`;
-    const identities = typeof props.managedBy === "string" ? [props.managedBy] : [];
-    const files = [paths.netdevPath, paths.networkPath].map((path) => ({ path, finding: inspectFile(path, identities) }));
-    for (const { path, finding } of files) {
-      if (finding.status === "foreign") throw new ForeignFileError(operation, path, finding.reason, FOREIGN_FILE_ADVICE.delete);
-    }
-    for (const { path, finding } of files) if (finding.status === "ours") removeFile(path);
+  async delete(id: string, props: Properties) {
+    deleteFiles(id, props);
   },
 };
 
-function validate(inputs: Properties, operation: string): NetworkdFilesSpec {
+/** The checked inputs as a complete spec, or an InvalidInputsError listing every failure. */
+function validated(inputs: Properties, operation: string): NetworkdFilesSpec {
   const outcome = checkNetworkdFiles({}, inputs);
-  validated(outcome, operation, () => []);
+  if (outcome.unknown.size > 0) {
+    throw new InvalidInputsError(operation, [...outcome.unknown].map((property) => ({ property, reason: "its value is not known yet" })));
+  }
   const spec = networkdSpecOf(outcome);
-  if (spec === undefined) throw new InvalidInputsError(operation, [{ property: "kind", reason: "kind, name and managedBy are required" }]);
+  if (outcome.failures.length > 0 || spec === undefined) throw new InvalidInputsError(operation, outcome.failures);
   return spec;
+}
+
+/** create and update: the files written (or found ours and as they should be); the state they make. */
+function writeOwnFiles(spec: NetworkdFilesSpec, identities: readonly string[], verb: string): NetworkdFilesState {
+  const operation = `${verb} ${describe(spec)}`;
+  if (!isDirectory(spec.directory)) throw new MissingDirectoryError(operation, spec.directory);
+  // Our own marker on a file already there means this resource wrote it in a run that was never recorded.
+  writeFiles(plannedFiles(spec), identities, operation);
+  return stateOf(spec);
+}
+
+/** read: the files as found, or undefined when neither is there (or carries our marker) any more. */
+function readFiles(props: Properties): Properties | undefined {
+  const paths = declaredPaths(props);
+  if (paths === undefined) return undefined;
+  const identities = typeof props.managedBy === "string" ? [props.managedBy] : [];
+  const netdev = inspectFile(paths.netdevPath, identities);
+  const network = inspectFile(paths.networkPath, identities);
+  if (netdev.status !== "ours" && network.status !== "ours") return undefined;
+  return stateFromDisk(props, contentOf(netdev), contentOf(network));
+}
+
+/** delete: both files, only if both are ours (or gone); one that is not stops it before anything is removed. */
+function deleteFiles(id: string, props: Properties): void {
+  const operation = `delete ${id}.{netdev,network}`;
+  const paths = declaredPaths(props);
+  if (paths === undefined) {
+    throw new Error(
+      `${operation}: the recorded directory and fileStem do not name files inside one plainly written directory, so no file is removed. ` +
+        "Remove the resource's files yourself, then `pulumi state delete <urn>`.",
+    );
+  }
+  const identities = typeof props.managedBy === "string" ? [props.managedBy] : [];
+  const files = [paths.netdevPath, paths.networkPath].map((path) => ({ path, finding: inspectFile(path, identities) }));
+  for (const { path, finding } of files) {
+    if (finding.status === "foreign") throw new ForeignFileError(operation, path, finding.reason, FOREIGN_FILE_ADVICE.delete);
+  }
+  for (const { path, finding } of files) if (finding.status === "ours") removeFile(path);
 }
 
 function idOf(spec: NetworkdFilesSpec): string {
@@ -142,10 +165,28 @@ function stateOf(spec: NetworkdFilesSpec): NetworkdFilesState {
   return { ...spec, ...filePaths(spec.directory, spec.fileStem), netdevContent: netdev?.content ?? "", networkContent: network?.content ?? "" };
 }
 
-function recordedPaths(props: Properties): { netdevPath: string; networkPath: string } | undefined {
-  if (typeof props.netdevPath === "string" && typeof props.networkPath === "string") return { netdevPath: props.netdevPath, networkPath: props.networkPath };
-  if (typeof props.directory === "string" && typeof props.fileStem === "string") return filePaths(props.directory, props.fileStem);
-  return undefined;
+/**
+ * The only files a read or a delete may touch: `<fileStem>.netdev` and `<fileStem>.network` directly inside the
+ * recorded directory, both as check accepts them. The paths recorded beside them are never trusted: a state
+ * edited by hand (or by a bug) must not point a delete anywhere else.
+ */
+function declaredPaths(props: Properties): { netdevPath: string; networkPath: string } | undefined {
+  const { directory, fileStem } = props;
+  if (typeof directory !== "string" || typeof fileStem !== "string") return undefined;
+  if (directoryProblem(directory) !== undefined || fileStemProblem(fileStem) !== undefined) return undefined;
+  return filePaths(normalizeDirectory(directory), fileStem);
+}
+
+/** Two spellings of one directory (a symbolic link to it): compared by real path when both exist. */
+function samePlace(a: string, b: string): boolean {
+  const real = (directory: string) => {
+    try {
+      return realpathSync(directory);
+    } catch {
+      return directory;
+    }
+  };
+  return a === b || real(a) === real(b);
 }
 
 function contentOf(finding: FileFinding): string {
@@ -163,7 +204,7 @@ function stateFromDisk(props: Properties, netdevContent: string, networkContent:
   const fromDisk = networkdSpecOf(checkNetworkdFiles({}, { ...settingsFromNetworkdFiles(netdevContent, networkContent), ...location }));
   const recorded = networkdSpecOf(checkNetworkdFiles({}, recordedInputs(props)));
   const settings = fromDisk ?? recorded;
-  const paths = recordedPaths(props);
+  const paths = declaredPaths(props);
   if (settings === undefined || paths === undefined) return { ...props, netdevContent, networkContent };
   return { ...settings, ...paths, netdevContent, networkContent };
 }

@@ -5,7 +5,7 @@ import { ForeignDeviceError } from "./errors";
 import type { Step } from "./steps";
 
 /** The device is the one recorded in the state: it carries the stamp written when it was created or adopted. */
-export function isOurs(link: Link, stamp: unknown): boolean {
+function isOurs(link: Link, stamp: unknown): boolean {
   return typeof stamp === "string" && link.altNames.includes(stamp);
 }
 

@@ -1,6 +1,6 @@
 // Owner and group: numeric ids pass through, names are resolved on this host (NSS, via the kernel layer).
 import { lookupGroupId, lookupUserId } from "../kernel";
-import type { CheckFailure, ResolvedPrincipals } from "../model";
+import type { CheckFailure, Properties, ResolvedPrincipals } from "../model";
 import { containsUnknown } from "../model";
 
 type PrincipalKind = "owner" | "group";
@@ -9,14 +9,14 @@ function lookup(kind: PrincipalKind, name: string): number | undefined {
   return kind === "owner" ? lookupUserId(name) : lookupGroupId(name);
 }
 
-export function resolvePrincipal(kind: PrincipalKind, value: unknown): number | undefined {
+function resolvePrincipal(kind: PrincipalKind, value: unknown): number | undefined {
   if (typeof value === "number") return value;
   if (typeof value === "string" && !containsUnknown(value)) return lookup(kind, value);
   return undefined;
 }
 
 /** Failures for user or group names that do not exist on this host. */
-export function principalFailures(inputs: Record<string, unknown>): CheckFailure[] {
+export function principalFailures(inputs: Properties): CheckFailure[] {
   const failures: CheckFailure[] = [];
   for (const kind of ["owner", "group"] as const) {
     const value = inputs[kind];
@@ -32,7 +32,7 @@ export function principalFailures(inputs: Record<string, unknown>): CheckFailure
   return failures;
 }
 
-export function resolvePrincipals(inputs: Record<string, unknown>): ResolvedPrincipals {
+export function resolvePrincipals(inputs: { owner?: unknown; group?: unknown }): ResolvedPrincipals {
   const resolved: ResolvedPrincipals = {};
   const owner = resolvePrincipal("owner", inputs.owner);
   const group = resolvePrincipal("group", inputs.group);

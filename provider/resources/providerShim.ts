@@ -8,11 +8,11 @@
 // loads the implementation of the installed package (by name first, so an upgraded package takes over; by the
 // path it was loaded from otherwise, e.g. a program inside this repository).
 import type * as pulumi from "@pulumi/pulumi";
-import type { Implementation } from "../implementation";
+import type { Implementation } from "./implementation";
 
 type ResourceKind = keyof Implementation;
 
-const implementationPath: string = require.resolve("../implementation");
+const implementationPath: string = require.resolve("./implementation");
 
 function loadImplementation(): Implementation {
   // Cached per process, on a global: the serializer rebuilds captured scopes on every call, so a captured
@@ -23,11 +23,11 @@ function loadImplementation(): Implementation {
   if (cached !== undefined) return cached;
   let loaded: Implementation;
   try {
-    loaded = require("pulumi-tuntap/implementation") as Implementation;
+    loaded = require("pulumi-tuntap/implementation");
   } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
+    const code = error instanceof Error && "code" in error ? error.code : undefined;
     if (code !== "MODULE_NOT_FOUND" && code !== "ERR_PACKAGE_PATH_NOT_EXPORTED") throw error;
-    loaded = require(implementationPath) as Implementation;
+    loaded = require(implementationPath);
   }
   cache[key] = loaded;
   return loaded;

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createTunDevice, DeviceExistsError, isKernelManaged, rtnetlink } from "pulumi-tuntap/kernel";
 import { addresses as ipAddresses, ip, link, links } from "../support/ip";
+import { pollSync } from "../support/wait";
 
 const netlink = rtnetlink();
 const tap = (name: string) => createTunDevice({ name, mode: "tap", multiQueue: false, packetInfo: false, vnetHdr: false }, `create ${name}`);
@@ -98,14 +99,7 @@ test("the kernel's own IPv6 link-local address is recognised as kernel-managed",
   ip("link", "set", "rlv0", "up");
   ip("link", "set", "rlv1", "up");
   const index = netlink.getLink("rlv0", "read")?.index ?? -1;
-  const deadline = Date.now() + 5000;
-  let records = netlink.addressesOf(index, "read");
-  while (!records.some((record) => record.family === 6) && Date.now() < deadline) {
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
-    records = netlink.addressesOf(index, "read");
-  }
-  const linkLocal = records.find((record) => record.family === 6);
-  assert.ok(linkLocal, "the kernel added an IPv6 link-local address");
+  const linkLocal = pollSync(() => netlink.addressesOf(index, "read").find((record) => record.family === 6), "the kernel's IPv6 link-local address on rlv0");
   assert.equal(linkLocal.address.subarray(0, 2).toString("hex"), "fe80");
   assert.ok(isKernelManaged(linkLocal), `IFA_PROTO ${linkLocal.protocol} marks it as the kernel's`);
   ip("link", "delete", "rlv0");
@@ -148,33 +142,59 @@ test("bridges are created over rtnetlink, a %d template is resolved, and ports j
   ip("link", "delete", "rlbr0");
 });
 
-test("one snapshot serves many reads until something changes, and a change made with ip is seen", () => {
+test("every read asks the kernel: changes made with ip are seen at once, even those the kernel does not announce", () => {
   tap("rl7");
-  const before = netlink.snapshotCount;
-  const first = netlink.snapshot("refresh");
-  for (let i = 0; i < 50; i++) assert.equal(netlink.snapshot("refresh"), first);
-  assert.equal(netlink.snapshotCount, before + 1);
+  const index = netlink.getLink("rl7", "read")?.index ?? -1;
+  assert.equal(netlink.getLink("rl7", "read")?.alias, undefined);
+  // On a link that is down the kernel sends no notification for an alias: a cache kept valid by
+  // notifications would go on serving the old link.
+  ip("link", "set", "rl7", "alias", "set behind our back");
+  assert.equal(netlink.getLink("rl7", "read")?.alias, "set behind our back");
+  assert.equal(netlink.getLinkByIndex(index, "read")?.alias, "set behind our back");
   ip("link", "set", "rl7", "mtu", "1400");
-  const second = netlink.snapshot("refresh");
-  assert.notEqual(second, first);
-  assert.equal(second.linkByName.get("rl7")?.mtu, 1400);
+  assert.equal(netlink.getLink("rl7", "read")?.mtu, 1400);
   ip("addr", "add", "10.7.0.1/24", "dev", "rl7");
-  const third = netlink.snapshot("refresh");
-  assert.notEqual(third, second);
-  assert.equal(third.addressesByIndex.get(third.linkByName.get("rl7")?.index ?? -1)?.length, 1);
+  assert.equal(netlink.addressesOf(index, "read").filter((record) => record.family === 4).length, 1);
   ip("link", "delete", "rl7");
-  assert.equal(netlink.snapshot("refresh").linkByName.get("rl7"), undefined);
+  assert.equal(netlink.getLink("rl7", "read"), undefined);
+  assert.equal(netlink.getLinkByIndex(index, "read"), undefined);
 });
 
-test("a dump reads 1,000 devices in one snapshot that matches ip", () => {
+test("a link is found by its altname whatever it is called now; holderOfName finds names and altnames alike", () => {
+  tap("rl8");
+  const stamp = "pulumi:rtnetlink-tests:dev:rl8:0123abcd";
+  ip("link", "property", "add", "dev", "rl8", "altname", stamp);
+  ip("link", "set", "rl8", "name", "rl8-renamed");
+  const found = netlink.getLinkByAltName(stamp, "read");
+  assert.equal(found?.name, "rl8-renamed");
+  assert.equal(found?.index, link("rl8-renamed")?.ifindex);
+  assert.equal(netlink.getLink("rl8", "read"), undefined);
+  assert.equal(netlink.holderOfName(stamp, "read")?.name, "rl8-renamed");
+  assert.equal(netlink.holderOfName("rl8-renamed", "read")?.name, "rl8-renamed");
+  assert.equal(netlink.getLinkByAltName("pulumi:rtnetlink-tests:dev:rl8:ffffffff", "read"), undefined);
+  // A name that is a link's own name is not an altname of it.
+  assert.equal(netlink.getLinkByAltName("rl8-renamed", "read"), undefined);
+  netlink.changeLink(found?.index ?? -1, { kind: "name", name: "rl8" }, context("rename back"));
+  assert.deepEqual(link("rl8")?.altnames, [stamp]);
+  ip("link", "delete", "rl8");
+});
+
+test("portsOf lists exactly the links whose master is the bridge, as ip does", () => {
+  const bridge = netlink.createBridge({ name: "rlbr9", stpState: 0 }, context("create bridge"));
+  for (const name of ["rlp90", "rlp91", "rlp92"]) tap(name);
+  ip("link", "set", "rlp90", "master", "rlbr9");
+  ip("link", "set", "rlp91", "master", "rlbr9");
+  const ports = netlink.portsOf(bridge.index, "read").map((port) => port.name).sort();
+  assert.deepEqual(ports, links().filter((entry) => entry.master === "rlbr9").map((entry) => entry.ifname).sort());
+  assert.deepEqual(ports, ["rlp90", "rlp91"]);
+  for (const name of ["rlp90", "rlp91", "rlp92", "rlbr9"]) ip("link", "delete", name);
+});
+
+test("a dump reads 1,000 devices that match ip", () => {
   const names = Array.from({ length: 1000 }, (_, i) => `rd${i}`);
   for (const name of names) tap(name);
-  const before = netlink.snapshotCount;
-  const snapshot = netlink.snapshot("refresh 1000");
-  for (const name of names) assert.ok(snapshot.linkByName.get(name), `${name} in the snapshot`);
-  for (const name of names) assert.equal(netlink.snapshot("refresh 1000"), snapshot);
-  assert.equal(netlink.snapshotCount, before + 1);
+  const byName = new Map(netlink.dumpLinks("refresh 1000").map((entry) => [entry.name, entry]));
   const ipIndexes = new Map(links().map((entry) => [entry.ifname, entry.ifindex]));
-  for (const name of names) assert.equal(snapshot.linkByName.get(name)?.index, ipIndexes.get(name));
+  for (const name of names) assert.equal(byName.get(name)?.index, ipIndexes.get(name), `${name} in the dump, as ip has it`);
   // No cleanup: this file's namespace, and every device in it, goes away when the file's process ends.
 });

@@ -7,6 +7,7 @@ import { test } from "node:test";
 import { tapInterfaceProvider as provider } from "pulumi-tuntap";
 import { closeTunQueue, openTunQueue } from "pulumi-tuntap/kernel";
 import { create } from "../support/providers";
+import { pollSync } from "../support/wait";
 
 const GUEST_MAC = Buffer.from("020000000002", "hex");
 
@@ -14,21 +15,27 @@ function ipv4(text: string): Buffer {
   return Buffer.from(text.split(".").map(Number));
 }
 
-/** Reads frames from a non-blocking queue until one satisfies `wanted`, or fails after `timeoutMs`. */
-function readUntil(fd: number, wanted: (frame: Buffer) => boolean, timeoutMs = 5000): Buffer {
+/**
+ * Sends `request` on a non-blocking queue and reads frames until one satisfies `wanted`, sending the request
+ * again every RESEND_POLLS polls as a guest or a VPN daemon would: the kernel attaches the device's queueing
+ * discipline only once the link watcher has seen the carrier that attaching brought (a kernel worker, later on
+ * a busy machine), and drops what the device sends before that.
+ */
+function exchange(fd: number, request: Buffer, wanted: (frame: Buffer) => boolean): Buffer {
+  const RESEND_POLLS = 20;
   const buffer = Buffer.alloc(65536);
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  let polls = 0;
+  return pollSync(() => {
+    if (polls++ % RESEND_POLLS === 0) writeSync(fd, request);
     try {
       const length = readSync(fd, buffer, 0, buffer.length, null);
       const frame = Buffer.from(buffer.subarray(0, length));
-      if (wanted(frame)) return frame;
+      return wanted(frame) ? frame : undefined;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+      return undefined;
     }
-  }
-  throw new Error(`no matching frame within ${timeoutMs} ms`);
+  }, "an answer to the request");
 }
 
 function arpRequest(senderIp: Buffer, targetIp: Buffer): Buffer {
@@ -76,8 +83,7 @@ test("a VMM attached to the tap gets the host's ARP reply for the tap's address"
   const tap = await create(provider, { name: "dp0", addresses: ["192.168.0.1/24"], up: true, managedBy: "tuntap-tests/dev/dp" });
   const fd = openTunQueue("dp0", { mode: "tap", multiQueue: false, packetInfo: false, vnetHdr: false }, "attach dp0", { nonBlocking: true });
   try {
-    writeSync(fd, arpRequest(ipv4("192.168.0.2"), ipv4("192.168.0.1")));
-    const reply = readUntil(fd, (frame) => frame.length >= 42 && frame.readUInt16BE(12) === 0x0806 && frame.readUInt16BE(20) === 2);
+    const reply = exchange(fd, arpRequest(ipv4("192.168.0.2"), ipv4("192.168.0.1")), (frame) => frame.length >= 42 && frame.readUInt16BE(12) === 0x0806 && frame.readUInt16BE(20) === 2);
     assert.deepEqual(reply.subarray(0, 6), GUEST_MAC, "addressed to the guest");
     assert.deepEqual([...reply.subarray(28, 32)], [192, 168, 0, 1], "answers for the tap's address");
     const senderMac = reply.subarray(22, 28).toString("hex").replace(/(..)(?!$)/g, "$1:");
@@ -91,8 +97,7 @@ test("a VPN daemon attached to the tun gets the host's ICMP echo reply", async (
   await create(provider, { name: "dpvpn0", mode: "tun", addresses: ["10.8.0.1/24"], up: true, managedBy: "tuntap-tests/dev/dpvpn" });
   const fd = openTunQueue("dpvpn0", { mode: "tun", multiQueue: false, packetInfo: false, vnetHdr: false }, "attach dpvpn0", { nonBlocking: true });
   try {
-    writeSync(fd, icmpEchoRequest(ipv4("10.8.0.2"), ipv4("10.8.0.1"), 0x7475));
-    const reply = readUntil(fd, (packet) => packet.length >= 28 && packet.readUInt8(9) === 1 && packet.readUInt8(20) === 0);
+    const reply = exchange(fd, icmpEchoRequest(ipv4("10.8.0.2"), ipv4("10.8.0.1"), 0x7475), (packet) => packet.length >= 28 && packet.readUInt8(9) === 1 && packet.readUInt8(20) === 0);
     assert.deepEqual([...reply.subarray(12, 16)], [10, 8, 0, 1], "from the tun's address");
     assert.deepEqual([...reply.subarray(16, 20)], [10, 8, 0, 2], "to the peer");
     assert.equal(reply.readUInt16BE(24), 0x7475, "the echo identifier comes back");

@@ -235,11 +235,52 @@ describe("delete", () => {
     assert.deepEqual(listing(), ["50-tap0.netdev", "50-tap0.network"]);
   });
 
+  test("only the files inside the declared directory go, whatever paths the recorded state names", async () => {
+    const created = await create(provider, tap0());
+    const elsewhere = fs.mkdtempSync(join(tmpdir(), "networkd-elsewhere-"));
+    try {
+      // Files that even carry this resource's marker, at the paths a tampered state records.
+      for (const name of ["victim.netdev", "victim.network"]) fs.writeFileSync(join(elsewhere, name), read("50-tap0.netdev"));
+      const tampered = { ...created.outs, netdevPath: join(elsewhere, "victim.netdev"), networkPath: join(elsewhere, "victim.network") };
+      await provider.delete?.(created.id, tampered);
+      assert.deepEqual(listing(), [], "the declared files are removed");
+      assert.deepEqual(fs.readdirSync(elsewhere).sort(), ["victim.netdev", "victim.network"], "nothing outside the declared directory is touched");
+    } finally {
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  test("a recorded directory that is not written plainly removes nothing and says what to do", async () => {
+    const created = await create(provider, tap0());
+    const tampered = { ...created.outs, directory: `${directory}/../${directory.split("/").at(-1) ?? ""}` };
+    await assert.rejects(provider.delete?.(created.id, tampered) ?? Promise.resolve(), /no file is removed.*pulumi state delete/s);
+    assert.deepEqual(listing(), ["50-tap0.netdev", "50-tap0.network"]);
+  });
+
   test("the directory itself stays, and neighbours are untouched", async () => {
     fs.writeFileSync(join(directory, "10-eth0.network"), "[Match]\nName=eth0\n");
     const created = await create(provider, tap0());
     await provider.delete?.(created.id, created.outs);
     assert.deepEqual(listing(), ["10-eth0.network"]);
+  });
+});
+
+describe("the same directory under another spelling", () => {
+  test("a symbolic link to the directory: an update in place that keeps the files, not a replacement", async () => {
+    const created = await create(provider, tap0());
+    const link = `${directory}-link`;
+    fs.symlinkSync(directory, link);
+    try {
+      const news = await checked(provider, tap0({ directory: link }));
+      const diff = await provider.diff?.(created.id, created.outs, news);
+      assert.deepEqual([diff?.changes, diff?.replaces], [true, []], "the same place is not a replacement");
+      const before = listing().map((name) => [name, read(name)]);
+      const outs = await update(provider, created, tap0({ directory: link }));
+      assert.equal(outs.directory, link);
+      assert.deepEqual(listing().map((name) => [name, read(name)]), before, "the files stay as they were");
+    } finally {
+      fs.rmSync(link);
+    }
   });
 });
 

@@ -16,6 +16,7 @@ import { bridgeProvider, networkdFilesProvider, tapInterfaceProvider } from "pul
 import { insidePrivateNamespace } from "../support/privateNetns";
 import { cidrs, link } from "../support/ip";
 import { create } from "../support/providers";
+import { waitFor } from "../support/wait";
 
 const NETWORKD = "/usr/lib/systemd/systemd-networkd";
 const RUNTIME_DIRECTORY = "/run/systemd/network";
@@ -80,12 +81,9 @@ function cidrsIfPresent(name: string): string[] {
   return link(name) === undefined ? [] : cidrs(name);
 }
 
-async function waitFor(condition: () => boolean, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 150; attempt++) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`${what} did not happen within 15 s. systemd-networkd said:\n${log}`);
+/** Waits for what systemd-networkd does on its own time; fails with what it logged. */
+function networkdDid(condition: () => boolean, what: string): Promise<void> {
+  return waitFor(condition, what, () => `systemd-networkd said:\n${log}`);
 }
 
 test("a tap (owner, multi-queue, bridge port, promiscuous, IPv4+IPv6) and its bridge come back from the files", async (t) => {
@@ -126,7 +124,7 @@ test("a tap (owner, multi-queue, bridge port, promiscuous, IPv4+IPv6) and its br
   networkd = spawn(NETWORKD, [], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, SYSTEMD_LOG_LEVEL: "info" } });
   networkd.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));
   networkd.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
-  await waitFor(() => cidrsIfPresent("labtap0").length === 2 && cidrsIfPresent("labbr0").length === 1 && link("labtap0")?.master === "labbr0", "configuring labtap0 and labbr0");
+  await networkdDid(() => cidrsIfPresent("labtap0").length === 2 && cidrsIfPresent("labbr0").length === 1 && link("labtap0")?.master === "labbr0", "configuring labtap0 and labbr0");
 
   const tapSeen = link("labtap0");
   assert.ok(tapSeen);
@@ -172,7 +170,7 @@ test("a tun for a VPN daemon: owner, MTU, IPv4 and IPv6", async (t) => {
     networkd.kill();
     networkd = spawn(NETWORKD, [], { stdio: "ignore" });
   }
-  await waitFor(() => cidrsIfPresent("vpn0").length === 2, "configuring vpn0");
+  await networkdDid(() => cidrsIfPresent("vpn0").length === 2, "configuring vpn0");
   const seen = link("vpn0");
   assert.ok(seen);
   assert.deepEqual({ type: seen.linkinfo?.info_data?.type, user: seen.linkinfo?.info_data?.user }, { type: "tun", user: "nobody" });

@@ -219,13 +219,18 @@ describe("diff", () => {
   const checked = (news: Record<string, unknown>) => checkNetworkdFiles({}, news).inputs;
 
   test("unchanged: no change", () => {
-    assert.deepEqual(diffNetworkdFiles(state(base), checked(base)), { changes: false, replaces: [], updates: [], deleteBeforeReplace: false });
+    assert.deepEqual(diffNetworkdFiles(state(base), checked(base)), { changes: false, replaces: [], deleteBeforeReplace: false });
   });
 
-  test("a setting changes the text: update in place", () => {
+  test("a setting changes the text of the file that holds it: update in place", () => {
     const outcome = diffNetworkdFiles(state(base), checked({ ...base, mtu: 9000 }));
-    assert.deepEqual([outcome.changes, outcome.replaces, outcome.updates], [true, [], ["networkContent"]]);
-    assert.deepEqual(diffNetworkdFiles(state(base), checked({ ...base, owner: 0 })).updates, ["netdevContent"]);
+    assert.deepEqual([outcome.changes, outcome.replaces], [true, []]);
+    // MTUBytes= of a tap lives in the .network file, User= in the .netdev: each change is a change to its file only.
+    const mtuChanged = state({ ...base, mtu: 9000 });
+    assert.deepEqual([mtuChanged.netdevContent === state(base).netdevContent, mtuChanged.networkContent === state(base).networkContent], [true, false]);
+    const ownerChanged = state({ ...base, owner: 0 });
+    assert.deepEqual([ownerChanged.netdevContent === state(base).netdevContent, ownerChanged.networkContent === state(base).networkContent], [false, true]);
+    assert.deepEqual([diffNetworkdFiles(state(base), checked({ ...base, owner: 0 })).changes, diffNetworkdFiles(ownerChanged, checked({ ...base, owner: 0 })).changes], [true, false]);
   });
 
   test("another directory or stem: replace (new files first, then the old ones go)", () => {
@@ -234,6 +239,15 @@ describe("diff", () => {
     const renamed = diffNetworkdFiles(state(base), checked({ ...base, name: "tap1" }));
     assert.deepEqual(renamed.replaces, ["fileStem"], "the default stem follows the name");
     assert.equal(renamed.deleteBeforeReplace, false);
+  });
+
+  test("the same directory under another spelling (a link to it) is the same place: an update, never a replace", () => {
+    const samePlace = (a: string, b: string) => [a, b].every((directory) => ["/etc/systemd/network", "/run/link-to-network"].includes(directory));
+    const respelt = diffNetworkdFiles(state(base), checked({ ...base, directory: "/run/link-to-network" }), samePlace);
+    assert.deepEqual([respelt.changes, respelt.replaces], [true, []]);
+    // Should a replacement be forced anyway (replaceOnChanges), it writes the very same files: the old ones go first.
+    assert.equal(respelt.deleteBeforeReplace, true);
+    assert.deepEqual(diffNetworkdFiles(state(base), checked({ ...base, directory: "/run/systemd/network" }), samePlace).replaces, ["directory"]);
   });
 
   test("the same directory spelt with a trailing slash is no change", () => {

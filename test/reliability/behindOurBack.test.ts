@@ -14,7 +14,7 @@ import { repositoryRoot } from "../cli/support/paths";
 import { CliStack } from "../cli/support/cliStack";
 import { deviceNamed, devicesOf, type ManagedDevice, resourcesOf } from "../cli/support/stateView";
 import { tapInterfaceProvider } from "pulumi-tuntap";
-import { cidrs, ip, type IpLink, link } from "../support/ip";
+import { cidrs, ip, mustLink } from "../support/ip";
 import { create } from "../support/providers";
 import { stableFingerprint, stampsOf } from "./kernelWatch";
 
@@ -48,12 +48,6 @@ function faultCase(title: string, body: () => Promise<void>): void {
     await body();
     figures.passed++;
   });
-}
-
-function mustLink(name: string): IpLink {
-  const found = link(name);
-  assert.ok(found, `ip -j link shows ${name}`);
-  return found;
 }
 
 async function stateOf(name: string): Promise<ManagedDevice> {

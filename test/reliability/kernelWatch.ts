@@ -6,6 +6,7 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import { ip, type IpLink, links } from "../support/ip";
+import { WAIT_LIMIT_MS } from "../support/wait";
 
 const run = promisify(execFile);
 
@@ -74,14 +75,16 @@ export class KernelMonitor {
   static async start(): Promise<KernelMonitor> {
     const monitor = new KernelMonitor(spawn("ip", ["monitor", "link", "address"], { stdio: ["ignore", "pipe", "inherit"] }));
     const marker = "mon-ready";
-    // The subscription is made a moment after spawning: repeat the marker until it is heard.
-    for (let attempt = 0; ; attempt++) {
+    // The subscription is made a moment after spawning (later still on a busy machine): repeat the marker
+    // until it is heard.
+    const giveUp = Date.now() + WAIT_LIMIT_MS;
+    for (;;) {
       const heard = monitor.waitFor((event) => event.name === marker && isDeviceDeletion(event));
       ip("tuntap", "add", "dev", marker, "mode", "tap");
       ip("link", "delete", "dev", marker);
       const outcome = await Promise.race([heard.then(() => true), delay(200).then(() => false)]);
       if (outcome) break;
-      if (attempt > 50) throw new Error("ip monitor heard nothing for 10 s");
+      if (Date.now() > giveUp) throw new Error(`ip monitor heard nothing for ${WAIT_LIMIT_MS / 1000} s`);
     }
     monitor.events.length = 0;
     return monitor;

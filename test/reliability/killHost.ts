@@ -40,15 +40,22 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Recorded device names, once the engine has digested everything the frozen host had sent. */
+/**
+ * Recorded device names, once the engine has digested everything the frozen host had sent: the same in
+ * SETTLED_READS reads in a row, the event loop free to take in the host's last answers between them (a busy
+ * machine may hold this process back for a while between two reads, never across all of them).
+ */
 async function settledRecord(stack: CliStack): Promise<Set<string>> {
+  const SETTLED_READS = 4;
   let previous: string | undefined;
+  let same = 0;
   for (;;) {
     const names = devicesOf(await stack.exportState())
       .map((device) => device.name)
       .sort()
       .join(" ");
-    if (names === previous) return new Set(names === "" ? [] : names.split(" "));
+    same = names === previous ? same + 1 : 1;
+    if (same === SETTLED_READS) return new Set(names === "" ? [] : names.split(" "));
     previous = names;
     await delay(50);
   }

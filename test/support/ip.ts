@@ -1,12 +1,16 @@
 // The independent observer: `ip -j` from iproute2, parsed. Tests compare what our provider says and does
 // against what iproute2 reads from the kernel, so a bug in our own read path cannot hide a bug elsewhere.
+import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 
+/** A link as `ip -j -d link show` prints it. */
 export interface IpLink {
   ifindex: number;
   ifname: string;
   flags: string[];
   mtu: number;
+  min_mtu?: number;
+  max_mtu?: number;
   txqlen?: number;
   address?: string;
   ifalias?: string;
@@ -53,6 +57,13 @@ export function links(netns?: string): IpLink[] {
 
 export function link(name: string, netns?: string): IpLink | undefined {
   return links(netns).find((candidate) => candidate.ifname === name);
+}
+
+/** The link, which must exist: an assertion failure otherwise. */
+export function mustLink(name: string, netns?: string): IpLink {
+  const found = link(name, netns);
+  assert.ok(found, `ip -j link shows ${name}${netns === undefined ? "" : ` in ${netns}`}`);
+  return found;
 }
 
 export function addresses(name: string, netns?: string): IpAddressInfo[] {

@@ -20,29 +20,32 @@ const STATE = {
 
 const MATCHING_INPUTS = { name: "br0", mtu: 1500, macAddress: "02:aa:bb:cc:dd:ee", addresses: ["192.168.10.1/24"], managedBy: "lab/dev/lan" };
 
-function diffOf(changes: Record<string, unknown>, olds: Record<string, unknown> = {}): DiffOutcome {
+/** `id` is the name the bridge was created under; by default, the name in the state. */
+function diffOf(changes: Record<string, unknown>, olds: Record<string, unknown> = {}, id?: string): DiffOutcome {
   const outcome = checkBridge({}, { ...MATCHING_INPUTS, ...changes });
   assert.deepEqual(outcome.failures, [], "a diff row must start from inputs that pass check");
-  return diffBridge({ ...STATE, ...olds }, outcome.inputs);
+  const state = { ...STATE, ...olds };
+  return diffBridge(id ?? state.name, state, outcome.inputs);
 }
 
-const NO_CHANGE: DiffOutcome = { changes: false, replaces: [], updates: [], deleteBeforeReplace: false };
-const updated = (updates: string[]): DiffOutcome => ({ changes: true, replaces: [], updates, deleteBeforeReplace: false });
+const NO_CHANGE: DiffOutcome = { changes: false, replaces: [], deleteBeforeReplace: false };
+/** An in-place change; Pulumi's dynamic providers report no more than that (the test names the property). */
+const updated = (_updates: string[]): DiffOutcome => ({ changes: true, replaces: [], deleteBeforeReplace: false });
 
 describe("Bridge diff", () => {
   test("inputs matching the state: no change", () => assert.deepEqual(diffOf({}), NO_CHANGE));
   test("a new fixed name replaces, old bridge first", () => {
-    assert.deepEqual(diffOf({ name: "br1" }), { changes: true, replaces: ["name"], updates: [], deleteBeforeReplace: true });
+    assert.deepEqual(diffOf({ name: "br1" }), { changes: true, replaces: ["name"], deleteBeforeReplace: true });
   });
   test("a netns replaces", () => {
-    assert.deepEqual(diffOf({ netns: "lab" }), { changes: true, replaces: ["netns"], updates: [], deleteBeforeReplace: true });
+    assert.deepEqual(diffOf({ netns: "lab" }), { changes: true, replaces: ["netns"], deleteBeforeReplace: true });
   });
   test("the template br%d against the kernel's br0 is no change", () => assert.deepEqual(diffOf({ name: "br%d" }), NO_CHANGE));
   test("a template that cannot produce the name replaces, old bridge first", () => {
-    assert.deepEqual(diffOf({ name: "lan%d" }), { changes: true, replaces: ["name"], updates: [], deleteBeforeReplace: true });
+    assert.deepEqual(diffOf({ name: "lan%d" }), { changes: true, replaces: ["name"], deleteBeforeReplace: true });
   });
   test("an unknown name replaces", () => {
-    assert.deepEqual(diffOf({ name: UNKNOWN }), { changes: true, replaces: ["name"], updates: [], deleteBeforeReplace: true });
+    assert.deepEqual(diffOf({ name: UNKNOWN }), { changes: true, replaces: ["name"], deleteBeforeReplace: true });
   });
   test("stp on changes in place", () => assert.deepEqual(diffOf({ stp: true }), updated(["stp"])));
   test("an unknown stp changes in place", () => assert.deepEqual(diffOf({ stp: UNKNOWN }), updated(["stp"])));
@@ -53,9 +56,13 @@ describe("Bridge diff", () => {
   test("a description changes in place", () => assert.deepEqual(diffOf({ description: "lab" }), updated(["description"])));
   test("mtu and MAC left unset keep what the bridge has", () => {
     const outcome = checkBridge({}, { name: "br0", addresses: ["192.168.10.1/24"] });
-    assert.deepEqual(diffBridge(STATE, outcome.inputs), NO_CHANGE);
+    assert.deepEqual(diffBridge(STATE.name, STATE, outcome.inputs), NO_CHANGE);
   });
   test("ports are not an input and never diff", () => assert.deepEqual(diffOf({}, { ports: ["tap0", "tap1"] }), NO_CHANGE));
+  test("a bridge renamed by hand is renamed back in place", () => assert.deepEqual(diffOf({}, { name: "renamed0" }, "br0"), updated(["name"])));
+  test("a new name for a bridge renamed by hand replaces", () => {
+    assert.deepEqual(diffOf({ name: "br1" }, { name: "renamed0" }, "br0"), { changes: true, replaces: ["name"], deleteBeforeReplace: true });
+  });
 });
 
 describe("diff helpers", () => {

@@ -74,10 +74,9 @@ describe("messages", () => {
     assert.equal(errorFromErrno(4000, { operation: "op", step: "step" }).message, "op: step: errno 4000.");
   });
 
-  test("the remedies say what to run", () => {
-    assert.match(remedies.capNetAdmin, /CAP_NET_ADMIN/);
-    assert.match(remedies.tunModule, /modprobe tun/);
-    assert.match(remedies.missingDevice, /pulumi refresh/);
+  test("the errors a user meets say what to run", () => {
+    assert.match(errorFromErrno(1, context).message, /CAP_NET_ADMIN.*setcap cap_net_admin\+ep.*unshare -rn/);
+    assert.match(errorFromErrno(19, context).message, /run `pulumi refresh` so the stack forgets it, then `pulumi up`/);
   });
 });
 

@@ -4,25 +4,11 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { decodeDone, decodeLink, isPromiscuous, isUp, type Link, netlinkCodec, netlinkConstants } from "pulumi-tuntap/kernel";
 import { formatMac } from "pulumi-tuntap/model";
+import type { IpLink } from "../support/ip";
 import { datagrams, FIXTURE_FILES, loadFixture } from "./fixtures/format";
 
 const C = netlinkConstants;
 
-interface IpLink {
-  ifindex: number;
-  ifname: string;
-  flags: string[];
-  mtu: number;
-  txqlen?: number;
-  address?: string;
-  ifalias?: string;
-  master?: string;
-  group: string;
-  min_mtu?: number;
-  max_mtu?: number;
-  altnames?: string[];
-  linkinfo?: { info_kind?: string; info_slave_kind?: string; info_data?: Record<string, unknown> };
-}
 
 const fixture = loadFixture(FIXTURE_FILES.links);
 const dump = fixture.exchanges[0];

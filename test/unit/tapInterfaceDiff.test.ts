@@ -47,11 +47,13 @@ function checked(inputs: Record<string, unknown>): Record<string, unknown> {
   return outcome.inputs;
 }
 
-function diffOf(changes: Record<string, unknown>, options: { olds?: Record<string, unknown>; resolved?: ResolvedPrincipals } = {}): DiffOutcome {
+/** `id` is the name the device was created under; by default, the name in the state. */
+function diffOf(changes: Record<string, unknown>, options: { olds?: Record<string, unknown>; resolved?: ResolvedPrincipals; id?: string } = {}): DiffOutcome {
   const inputs: Record<string, unknown> = { ...MATCHING_INPUTS, ...changes };
   for (const [key, value] of Object.entries(changes)) if (value === undefined) delete inputs[key];
   const news = checked(inputs);
-  return diffTapInterface({ ...STATE, ...options.olds }, news, options.resolved ?? numericPrincipals(news));
+  const olds = { ...STATE, ...options.olds };
+  return diffTapInterface(options.id ?? String(olds.name), olds, news, options.resolved ?? numericPrincipals(news));
 }
 
 /** What the resource layer resolves numeric owner/group inputs to: the numbers themselves. */
@@ -62,9 +64,10 @@ function numericPrincipals(news: Record<string, unknown>): ResolvedPrincipals {
   return resolved;
 }
 
-const NO_CHANGE: DiffOutcome = { changes: false, replaces: [], updates: [], deleteBeforeReplace: false };
-const replaced = (properties: string[], deleteBeforeReplace = true): DiffOutcome => ({ changes: true, replaces: properties, updates: [], deleteBeforeReplace });
-const updated = (properties: string[]): DiffOutcome => ({ changes: true, replaces: [], updates: properties, deleteBeforeReplace: false });
+const NO_CHANGE: DiffOutcome = { changes: false, replaces: [], deleteBeforeReplace: false };
+const replaced = (properties: string[], deleteBeforeReplace = true): DiffOutcome => ({ changes: true, replaces: properties, deleteBeforeReplace });
+/** An in-place change; Pulumi's dynamic providers report no more than that (the row names the property). */
+const updated = (_properties: string[]): DiffOutcome => ({ changes: true, replaces: [], deleteBeforeReplace: false });
 
 describe("TapInterface diff: replacements", () => {
   const rows: [title: string, changes: Record<string, unknown>, expected: DiffOutcome][] = [
@@ -93,6 +96,24 @@ describe("TapInterface diff: replacements", () => {
 
   test("leaving a netns for the host's namespace replaces", () => {
     assert.deepEqual(diffOf({}, { olds: { netns: "lab" } }), replaced(["netns"]));
+  });
+
+  test("a new name for a device that was renamed by hand replaces", () => {
+    assert.deepEqual(diffOf({ name: "tap1" }, { olds: { name: "renamed0" }, id: "tap0" }), replaced(["name"]));
+  });
+});
+
+describe("TapInterface diff: renamed by hand", () => {
+  test("a device whose refreshed name differs from the name it was created under is renamed back in place", () => {
+    assert.deepEqual(diffOf({}, { olds: { name: "renamed0" }, id: "tap0" }), updated(["name"]));
+  });
+
+  test("a template's device renamed to a name the template could produce is no change", () => {
+    assert.deepEqual(diffOf({ name: "tap%d" }, { olds: { name: "tap7" }, id: "tap12" }), NO_CHANGE);
+  });
+
+  test("a template's device renamed to a name the template cannot produce is renamed back in place", () => {
+    assert.deepEqual(diffOf({ name: "tap%d" }, { olds: { name: "other0" }, id: "tap12" }), updated(["name"]));
   });
 });
 
@@ -150,7 +171,7 @@ describe("TapInterface diff: no change", () => {
   test("an empty description against a device without an alias", () => {
     const { description: _description, ...withoutAlias } = STATE;
     const news = checked({ ...MATCHING_INPUTS, description: "" });
-    assert.deepEqual(diffTapInterface(withoutAlias, news, { owner: 1000, group: 100 }), NO_CHANGE);
+    assert.deepEqual(diffTapInterface(withoutAlias.name, withoutAlias, news, { owner: 1000, group: 100 }), NO_CHANGE);
   });
 
   test("packetInfo and vnetHdr never diff (the VMM that opens the device sets them)", () => {
@@ -164,6 +185,6 @@ describe("TapInterface diff: no change", () => {
 
   test("a stored state without multiQueue counts as single-queue", () => {
     const { multiQueue: _multiQueue, ...olderState } = STATE;
-    assert.deepEqual(diffTapInterface(olderState, checked(MATCHING_INPUTS), { owner: 1000, group: 100 }), NO_CHANGE);
+    assert.deepEqual(diffTapInterface(STATE.name, olderState, checked(MATCHING_INPUTS), { owner: 1000, group: 100 }), NO_CHANGE);
   });
 });

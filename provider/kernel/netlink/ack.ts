@@ -1,5 +1,5 @@
 // NLMSG_ERROR (acknowledgement) and NLMSG_DONE payloads. Pure.
-import { attributeMap, NetlinkFormatError, readString } from "./codec";
+import { align4, attributeMap, NetlinkFormatError, readString } from "./codec";
 import { NLM_F_ACK_TLVS, NLM_F_CAPPED, NLMSG_HEADER_LENGTH, NLMSGERR_ATTR_MSG } from "./constants";
 
 export interface Acknowledgement {
@@ -27,7 +27,7 @@ export function decodeAcknowledgement(payload: Buffer, headerFlags: number): Ack
     }
     offset = 4 + payload.readUInt32LE(4);
   }
-  offset = (offset + 3) & ~3;
+  offset = align4(offset);
   if (offset > payload.length) {
     throw new NetlinkFormatError("NLMSG_ERROR extended ack starts past the end of the message");
   }

@@ -9,6 +9,7 @@ import {
   AF_UNSPEC,
   IFA_ADDRESS,
   IFA_BROADCAST,
+  IFA_F_SECONDARY,
   IFA_FLAGS,
   IFA_LOCAL,
   IFA_PROTO,
@@ -40,6 +41,14 @@ export function isKernelManaged(record: AddressRecord): boolean {
   return (
     record.protocol === IFAPROT_KERNEL_LL || record.protocol === IFAPROT_KERNEL_RA || record.protocol === IFAPROT_KERNEL_LO
   );
+}
+
+/**
+ * An IPv4 address in the subnet of another (primary) address of the link. Deleting the primary also deletes
+ * its secondaries unless the link has promote_secondaries set (net/ipv4/devinet.c, __inet_del_ifa).
+ */
+export function isSecondary(record: AddressRecord): boolean {
+  return (record.flags & IFA_F_SECONDARY) !== 0;
 }
 
 export function familyNumber(family: AddressFamily): number {

@@ -54,11 +54,6 @@ export const RTM_GETADDR = 22;
 export const RTM_NEWLINKPROP = 108;
 export const RTM_DELLINKPROP = 109;
 
-/** Multicast groups, as bits for sockaddr_nl.nl_groups (RTMGRP_*). */
-export const RTMGRP_LINK = 0x1;
-export const RTMGRP_IPV4_IFADDR = 0x10;
-export const RTMGRP_IPV6_IFADDR = 0x100;
-
 export const IFLA_ADDRESS = 1;
 export const IFLA_BROADCAST = 2;
 export const IFLA_IFNAME = 3;
@@ -111,6 +106,7 @@ export const IFA_CACHEINFO = 6;
 export const IFA_FLAGS = 8;
 export const IFA_PROTO = 11;
 
+export const IFA_F_SECONDARY = 0x01;
 export const IFA_F_NODAD = 0x02;
 export const IFA_F_PERMANENT = 0x80;
 

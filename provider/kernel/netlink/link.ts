@@ -247,6 +247,14 @@ export function getLinkByNamePayload(name: string): Buffer {
   return linkPayload({}, [attribute.string(IFLA_IFNAME, name), skipStatistics]);
 }
 
+/**
+ * RTM_GETLINK by alternative name. The kernel looks a name up among names and altnames alike; IFLA_ALT_IFNAME
+ * carries up to 127 bytes where IFLA_IFNAME stops at 15, so an ownership stamp fits.
+ */
+export function getLinkByAltNamePayload(altName: string): Buffer {
+  return linkPayload({}, [attribute.string(IFLA_ALT_IFNAME, altName), skipStatistics]);
+}
+
 export function getLinkByIndexPayload(index: number): Buffer {
   return linkPayload({ index }, [skipStatistics]);
 }
@@ -255,8 +263,14 @@ export function dumpLinksPayload(): Buffer {
   return linkPayload({}, [skipStatistics]);
 }
 
+/** A dump of the links whose master is `masterIndex` (the kernel filters, with strict checking on). */
+export function dumpPortsPayload(masterIndex: number): Buffer {
+  return linkPayload({}, [skipStatistics, attribute.u32(IFLA_MASTER, masterIndex)]);
+}
+
 /** Changes to an existing link. Each is one RTM_NEWLINK so that a failure names the setting that failed. */
 export type LinkChange =
+  | { kind: "name"; name: string }
   | { kind: "mtu"; mtu: number }
   | { kind: "hardwareAddress"; address: Uint8Array }
   | { kind: "txQueueLength"; length: number }
@@ -276,6 +290,8 @@ interface LinkChangeParts {
 function linkChangeParts(change: LinkChange): LinkChangeParts {
   const only = (attribute: AttributeInput): LinkChangeParts => ({ attributes: [attribute], flags: 0, change: 0 });
   switch (change.kind) {
+    case "name":
+      return only(attribute.string(IFLA_IFNAME, change.name));
     case "mtu":
       return only(attribute.u32(IFLA_MTU, change.mtu));
     case "hardwareAddress":
@@ -322,6 +338,8 @@ export function setLinkChangesPayload(index: number, changes: readonly LinkChang
 
 export function describeLinkChange(change: LinkChange): string {
   switch (change.kind) {
+    case "name":
+      return `rename to ${change.name}`;
     case "mtu":
       return `set mtu ${change.mtu}`;
     case "hardwareAddress":

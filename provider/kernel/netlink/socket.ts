@@ -4,8 +4,9 @@
 // network namespace of the thread that creates it, and the kernel answers rtnetlink requests while handling
 // the send, so replies are already queued when recv runs. The one wait that matters (an RCU grace period when
 // a device is unregistered) happens inside send and is paid once per batch, not per device.
-import { errorFromErrno, type ErrorContext, KernelError } from "../errors";
+import { errorFromErrno, type ErrorContext, type KernelError } from "../errors";
 import { libc } from "../libc";
+import { errno, MSG_TRUNC, SOCK_CLOEXEC, SOCK_RAW } from "../system";
 import { decodeAcknowledgement, decodeDone } from "./ack";
 import { encodeMessage, type Message, parseMessages } from "./codec";
 import {
@@ -25,14 +26,6 @@ import {
   SOL_NETLINK,
 } from "./constants";
 
-const SOCK_RAW = 3;
-const SOCK_CLOEXEC = 0x80000;
-const MSG_DONTWAIT = 0x40;
-const MSG_TRUNC = 0x20;
-const EAGAIN = 11;
-const EINTR = 4;
-const ENOBUFS = 105;
-
 /** One datagram can hold a whole dump chunk (the kernel caps those at 32 KiB) with room to spare. */
 const RECEIVE_BUFFER_BYTES = 1 << 20;
 /**
@@ -42,11 +35,10 @@ const RECEIVE_BUFFER_BYTES = 1 << 20;
 const REQUESTS_PER_DATAGRAM = 64;
 const DUMP_ATTEMPTS = 5;
 
-export function encodeNetlinkAddress(groups = 0): Buffer {
+/** struct sockaddr_nl: nl_pid 0 (the kernel assigns our port id), no multicast groups. */
+export function encodeNetlinkAddress(): Buffer {
   const address = Buffer.alloc(12);
   address.writeUInt16LE(AF_NETLINK, 0);
-  address.writeUInt32LE(0, 4); // nl_pid 0: the kernel assigns our port id
-  address.writeUInt32LE(groups >>> 0, 8);
   return address;
 }
 
@@ -61,6 +53,29 @@ export interface NetlinkRequest {
 
 export type BatchResult = { ok: true; messages: Message[] } | { ok: false; error: KernelError };
 
+interface SendAttempt {
+  result: number;
+  errno: number;
+}
+
+/** The request as the kernel reads it: every request asks for an acknowledgement. */
+function encodeRequest(request: NetlinkRequest, sequence: number): Buffer {
+  return encodeMessage({ type: request.type, flags: NLM_F_REQUEST | NLM_F_ACK | (request.flags ?? 0), sequence, portId: 0 }, request.payload);
+}
+
+/** The error an NLMSG_ERROR message carries, with the kernel's own words; undefined for a positive acknowledgement. */
+function refusal(message: Message, context: ErrorContext): KernelError | undefined {
+  const ack = decodeAcknowledgement(message.payload, message.header.flags);
+  if (ack.errno === 0) return undefined;
+  return errorFromErrno(ack.errno, ack.kernelMessage === undefined ? context : { ...context, kernelMessage: ack.kernelMessage });
+}
+
+function unwrap(result: BatchResult | undefined): Message[] {
+  if (result === undefined) throw new Error("netlink batch returned no result");
+  if (!result.ok) throw result.error;
+  return result.messages;
+}
+
 export class NetlinkSocket {
   private readonly fd: number;
   private sequence = Math.floor(Math.random() * 0x7fffffff);
@@ -71,11 +86,8 @@ export class NetlinkSocket {
     this.fd = fd;
   }
 
-  /**
-   * Opens a NETLINK_ROUTE socket in the calling thread's network namespace. `groups` subscribes to
-   * multicast notifications (RTMGRP_* bits).
-   */
-  static open(operation: string, groups = 0): NetlinkSocket {
+  /** Opens a NETLINK_ROUTE socket in the calling thread's network namespace. */
+  static open(operation: string): NetlinkSocket {
     const c = libc();
     const fd = c.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
     if (fd < 0) throw errorFromErrno(c.errno(), { operation, step: "socket(AF_NETLINK)" });
@@ -84,7 +96,7 @@ export class NetlinkSocket {
       // Extended acks give the kernel's own words on a refusal; capped acks leave the echoed request out.
       socket.setOption(NETLINK_EXT_ACK, 1, operation);
       socket.setOption(NETLINK_CAP_ACK, 1, operation);
-      const address = encodeNetlinkAddress(groups);
+      const address = encodeNetlinkAddress();
       if (c.bind(fd, address, address.length) < 0) {
         throw errorFromErrno(c.errno(), { operation, step: "bind(AF_NETLINK)" });
       }
@@ -112,10 +124,7 @@ export class NetlinkSocket {
 
   /** Sends one request and waits for its acknowledgement; returns the messages that came before it. */
   request(request: NetlinkRequest): Message[] {
-    const [result] = this.batch([request]);
-    if (result === undefined) throw new Error("netlink batch returned no result");
-    if (!result.ok) throw result.error;
-    return result.messages;
+    return unwrap(this.batch([request])[0]);
   }
 
   /**
@@ -125,7 +134,10 @@ export class NetlinkSocket {
   batch(requests: readonly NetlinkRequest[]): BatchResult[] {
     const results: BatchResult[] = [];
     for (let start = 0; start < requests.length; start += REQUESTS_PER_DATAGRAM) {
-      results.push(...this.sendChunk(requests.slice(start, start + REQUESTS_PER_DATAGRAM)));
+      const chunk = requests.slice(start, start + REQUESTS_PER_DATAGRAM);
+      const sequences = chunk.map(() => this.nextSequence());
+      this.transmit(Buffer.concat(chunk.map((request, i) => encodeRequest(request, sequences[i] ?? 0))), chunk[0]?.context ?? { operation: "netlink", step: "send" });
+      results.push(...this.collect(sequences, chunk));
     }
     return results;
   }
@@ -137,27 +149,9 @@ export class NetlinkSocket {
    */
   async requestOnWorker(request: NetlinkRequest): Promise<Message[]> {
     const sequence = this.nextSequence();
-    const datagram = encodeMessage({ type: request.type, flags: NLM_F_REQUEST | NLM_F_ACK | (request.flags ?? 0), sequence, portId: 0 }, request.payload);
-    for (;;) {
-      const { result, errno } = await libc().sendOnWorker(this.fd, datagram, datagram.length, 0);
-      if (result >= 0) break;
-      if (errno !== EINTR) throw errorFromErrno(errno, { ...request.context, step: `${request.context.step} (send)` });
-    }
-    const messages: Message[] = [];
-    for (;;) {
-      for (const message of this.receive(request.context)) {
-        if (message.header.sequence !== sequence) continue;
-        if (message.header.type !== NLMSG_ERROR) {
-          messages.push(message);
-          continue;
-        }
-        const ack = decodeAcknowledgement(message.payload, message.header.flags);
-        if (ack.errno === 0) return messages;
-        const context: ErrorContext = { ...request.context };
-        if (ack.kernelMessage !== undefined) context.kernelMessage = ack.kernelMessage;
-        throw errorFromErrno(ack.errno, context);
-      }
-    }
+    const datagram = encodeRequest(request, sequence);
+    this.transmit(datagram, request.context, await libc().sendOnWorker(this.fd, datagram, datagram.length, 0));
+    return unwrap(this.collect([sequence], [request])[0]);
   }
 
   /** Runs a dump (NLM_F_DUMP) to completion, restarting it when the kernel flags it as interrupted. */
@@ -169,30 +163,6 @@ export class NetlinkSocket {
       if (attempt === DUMP_ATTEMPTS) {
         throw new Error(`${context.operation}: ${context.step}: the kernel kept changing during ${DUMP_ATTEMPTS} dumps`);
       }
-    }
-  }
-
-  /**
-   * For a socket subscribed to multicast groups: true when any notification arrived since the last call
-   * (or some were lost), draining them. Never blocks.
-   */
-  drainNotifications(): boolean {
-    let sawAny = false;
-    for (;;) {
-      const length = libc().recv(this.fd, this.receiveBuffer, this.receiveBuffer.length, MSG_DONTWAIT);
-      if (length >= 0) {
-        sawAny = true;
-        continue;
-      }
-      const errno = libc().errno();
-      if (errno === EAGAIN) return sawAny;
-      if (errno === EINTR) continue;
-      if (errno === ENOBUFS) {
-        // Overrun: notifications were dropped, so something changed.
-        sawAny = true;
-        continue;
-      }
-      throw errorFromErrno(errno, { operation: "watch for network changes", step: "recv(AF_NETLINK)" });
     }
   }
 
@@ -210,23 +180,8 @@ export class NetlinkSocket {
     return this.sequence;
   }
 
-  private sendChunk(requests: readonly NetlinkRequest[]): BatchResult[] {
-    const sequences = requests.map(() => this.nextSequence());
-    const datagram = Buffer.concat(
-      requests.map((request, i) =>
-        encodeMessage(
-          {
-            type: request.type,
-            flags: NLM_F_REQUEST | NLM_F_ACK | (request.flags ?? 0),
-            sequence: sequences[i] ?? 0,
-            portId: 0,
-          },
-          request.payload,
-        ),
-      ),
-    );
-    this.send(datagram, requests[0]?.context ?? { operation: "netlink", step: "send" });
-
+  /** Reads answers until every request of `sequences` is acknowledged; one result per request, in order. */
+  private collect(sequences: readonly number[], requests: readonly NetlinkRequest[]): BatchResult[] {
     const pending = new Map<number, { index: number; messages: Message[] }>();
     sequences.forEach((sequence, index) => pending.set(sequence, { index, messages: [] }));
     const results: BatchResult[] = new Array(requests.length);
@@ -239,16 +194,10 @@ export class NetlinkSocket {
           continue;
         }
         pending.delete(message.header.sequence);
-        const ack = decodeAcknowledgement(message.payload, message.header.flags);
         const request = requests[entry.index];
         if (request === undefined) continue;
-        if (ack.errno === 0) {
-          results[entry.index] = { ok: true, messages: entry.messages };
-        } else {
-          const context: ErrorContext = { ...request.context };
-          if (ack.kernelMessage !== undefined) context.kernelMessage = ack.kernelMessage;
-          results[entry.index] = { ok: false, error: errorFromErrno(ack.errno, context) };
-        }
+        const error = refusal(message, request.context);
+        results[entry.index] = error === undefined ? { ok: true, messages: entry.messages } : { ok: false, error };
       }
     }
     return results;
@@ -256,7 +205,7 @@ export class NetlinkSocket {
 
   private dumpOnce(type: number, payload: Buffer, context: ErrorContext): { messages: Message[]; interrupted: boolean } {
     const sequence = this.nextSequence();
-    this.send(encodeMessage({ type, flags: NLM_F_REQUEST | NLM_F_DUMP, sequence, portId: 0 }, payload), context);
+    this.transmit(encodeMessage({ type, flags: NLM_F_REQUEST | NLM_F_DUMP, sequence, portId: 0 }, payload), context);
     const messages: Message[] = [];
     let interrupted = false;
     for (;;) {
@@ -265,16 +214,13 @@ export class NetlinkSocket {
         if ((message.header.flags & NLM_F_DUMP_INTR) !== 0) interrupted = true;
         switch (message.header.type) {
           case NLMSG_DONE: {
-            const errno = decodeDone(message.payload);
-            if (errno !== 0) throw errorFromErrno(errno, context);
+            const failure = decodeDone(message.payload);
+            if (failure !== 0) throw errorFromErrno(failure, context);
             return { messages, interrupted };
           }
-          case NLMSG_ERROR: {
-            const ack = decodeAcknowledgement(message.payload, message.header.flags);
-            const withMessage: ErrorContext = { ...context };
-            if (ack.kernelMessage !== undefined) withMessage.kernelMessage = ack.kernelMessage;
-            throw errorFromErrno(ack.errno || 5, withMessage);
-          }
+          case NLMSG_ERROR:
+            // A dump asks for no acknowledgement: an NLMSG_ERROR here is a refusal, even one that claims 0.
+            throw refusal(message, context) ?? errorFromErrno(errno.EIO, context);
           case NLMSG_NOOP:
           case NLMSG_OVERRUN:
             continue;
@@ -285,13 +231,19 @@ export class NetlinkSocket {
     }
   }
 
-  private send(datagram: Buffer, context: ErrorContext): void {
-    for (;;) {
-      const sent = libc().send(this.fd, datagram, datagram.length, 0);
-      if (sent >= 0) return;
-      const errno = libc().errno();
-      if (errno !== EINTR) throw errorFromErrno(errno, { ...context, step: `${context.step} (send)` });
+  /**
+   * Sends one datagram, again for as long as a signal interrupts the call (nothing was sent then). `first` is
+   * an attempt already made elsewhere (on a worker thread).
+   */
+  private transmit(datagram: Buffer, context: ErrorContext, first?: SendAttempt): void {
+    for (let attempt = first ?? this.sendOnce(datagram); attempt.result < 0; attempt = this.sendOnce(datagram)) {
+      if (attempt.errno !== errno.EINTR) throw errorFromErrno(attempt.errno, { ...context, step: `${context.step} (send)` });
     }
+  }
+
+  private sendOnce(datagram: Buffer): SendAttempt {
+    const result = libc().send(this.fd, datagram, datagram.length, 0);
+    return { result, errno: result < 0 ? libc().errno() : 0 };
   }
 
   private receive(context: ErrorContext): Message[] {
@@ -304,8 +256,8 @@ export class NetlinkSocket {
         // Copy out: the receive buffer is reused by the next call.
         return parseMessages(Buffer.from(this.receiveBuffer.subarray(0, length)));
       }
-      const errno = libc().errno();
-      if (errno !== EINTR) throw errorFromErrno(errno, { ...context, step: `${context.step} (recv)` });
+      const failure = libc().errno();
+      if (failure !== errno.EINTR) throw errorFromErrno(failure, { ...context, step: `${context.step} (recv)` });
     }
   }
 }

@@ -1,13 +1,9 @@
 // Kernel checks for scenarios, through the independent observer (`ip -j`).
 import assert from "node:assert/strict";
-import { cidrs, type IpLink, link } from "../../support/ip";
+import { cidrs, type IpLink, link, mustLink } from "../../support/ip";
 import type { ManagedDevice } from "./stateView";
 
-export function mustLink(name: string, netns?: string): IpLink {
-  const found = link(name, netns);
-  assert.ok(found, `ip -j link shows ${name}${netns === undefined ? "" : ` in ${netns}`}`);
-  return found;
-}
+export { mustLink };
 
 export function assertGone(name: string, netns?: string): void {
   assert.equal(link(name, netns), undefined, `ip -j link no longer shows ${name}`);

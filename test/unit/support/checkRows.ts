@@ -3,10 +3,10 @@
 import assert from "node:assert/strict";
 import type { CheckFailure, CheckOutcome } from "pulumi-tuntap/model";
 
+/** A bad input (test/support/badInputs.ts): the one property the failure must name, and what its reason says. */
 export interface RejectedRow {
   title: string;
   inputs: Record<string, unknown>;
-  /** The one property the failure must name, as Pulumi prints it ("addresses[1]"). */
   property: string;
   reason: RegExp;
 }

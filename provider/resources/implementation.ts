@@ -1,0 +1,16 @@
+// The providers' real work, one entry per resource type: what the serialized shims (providerShim.ts) load
+// at call time, through the package subpath "pulumi-tuntap/implementation".
+import { bridgeKind } from "./bridgeKind";
+import { linkProvider } from "./linkProvider";
+import { networkdFilesImplementation } from "./networkdFilesImplementation";
+import { tapInterfaceKind } from "./tapInterfaceKind";
+
+export const tapInterface = linkProvider(tapInterfaceKind);
+export const bridge = linkProvider(bridgeKind);
+export const networkdFiles = networkdFilesImplementation;
+
+export interface Implementation {
+  tapInterface: typeof tapInterface;
+  bridge: typeof bridge;
+  networkdFiles: typeof networkdFiles;
+}

@@ -20,8 +20,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (resourcesOf(await stack.exportState()).length > 0) await stack.destroy();
-  await stack.close();
+  await stack.destroyAndClose();
 });
 
 function assertRejectsMtu(errors: readonly string[]): void {

@@ -11,7 +11,7 @@ import { testProgramsDirectory } from "./support/paths";
 import { assertGone, mustLink } from "./support/kernel";
 import { assertOk } from "./scenarios/sequence";
 import { CliStack } from "./support/cliStack";
-import { devicesOf, resourcesOf } from "./support/stateView";
+import { devicesOf } from "./support/stateView";
 
 let stack: CliStack;
 let emptyNamespace = "";
@@ -22,8 +22,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (resourcesOf(await stack.exportState()).length > 0) await stack.destroy();
-  await stack.close();
+  await stack.destroyAndClose();
 });
 
 test("a failed create stops the up and keeps what was done", async () => {

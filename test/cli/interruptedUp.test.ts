@@ -23,7 +23,7 @@ import { upKilledMidway } from "../reliability/killHost";
 import { describe as describeRun, type RunResult } from "./support/result";
 import { repositoryRoot } from "./support/paths";
 import { CliStack } from "./support/cliStack";
-import { devicesOf, pendingOperationsOf, resourcesOf } from "./support/stateView";
+import { devicesOf, pendingOperationsOf } from "./support/stateView";
 
 const COUNT = 100;
 const PROJECT = "reliability-crash-recovery";
@@ -68,8 +68,7 @@ after(async () => {
   monitor?.stop();
   signalAll(providerHostProcesses(), "SIGKILL");
   if (stack !== undefined) {
-    if (resourcesOf(await stack.exportState()).length > 0) await stack.destroy();
-    await stack.close();
+    await stack.destroyAndClose();
   }
 });
 

@@ -23,8 +23,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (resourcesOf(await stack.exportState()).length > 0) await stack.destroy();
-  await stack.close();
+  await stack.destroyAndClose();
 });
 
 test(`up creates ${COUNT} taps`, async (t) => {

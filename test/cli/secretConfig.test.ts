@@ -31,8 +31,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (resourcesOf(await stack.exportState()).length > 0) await stack.destroy();
-  await stack.close();
+  await stack.destroyAndClose();
 });
 
 function isEncryptedSecret(value: unknown): boolean {

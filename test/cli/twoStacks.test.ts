@@ -12,7 +12,7 @@ import { testProgramsDirectory } from "./support/paths";
 import { assertGone, mustLink } from "./support/kernel";
 import { assertOk } from "./scenarios/sequence";
 import { CliStack } from "./support/cliStack";
-import { devicesOf, resourcesOf } from "./support/stateView";
+import { devicesOf } from "./support/stateView";
 
 const PROGRAM = join(testProgramsDirectory, "workflow-device");
 const DEVICE = "wfk0";
@@ -29,8 +29,7 @@ before(async () => {
 
 after(async () => {
   for (const stack of [second, first]) {
-    if (resourcesOf(await stack.exportState()).length > 0) await stack.destroy();
-    await stack.close();
+    await stack.destroyAndClose();
   }
 });
 

@@ -12,7 +12,6 @@ import { testProgramsDirectory } from "./support/paths";
 import { assertGone, mustLink } from "./support/kernel";
 import { assertChanges, assertOk } from "./scenarios/sequence";
 import { CliStack } from "./support/cliStack";
-import { resourcesOf } from "./support/stateView";
 
 let stack: CliStack;
 let emptyNamespace = "";
@@ -23,8 +22,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (resourcesOf(await stack.exportState()).length > 0) await stack.destroy();
-  await stack.close();
+  await stack.destroyAndClose();
 });
 
 test("preview on an empty state succeeds although dependent inputs are unknown", async () => {

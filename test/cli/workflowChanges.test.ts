@@ -13,7 +13,6 @@ import { testProgramsDirectory } from "./support/paths";
 import { mustLink } from "./support/kernel";
 import { assertOk } from "./scenarios/sequence";
 import { CliStack } from "./support/cliStack";
-import { resourcesOf } from "./support/stateView";
 
 const TAP_URN = "urn:pulumi:test::cli-workflow-changes::pulumi-nodejs:dynamic/tuntap:TapInterface::";
 
@@ -26,8 +25,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (resourcesOf(await stack.exportState()).length > 0) await stack.destroy();
-  await stack.close();
+  await stack.destroyAndClose();
 });
 
 /** The block `preview --diff` prints for one resource: from its "(update)"/"(replace)" header to the next header. */

@@ -35,8 +35,7 @@ before(async () => {
 
 after(async () => {
   if (stack !== undefined) {
-    if (resourcesOf(await stack.exportState()).length > 0) await stack.destroy();
-    await stack.close();
+    await stack.destroyAndClose();
   }
   console.log(`faults (changes behind our back): ${figures.tried} tried, ${figures.passed} passed`);
 });
@@ -75,7 +74,7 @@ async function assertAsDeclared(): Promise<void> {
   assert.equal(tap1.master, "bob-br0", "bob-tap1 is a port of bob-br0");
   assert.ok(tap1.flags.includes("UP"), "bob-tap1 up");
   assert.equal(tap1.mtu, MTU);
-  const tap2 = mustLink("bob-tap2");
+  mustLink("bob-tap2");
   assert.deepEqual(cidrs("bob-tap2"), ["10.72.0.1/24"]);
   const br0 = mustLink("bob-br0");
   assert.equal(br0.linkinfo?.info_kind, "bridge");

@@ -51,8 +51,7 @@ before(async () => {
 after(async () => {
   monitor?.stop();
   if (stack !== undefined) {
-    if (resourcesOf(await stack.exportState()).length > 0) await stack.destroy();
-    await stack.close();
+    await stack.destroyAndClose();
   }
   console.log(
     `faults (provider host killed): ${figures.tried} tried, ${figures.passed} passed; ` +

@@ -9,7 +9,7 @@ import { after, before, test } from "node:test";
 import { describe as describeRun } from "../cli/support/result";
 import { repositoryRoot } from "../cli/support/paths";
 import { CliStack } from "../cli/support/cliStack";
-import { devicesOf, resourcesOf } from "../cli/support/stateView";
+import { devicesOf } from "../cli/support/stateView";
 import type { IpLink } from "../support/ip";
 import { KernelMonitor, linkByName, stableFingerprint, stampsOf } from "./kernelWatch";
 import { type KilledUp, upKilledMidway } from "./killHost";
@@ -56,8 +56,7 @@ before(async () => {
 after(async () => {
   monitor?.stop();
   if (stack !== undefined) {
-    if (resourcesOf(await stack.exportState()).length > 0) await stack.destroy();
-    await stack.close();
+    await stack.destroyAndClose();
   }
   console.log(
     `faults (provider host killed, template names): ${figures.tried} tried, ${figures.passed} passed; ` +

@@ -39,8 +39,7 @@ export function programSequence(scenario: ProgramScenario): void {
 
     after(async () => {
       if (stack === undefined) return;
-      if (resourcesOf(await stack.exportState()).length > 0) await stack.destroy();
-      await stack.close();
+      await stack.destroyAndClose();
     });
 
     test("preview on an empty state plans the creates and changes nothing", async (t) => {

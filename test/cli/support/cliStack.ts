@@ -175,6 +175,15 @@ export class CliStack {
     }
   }
 
+  /** For a test's `after`: destroys whatever the stack still holds, then forgets it and its files. */
+  async destroyAndClose(): Promise<void> {
+    try {
+      if ((await this.resources()).length > 0) await this.destroy();
+    } finally {
+      await this.close();
+    }
+  }
+
   /** Forgets the stack and its files; it does not destroy the resources. */
   async close(): Promise<void> {
     try {

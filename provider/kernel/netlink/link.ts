@@ -176,9 +176,8 @@ export function decodeLink(payload: Buffer): Link {
   if (address !== undefined && address.length > 0) link.hardwareAddress = Buffer.from(address);
   const alias = optional(attributes.get(IFLA_IFALIAS), readString);
   if (alias) link.alias = alias;
-  const linkIndex = optional(attributes.get(IFLA_LINK), readU32);
-  // A link tied to itself (the kernel's default iflink) is tied to nothing.
-  if (linkIndex !== undefined && linkIndex !== header.index) link.linkIndex = linkIndex;
+  // The kernel leaves IFLA_LINK out for a link tied to nothing; a veth end's peer may have the same ifindex in its own namespace.
+  assignIfPresent(link, "linkIndex", optional(attributes.get(IFLA_LINK), readU32));
   assignIfPresent(link, "linkNetnsId", optional(attributes.get(IFLA_LINK_NETNSID), readS32));
   const master = optional(attributes.get(IFLA_MASTER), readU32);
   if (master) link.master = master;

@@ -232,9 +232,8 @@ const settingsFitTheKind: Rule = (value, unknown) => {
       if (value[key] === true) refuse(key, `is a TUN/TAP setting; a ${value.kind} has no queues to open`);
     }
     if (value.kind === "bridge" && value.bridge !== undefined) refuse("bridge", "a bridge cannot be a port of another bridge");
-  } else if (value.stp === true) {
-    refuse("stp", "Spanning Tree is a bridge setting");
   }
+  if (value.kind !== "bridge" && value.stp === true) refuse("stp", "Spanning Tree is a bridge setting");
   if (value.kind === "tun") {
     if (value.macAddress !== undefined) refuse("macAddress", "a tun device carries IP packets and has no MAC address");
     if (value.bridge !== undefined) refuse("bridge", "a tun device carries IP packets, not Ethernet frames, and cannot join a bridge");

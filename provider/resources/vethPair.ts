@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { VethEndState } from "../model";
 import { vethPairProvider } from "./vethPairProvider";
 
 /** The settings of one end of a veth pair. */
@@ -58,22 +59,6 @@ export interface VethPairArgs extends VethEndArgs {
   adopt?: pulumi.Input<boolean>;
 }
 
-/** One end as the outputs report it. */
-export interface VethEndOutputs {
-  name: string;
-  mtu: number;
-  macAddress?: string;
-  addresses: string[];
-  up: boolean;
-  txQueueLength: number;
-  description?: string;
-  bridge?: string;
-  netns?: string;
-  ifindex: number;
-  /** The end's ownership stamp (an altname); the peer's is marked "peer-". */
-  stamp: string;
-}
-
 /**
  * A Linux veth pair, both ends owned by one resource: the declared form of `ip link add A type veth peer name B
  * netns N` + `ip link set` + `ip addr add` on each end. Deleting it deletes both ends.
@@ -88,7 +73,8 @@ export class VethPair extends pulumi.dynamic.Resource {
   declare readonly description: pulumi.Output<string | undefined>;
   declare readonly bridge: pulumi.Output<string | undefined>;
   declare readonly netns: pulumi.Output<string | undefined>;
-  declare readonly peer: pulumi.Output<VethEndOutputs>;
+  /** The peer as it is: its name, netns, settings, ifindex and stamp (marked "peer-"). */
+  declare readonly peer: pulumi.Output<VethEndState>;
   declare readonly adopt: pulumi.Output<boolean>;
   declare readonly ifindex: pulumi.Output<number>;
   declare readonly stamp: pulumi.Output<string>;

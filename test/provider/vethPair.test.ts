@@ -92,6 +92,18 @@ describe("a pair whose peer is in another namespace", () => {
 });
 
 describe("the peer in the same namespace, and bridges", () => {
+  test("a declared peer name changes in place while both ends are up (Linux renames an up veth)", async () => {
+    const pair = await create(provider, { name: "vrn0", peer: { name: "vrn0p" }, managedBy: managedBy("rn") });
+    const outs = await update(provider, pair, { name: "vrn0", peer: { name: "vrn0q" }, managedBy: managedBy("rn") });
+    const peer = mustLink("vrn0q");
+    assert.equal(peer.ifindex, peerOf(pair.outs).ifindex, "the same peer, renamed");
+    assert.ok(peer.flags.includes("UP") && peer.flags.includes("LOWER_UP"));
+    assert.deepEqual(peer.altnames, [peerOf(outs).stamp]);
+    assert.equal(link("vrn0p"), undefined);
+    await provider.delete?.(pair.id, outs);
+  });
+
+
   test("an unnamed pair gets two derived names; each end joins its own bridge", async () => {
     await create(bridgeProvider, { name: "vbr0", managedBy: managedBy("vbr0") });
     await create(bridgeProvider, { name: "vbr1", netns: "vlab", managedBy: managedBy("vbr1") });

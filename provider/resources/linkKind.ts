@@ -7,7 +7,8 @@
 // its outputs read. A device that needs more than one link (a veth pair's two ends, one possibly in another
 // namespace) makes and stamps both in `make`, checks the second end in `mismatch`, configures it in
 // `moreSteps` (which learn the stamp the pair carries, and the one it carried before), and reports it in
-// `state`, which answers undefined once the second end is gone; its namespace is recorded as `peerNetns`.
+// `state`, which answers undefined once the second end is gone with its namespace; that namespace is
+// recorded as `peerNetns`.
 // Deleting the first end deletes the pair.
 import type { AddressRecord, Link, RouteNetlink } from "../kernel";
 import type { CheckFailure, CheckOutcome, DiffOutcome, Named, Properties } from "../model";
@@ -68,6 +69,6 @@ export interface LinkKind<Inputs extends LinkInputs, State extends object> {
   make(netlink: RouteNetlink, spec: Named<Inputs>, stamp: string, operation: string): string;
   /** Steps beyond the settings every link has (a TUN/TAP owner), applied after them; `name` is the link's name by then. */
   moreSteps(netlink: RouteNetlink, link: Link, name: string, spec: Named<Inputs>, operation: string, stamps: StampTransition): Step[];
-  /** The outputs: the device as read now, and what only the state knows; undefined when a second end is gone. */
+  /** The outputs: the device as read now, and what only the state knows; undefined when a second end is gone (with its namespace). */
   state(netlink: RouteNetlink, view: LinkView, recorded: Recorded): State | undefined;
 }

@@ -79,13 +79,18 @@ export const vethPairKind: LinkKind<VethPairInputs, VethPairState> = {
     return [...peerStampSteps(peerNetlink, peer, stamps, context), ...linkSettingSteps(peerNetlink, peer, peerNetlink.addressesOf(peer.index, operation), desired, context)];
   },
 
-  /** Both ends as the kernel has them; undefined when the peer is gone from its namespace (or the namespace is gone). */
+  /**
+   * Both ends as the kernel has them; undefined when the peer's namespace is gone (the kernel destroys the pair
+   * with it). The first end without its peer where it was placed means the peer was moved out by hand: refused,
+   * saying what to do, rather than forgotten while its first end stays.
+   */
   state(netlink, { link, addresses }, recorded) {
     const operation = `read ${link.name}`;
     const peerNetlink = namespaceClient(recorded.peerNetns);
+    if (peerNetlink === undefined) return undefined;
     const stamp = peerStampOf(recorded.stamp);
-    const peer = peerNetlink?.getLinkByAltName(stamp, operation);
-    if (peerNetlink === undefined || peer === undefined) return undefined;
+    const peer = peerNetlink.getLinkByAltName(stamp, operation);
+    if (peer === undefined) throw peerMovedError(link, recorded.peerNetns, operation);
     const state: VethPairState = {
       ...endState(netlink, link, addresses, recorded.stamp, recorded.netns),
       adopt: recorded.adopt,
@@ -160,11 +165,16 @@ function peerOf(peerNetlink: RouteNetlink, link: Link, spec: VethSpec, stamps: S
     peerNetlink.getLinkByAltName(peerStampOf(stamps.stamp), operation) ??
     (previous === undefined ? peerNetlink.getLink(peerName(spec), operation) : peerNetlink.getLinkByAltName(peerStampOf(previous), operation));
   if (peer !== undefined) return peer;
-  const moveBack = spec.peer.netns === undefined ? "" : ` (\`ip link set <its name> netns ${spec.peer.netns}\` from where it is)`;
-  throw new DeviceConflictError(
+  throw peerMovedError(link, spec.peer.netns, operation);
+}
+
+/** The first end is there but its peer is not where it was placed: someone moved it to another namespace. */
+function peerMovedError(link: Link, netns: string | undefined, operation: string): DeviceConflictError {
+  const moveBack = netns === undefined ? "" : ` (\`ip link set <its name> netns ${netns}\` from where it is)`;
+  return new DeviceConflictError(
     operation,
     "peer",
-    `${link.name}'s peer is not${inNamespace(spec.peer.netns)} any more (moved elsewhere by hand?). Move it back${moveBack}, or delete the pair ` +
+    `${link.name}'s peer is not${inNamespace(netns)} any more (moved elsewhere by hand?). Move it back${moveBack}, or delete the pair ` +
       `(\`ip link del ${link.name}\`) and run \`pulumi refresh\`, then \`pulumi up\` makes it again.`,
   );
 }

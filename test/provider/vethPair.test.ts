@@ -172,6 +172,23 @@ describe("adopt and refusals", () => {
   });
 });
 
+describe("a peer moved to another namespace by hand", () => {
+  test("read refuses to forget a pair whose first end stays, saying what to do; once deleted, it is gone", async () => {
+    ip("netns", "add", "vaway");
+    const pair = await create(provider, { name: "vmv0", peer: { name: "vmv0p", netns: "vlab" }, managedBy: managedBy("mv") });
+    ip("-n", "vlab", "link", "set", "vmv0p", "netns", "vaway");
+    await assert.rejects(
+      provider.read?.(pair.id, pair.outs) ?? Promise.resolve(),
+      /read vmv0: vmv0's peer is not in network namespace vlab any more \(moved elsewhere by hand\?\)\. Move it back \(`ip link set <its name> netns vlab` from where it is\), or delete the pair \(`ip link del vmv0`\)/,
+    );
+    const news = await checked(provider, { name: "vmv0", mtu: 1400, peer: { name: "vmv0p", netns: "vlab" }, managedBy: managedBy("mv") });
+    await assert.rejects(provider.update?.(pair.id, pair.outs, news) ?? Promise.resolve(), /update vmv0: vmv0's peer is not in network namespace vlab any more/);
+    assert.equal(mustLink("vmv0").mtu, 1500, "nothing was changed");
+    ip("link", "del", "vmv0");
+    assert.equal((await provider.read?.(pair.id, pair.outs))?.id, undefined);
+  });
+});
+
 describe("rollback", () => {
   test("an update failing on the peer rolls back the first end too", async () => {
     const pair = await create(provider, { name: "vrb0", addresses: ["10.70.0.1/24"], peer: { name: "vrb0p", netns: "vlab" }, managedBy: managedBy("rb") });

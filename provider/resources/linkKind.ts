@@ -7,8 +7,7 @@
 // its outputs read. A device that needs more than one link (a veth pair's two ends, one possibly in another
 // namespace) makes and stamps both in `make`, checks the second end in `mismatch`, configures it in
 // `moreSteps` (which learn the stamp the pair carries, and the one it carried before), and reports it in
-// `state`, which answers undefined once the second end is gone with its namespace; that namespace is
-// recorded as `peerNetns`.
+// `state`, which answers undefined once the second end is gone with its namespace (recorded as `peerNetns`).
 // Deleting the first end deletes the pair.
 import type { AddressRecord, Link, RouteNetlink } from "../kernel";
 import type { CheckFailure, CheckOutcome, DiffOutcome, Named, Properties } from "../model";

@@ -8,3 +8,6 @@ export { networkdFilesProvider } from "./resources/networkdFilesProvider";
 export { ForeignFileError, MissingDirectoryError } from "./resources/networkdErrors";
 export { DeviceConflictError, ForeignDeviceError, InvalidInputsError, MissingDeviceError, PartialCreateError } from "./resources/errors";
 export type { TapInterfaceState, BridgeState, CheckFailure, NetworkdFilesState } from "./model";
+export { VethPair, type VethPairArgs, type VethPeerArgs, type VethEndArgs } from "./resources/vethPair";
+export { vethPairProvider } from "./resources/vethPairProvider";
+export type { VethPairState, VethEndState } from "./model";

@@ -6,13 +6,15 @@ import type { CheckOutcome, CrossFieldRule, Properties } from "./check";
 import { deriveInterfaceName, isNameTemplate, randomInterfaceName } from "./names";
 
 /** The kinds of link the provider makes. */
-export type LinkKindName = "tap" | "tun" | "bridge";
+export type LinkKindName = "tap" | "tun" | "bridge" | "veth";
 
 /** The MTUs the kernel accepts per kind (drivers/net/tun.c: 68–65521 for tap, 68–65535 for tun; bridges as tun). */
 export const MTU_RANGE: Record<LinkKindName, { min: number; max: number }> = {
   tap: { min: 68, max: 65521 },
   tun: { min: 68, max: 65535 },
   bridge: { min: 68, max: 65535 },
+  // drivers/net/veth.c: ETH_MAX_MTU.
+  veth: { min: 68, max: 65535 },
 };
 
 /** Why `mtu` does not fit a link of this kind, or undefined when it does. */

@@ -20,7 +20,7 @@ export const DEFAULT_FILE_STEM_PREFIX = "50-";
 export const NETDEV_EXTENSION = ".netdev";
 export const NETWORK_EXTENSION = ".network";
 
-export type NetworkdDeviceKind = "tap" | "tun" | "bridge";
+export type NetworkdDeviceKind = "tap" | "tun" | "bridge" | "veth";
 
 /** Room for the longest extension and the temporary-file decoration within NAME_MAX (255 bytes). */
 const MAX_FILE_STEM_BYTES = 200;
@@ -98,7 +98,7 @@ const identity = z.string().min(1).max(1024).superRefine((value, ctx) => {
 });
 
 export const networkdFilesInputsSchema = z.strictObject({
-  kind: z.enum(["tap", "tun", "bridge"]).optional(),
+  kind: z.enum(["tap", "tun", "bridge", "veth"]).optional(),
   name: networkdInterfaceName.optional(),
   ...fields.tunFields,
   mtu: fields.linkFields.mtu,
@@ -113,6 +113,10 @@ export const networkdFilesInputsSchema = z.strictObject({
   directory: refined(z.string(), directoryProblem).transform(normalizeDirectory).default(DEFAULT_NETWORKD_DIRECTORY),
   fileStem: refined(z.string(), fileStemProblem).optional(),
   managedBy: identity.optional(),
+  // A veth pair's peer: written to the .netdev's [Peer] section.
+  peerName: networkdInterfaceName.optional(),
+  peerMacAddress: fields.linkFields.macAddress,
+  peerNetns: z.string().optional(),
 });
 
 export type NetworkdFilesInputs = z.output<typeof networkdFilesInputsSchema>;
@@ -134,6 +138,9 @@ export interface NetworkdDeviceSettings {
   promiscuous: boolean;
   up: boolean;
   description?: string;
+  /** veth only: the peer's name and MAC, which the .netdev's [Peer] section makes along with the first end. */
+  peerName?: string;
+  peerMacAddress?: string;
 }
 
 export interface NetworkdFilesSpec extends NetworkdDeviceSettings {
@@ -163,7 +170,7 @@ type Rule = CrossFieldRule<NetworkdFilesInputs>;
 
 const required: Rule = (value, unknown) => {
   const reasons: Record<"kind" | "name" | "managedBy", string> = {
-    kind: 'required: "tap", "tun" or "bridge" (the NetworkdFiles class takes it from the device)',
+    kind: 'required: "tap", "tun", "bridge" or "veth" (the NetworkdFiles class takes it from the device)',
     name: "required: the device's interface name (the NetworkdFiles class takes it from the device)",
     managedBy: 'required: "project/stack/resource", written into each file\'s ownership marker (the NetworkdFiles class sets it)',
   };
@@ -183,6 +190,32 @@ const hostNamespaceOnly: Rule = (value) =>
       ];
 
 /**
+ * A veth pair's files make both ends in the host's namespace: networkd's [Peer] section has no namespace
+ * setting (systemd.netdev(5)), so a peer placed in another namespace cannot be recreated at boot.
+ */
+const vethPeerAtHome: Rule = (value, unknown) => {
+  if (unknown.has("kind") || value.kind === undefined) return [];
+  const failures: CheckFailure[] = [];
+  if (value.kind !== "veth") {
+    for (const key of ["peerName", "peerMacAddress", "peerNetns"] as const) {
+      if (value[key] !== undefined) failures.push({ property: key, reason: "only a veth pair has a peer" });
+    }
+    return failures;
+  }
+  if (value.peerName === undefined && !unknown.has("peerName")) failures.push({ property: "peerName", reason: "required for a veth pair: the peer's interface name (the NetworkdFiles class takes it from the pair)" });
+  if (value.peerNetns !== undefined) {
+    failures.push({
+      property: "peerNetns",
+      reason:
+        `the peer lives in network namespace ${value.peerNetns}, and systemd-networkd cannot put a veth peer into another network namespace ` +
+        "(its .netdev [Peer] section has no such setting): boot files would make the peer in the host's own namespace. Keep that pair out of NetworkdFiles, " +
+        "or recreate the namespace's end at boot some other way",
+    });
+  }
+  return failures;
+};
+
+/**
  * Settings another kind of device cannot have. Only known values are refused: the NetworkdFiles class maps a
  * device's outputs, and during a preview a tun's macAddress or a bridge's owner output is unknown even
  * though it will turn out absent.
@@ -191,17 +224,16 @@ const settingsFitTheKind: Rule = (value, unknown) => {
   if (unknown.has("kind") || value.kind === undefined) return [];
   const failures: CheckFailure[] = [];
   const refuse = (property: string, reason: string) => failures.push({ property, reason });
-  if (value.kind === "bridge") {
+  if (value.kind === "bridge" || value.kind === "veth") {
     for (const key of ["owner", "group"] as const) {
-      if (value[key] !== undefined) refuse(key, "a bridge has no owner or group: only TUN/TAP devices are opened by a process");
+      if (value[key] !== undefined) refuse(key, `a ${value.kind} has no owner or group: only TUN/TAP devices are opened by a process`);
     }
     for (const key of ["multiQueue", "packetInfo", "vnetHdr"] as const) {
-      if (value[key] === true) refuse(key, "is a TUN/TAP setting; a bridge has no queues to open");
+      if (value[key] === true) refuse(key, `is a TUN/TAP setting; a ${value.kind} has no queues to open`);
     }
-    if (value.bridge !== undefined) refuse("bridge", "a bridge cannot be a port of another bridge");
-  } else if (value.stp === true) {
-    refuse("stp", "Spanning Tree is a bridge setting");
+    if (value.kind === "bridge" && value.bridge !== undefined) refuse("bridge", "a bridge cannot be a port of another bridge");
   }
+  if (value.kind !== "bridge" && value.stp === true) refuse("stp", "Spanning Tree is a bridge setting");
   if (value.kind === "tun") {
     if (value.macAddress !== undefined) refuse("macAddress", "a tun device carries IP packets and has no MAC address");
     if (value.bridge !== undefined) refuse("bridge", "a tun device carries IP packets, not Ethernet frames, and cannot join a bridge");
@@ -217,7 +249,7 @@ const settingsFitTheKind: Rule = (value, unknown) => {
  * the device when no fileStem is given ("50-tap0").
  */
 export function checkNetworkdFiles(_olds: Properties, news: Properties): CheckOutcome<NetworkdFilesInputs> {
-  const outcome = checkInputs(networkdFilesInputsSchema, news, [required, hostNamespaceOnly, settingsFitTheKind, ipv6NeedsMinimumMtu]);
+  const outcome = checkInputs(networkdFilesInputsSchema, news, [required, hostNamespaceOnly, settingsFitTheKind, vethPeerAtHome, ipv6NeedsMinimumMtu]);
   const value = outcome.value;
   if (value === undefined || value.fileStem !== undefined || outcome.unknown.has("fileStem") || value.name === undefined) return outcome;
   value.fileStem = defaultFileStem(value.name);
@@ -249,5 +281,7 @@ export function networkdSpecOf(outcome: CheckOutcome<NetworkdFilesInputs>): Netw
   if (value.macAddress !== undefined) spec.macAddress = value.macAddress;
   if (value.bridge !== undefined) spec.bridge = value.bridge;
   if (value.description !== undefined) spec.description = value.description;
+  if (value.peerName !== undefined) spec.peerName = value.peerName;
+  if (value.peerMacAddress !== undefined) spec.peerMacAddress = value.peerMacAddress;
   return spec;
 }

@@ -80,7 +80,7 @@ export function settingsFromNetworkdFiles(netdevText: string, networkText: strin
     if (value !== undefined) settings[key] = value;
   };
   const kind = lastValueOf(netdev, "NetDev", "Kind");
-  if (kind === "tap" || kind === "tun" || kind === "bridge") settings.kind = kind;
+  if (kind === "tap" || kind === "tun" || kind === "bridge" || kind === "veth") settings.kind = kind;
   set("name", lastValueOf(netdev, "NetDev", "Name"));
   set("description", lastValueOf(netdev, "NetDev", "Description"));
   const tuntap = kind === "tun" ? "Tun" : "Tap";
@@ -90,8 +90,8 @@ export function settingsFromNetworkdFiles(netdevText: string, networkText: strin
   set("packetInfo", parseBoolean(lastValueOf(netdev, tuntap, "PacketInfo")) ?? false);
   set("vnetHdr", parseBoolean(lastValueOf(netdev, tuntap, "VNetHeader")) ?? false);
   set("stp", parseBoolean(lastValueOf(netdev, "Bridge", "STP")) ?? false);
-  // A bridge's MTU and MAC are in its .netdev, a tun/tap's in the .network (see networkdRender.ts).
-  const linkPlace = kind === "bridge" ? { sections: netdev, name: "NetDev" } : { sections: network, name: "Link" };
+  // A bridge's and a veth pair's MTU and MAC are in its .netdev, a tun/tap's in the .network (see networkdRender.ts).
+  const linkPlace = kind === "bridge" || kind === "veth" ? { sections: netdev, name: "NetDev" } : { sections: network, name: "Link" };
   set("mtu", parseWholeNumber(lastValueOf(linkPlace.sections, linkPlace.name, "MTUBytes")));
   set("macAddress", lastValueOf(linkPlace.sections, linkPlace.name, "MACAddress"));
   set("promiscuous", parseBoolean(lastValueOf(network, "Link", "Promiscuous")) ?? false);
@@ -99,5 +99,7 @@ export function settingsFromNetworkdFiles(netdevText: string, networkText: strin
   set("up", activation !== "down" && activation !== "always-down");
   set("addresses", valuesOf(network, "Network", "Address"));
   set("bridge", lastValueOf(network, "Network", "Bridge"));
+  set("peerName", lastValueOf(netdev, "Peer", "Name"));
+  set("peerMacAddress", lastValueOf(netdev, "Peer", "MACAddress"));
   return settings;
 }

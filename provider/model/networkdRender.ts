@@ -5,6 +5,8 @@
 //   .netdev [NetDev]   Name=, Kind=, Description= (211); for a bridge also MTUBytes=, MACAddress= (215)
 //   .netdev [Tap]/[Tun] User=, Group=, MultiQueue=, PacketInfo= (215), VNetHeader= (223)
 //   .netdev [Bridge]   STP= (232)
+//   .netdev [Peer]     Name=, MACAddress= (215), for a veth pair, whose MTUBytes= and MACAddress= are in [NetDev]
+//                      (networkd gives the peer the same MTUBytes=; it has no setting for the peer's namespace)
 //   .network [Match]   Name= (211)
 //   .network [Link]    MACAddress=, MTUBytes= (218; for tun/tap only here: networkd ignores them in a
 //                      tun/tap .netdev), RequiredForOnline= (236), Promiscuous= (248), ActivationPolicy= (248)
@@ -56,10 +58,16 @@ function netdevFile(device: NetworkdDeviceSettings, managedBy: string): string {
   const netdev: Line[] = [`Name=${device.name}`, `Kind=${device.kind}`];
   if (device.description !== undefined) netdev.push(`Description=${device.description}`);
   const lines = header(managedBy, `Creates ${device.kind} ${device.name} at boot; its addresses and link settings are in the .network file of the same name.`);
-  if (device.kind === "bridge") {
+  if (device.kind === "bridge" || device.kind === "veth") {
     if (device.mtu !== undefined) netdev.push(`MTUBytes=${device.mtu}`);
     if (device.macAddress !== undefined) netdev.push(`MACAddress=${device.macAddress}`);
-    return [...lines, ...section("NetDev", netdev), ...section("Bridge", [`STP=${yesNo(device.stp)}`]), ""].join("\n");
+  }
+  if (device.kind === "bridge") return [...lines, ...section("NetDev", netdev), ...section("Bridge", [`STP=${yesNo(device.stp)}`]), ""].join("\n");
+  if (device.kind === "veth") {
+    const peer: Line[] = [`Name=${device.peerName ?? ""}`];
+    if (device.peerMacAddress !== undefined) peer.push(`MACAddress=${device.peerMacAddress}`);
+    const note = "# The peer gets MTUBytes= too; its addresses and other settings are not written (only the first end has a .network file).";
+    return [...lines, ...section("NetDev", netdev), ...section("Peer", [note, ...peer]), ""].join("\n");
   }
   const tuntap: Line[] = [];
   // Numeric ids as the device has them: networkd accepts them even when no passwd entry exists.
@@ -71,7 +79,7 @@ function netdevFile(device: NetworkdDeviceSettings, managedBy: string): string {
 
 function networkFile(device: NetworkdDeviceSettings, managedBy: string): string {
   const link: Line[] = [];
-  if (device.kind !== "bridge") {
+  if (device.kind === "tap" || device.kind === "tun") {
     // networkd ignores MTUBytes= and MACAddress= in a tun/tap .netdev; they belong here.
     if (device.macAddress !== undefined) link.push(`MACAddress=${device.macAddress}`);
     if (device.mtu !== undefined) link.push(`MTUBytes=${device.mtu}`);

@@ -9,7 +9,7 @@ import { createHash, randomBytes } from "node:crypto";
 
 export const STAMP_PREFIX = "pulumi:";
 /** ALTIFNAMSIZ is 128 bytes including the terminating NUL. */
-const MAX_ALTNAME_BYTES = 127;
+export const MAX_ALTNAME_BYTES = 127;
 const NONCE_HEX_DIGITS = 8;
 
 /** Percent-encodes what altnames or our separators cannot hold; "/" in an identity becomes ":". */

@@ -4,7 +4,7 @@ import { DeviceExistsError, type ErrorContext, type Link, NoSuchNamespaceError, 
 import { findStamp, intendedName, isNameTemplate, matchesNameTemplate, type Named, newStamp, type Properties } from "../model";
 import { describeDevice } from "./devices";
 import { DeviceConflictError, MissingDeviceError, PartialCreateError } from "./errors";
-import type { LinkInputs, LinkKind, Recorded } from "./linkKind";
+import type { LinkInputs, LinkKind, Recorded, StampTransition } from "./linkKind";
 import { configureNewLink, type DesiredLinkSettings, linkSettingSteps } from "./linkSettings";
 import { assertOurs, reclaimableStamp, restamp, stampedForAnotherOwner, stampStep } from "./ownership";
 import { applyWithRollback, type Step } from "./steps";
@@ -48,10 +48,10 @@ export function createLink<Inputs extends LinkInputs, State extends object>(kind
   try {
     if (link === undefined) throw new MissingDeviceError(operation, name);
     configureNewLink(netlink, link, desired, { operation, step: "", device: name });
-    applyWithRollback(kind.moreSteps(netlink, link, name, spec, operation));
+    applyWithRollback(kind.moreSteps(netlink, link, name, spec, operation, { stamp, previous: stamp }));
     return { id: name, state: readState(kind, netlink, link.index, recorded, operation) };
   } catch (error) {
-    removeAfterFailedCreate(netlink, name, error, operation, (made) => Object.fromEntries(Object.entries(kind.state(netlink, { link: made, addresses: [] }, recorded))));
+    removeAfterFailedCreate(netlink, name, error, operation, (made) => ({ ...kind.state(netlink, { link: made, addresses: [] }, recorded) }));
     throw error;
   }
 }
@@ -62,7 +62,7 @@ export function readLink<Inputs extends LinkInputs, State extends object>(kind: 
   const netlink = namespaceClient(props.netns);
   const link = netlink === undefined ? undefined : findOwnedLink(netlink, props.stamp, operation);
   if (netlink === undefined || link === undefined) return undefined;
-  return readState(kind, netlink, link.index, recordedFrom(props), operation);
+  return kind.state(netlink, { link, addresses: netlink.addressesOf(link.index, operation) }, recordedFrom(props));
 }
 
 /**
@@ -74,8 +74,9 @@ export function updateLink<Inputs extends LinkInputs, State extends object>(kind
   const { netlink, operation } = job;
   const link = ownedLinkForUpdate(netlink, id, olds.stamp, operation);
   const desired = { ...kind.desired(netlink, spec, operation), name: intendedName(spec.name, id, link.name) };
-  const stamped = restamp(netlink, link, recordedFrom(olds).stamp, spec.managedBy, { operation, step: "", device: link.name });
-  applyWithRollback([...stamped.steps, ...configurationSteps(job, link, desired)]);
+  const previous = recordedFrom(olds).stamp;
+  const stamped = restamp(netlink, link, previous, spec.managedBy, { operation, step: "", device: link.name });
+  applyWithRollback([...stamped.steps, ...configurationSteps(job, link, desired, { stamp: stamped.stamp, previous })]);
   return readState(kind, netlink, link.index, recordedFor(spec, stamped.stamp), operation);
 }
 
@@ -99,25 +100,30 @@ export async function deleteLink(id: string, props: Properties): Promise<void> {
  */
 function takeOver<Inputs extends LinkInputs, State extends object>(job: LinkJob<Inputs, State>, existing: Link): CreatedLink<State> {
   const { kind, netlink, spec, operation } = job;
-  const ownStamp = reclaimableStamp(existing, spec.managedBy, (link) => kind.mismatch(link, spec) === undefined);
+  const ownStamp = reclaimableStamp(existing, spec.managedBy, (link) => kind.mismatch(link, spec, netlink) === undefined);
   if (ownStamp === undefined) {
     if (!spec.adopt) throw nameTakenError(existing, spec, operation, kind.adoptable);
     const foreign = findStamp(existing.altNames);
-    const problem = kind.mismatch(existing, spec) ?? (foreign === undefined ? undefined : stampedForAnotherOwner(spec.name, foreign, spec.managedBy, true));
+    const problem = kind.mismatch(existing, spec, netlink) ?? (foreign === undefined ? undefined : stampedForAnotherOwner(spec.name, foreign, spec.managedBy, true));
     if (problem !== undefined) throw new DeviceConflictError(operation, "adopt", `cannot adopt ${spec.name}: ${problem}.`);
   }
   const stamp = ownStamp ?? newStamp(spec.managedBy ?? "");
   const context: ErrorContext = { operation, step: "", device: spec.name };
   const stamping = ownStamp === undefined ? [stampStep(netlink, existing, stamp, context)] : [];
-  applyWithRollback([...stamping, ...configurationSteps(job, existing, kind.desired(netlink, spec, operation))]);
+  applyWithRollback([...stamping, ...configurationSteps(job, existing, kind.desired(netlink, spec, operation), { stamp, previous: ownStamp })]);
   return { id: spec.name, state: readState(kind, netlink, existing.index, recordedFor(spec, stamp), operation) };
 }
 
 /** Everything an existing device may need: the settings every link has, then the kind's own (last: an owner cannot be undone). */
-function configurationSteps<Inputs extends LinkInputs, State extends object>(job: LinkJob<Inputs, State>, link: Link, desired: DesiredLinkSettings): Step[] {
+function configurationSteps<Inputs extends LinkInputs, State extends object>(
+  job: LinkJob<Inputs, State>,
+  link: Link,
+  desired: DesiredLinkSettings,
+  stamps: StampTransition,
+): Step[] {
   const { kind, netlink, spec, operation } = job;
   const settings = linkSettingSteps(netlink, link, netlink.addressesOf(link.index, operation), desired, { operation, step: "", device: link.name });
-  return [...settings, ...kind.moreSteps(netlink, link, desired.name ?? link.name, spec, operation)];
+  return [...settings, ...kind.moreSteps(netlink, link, desired.name ?? link.name, spec, operation, stamps)];
 }
 
 /**
@@ -127,7 +133,7 @@ function configurationSteps<Inputs extends LinkInputs, State extends object>(job
  */
 function ownDeviceByTemplate<Inputs extends LinkInputs, State extends object>({ kind, netlink, spec, operation }: LinkJob<Inputs, State>): Link | undefined {
   if (spec.managedBy === undefined || spec.managedBy === "") return undefined;
-  const sameKind = (link: Link) => kind.mismatch(link, spec) === undefined;
+  const sameKind = (link: Link) => kind.mismatch(link, spec, netlink) === undefined;
   return netlink
     .dumpLinks(operation)
     .find((link) => matchesNameTemplate(spec.name, link.name) && reclaimableStamp(link, spec.managedBy, sameKind) !== undefined);
@@ -137,11 +143,13 @@ function ownDeviceByTemplate<Inputs extends LinkInputs, State extends object>({ 
 function readState<Inputs extends LinkInputs, State extends object>(kind: LinkKind<Inputs, State>, netlink: RouteNetlink, index: number, recorded: Recorded, operation: string): State {
   const link = netlink.getLinkByIndex(index, operation);
   if (link === undefined) throw new MissingDeviceError(operation, `ifindex ${index}`);
-  return kind.state(netlink, { link, addresses: netlink.addressesOf(index, operation) }, recorded);
+  const state = kind.state(netlink, { link, addresses: netlink.addressesOf(index, operation) }, recorded);
+  if (state === undefined) throw new MissingDeviceError(operation, `the other end of ${link.name}`);
+  return state;
 }
 
 /** The rtnetlink client for a recorded netns, or undefined when that namespace no longer exists. */
-function namespaceClient(netns: unknown): RouteNetlink | undefined {
+export function namespaceClient(netns: unknown): RouteNetlink | undefined {
   try {
     return rtnetlink(typeof netns === "string" ? netns : undefined);
   } catch (error) {
@@ -172,6 +180,7 @@ function recordedFor(spec: LinkInputs, stamp: string): Recorded {
   const recorded: Recorded = { stamp, adopt: spec.adopt };
   if (spec.netns !== undefined) recorded.netns = spec.netns;
   if (spec.managedBy !== undefined) recorded.managedBy = spec.managedBy;
+  if (spec.peer?.netns !== undefined) recorded.peerNetns = spec.peer.netns;
   return recorded;
 }
 
@@ -180,6 +189,8 @@ function recordedFrom(props: Properties): Recorded {
   const recorded: Recorded = { stamp: typeof props.stamp === "string" ? props.stamp : "", adopt: props.adopt === true };
   if (typeof props.netns === "string") recorded.netns = props.netns;
   if (typeof props.managedBy === "string") recorded.managedBy = props.managedBy;
+  const peerNetns = (props.peer as Properties | undefined)?.netns;
+  if (typeof peerNetns === "string") recorded.peerNetns = peerNetns;
   return recorded;
 }
 

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Bridge } from "./bridge";
 import { networkdFilesProvider } from "./networkdFilesProvider";
 import type { TapInterface } from "./tapInterface";
+import { VethPair } from "./vethPair";
 
 /** The inputs of NetworkdFiles. */
 export interface NetworkdFilesArgs {
@@ -11,8 +12,12 @@ export interface NetworkdFilesArgs {
    * files follow every change to the device. Not carried over: txQueueLength (no .netdev or .network key for
    * it); the alias only as networkd's presentation-only Description=. A device in another network namespace
    * is refused: networkd configures the host's own.
+   *
+   * A VethPair's files make both ends ([Peer] in the .netdev: its name and MAC; networkd gives it the first end's
+   * MTU) and configure the first end only. systemd-networkd cannot put the peer into another network namespace:
+   * a pair whose peer has a netns is refused (check says so on `peerNetns`).
    */
-  device: TapInterface | Bridge;
+  device: TapInterface | Bridge | VethPair;
   /**
    * Where systemd-networkd reads the files: an absolute path, written plainly (no ".", ".." or "//").
    * Default "/etc/systemd/network", which must exist. Changing it replaces the files.
@@ -35,8 +40,8 @@ export interface NetworkdFilesArgs {
  * `networkctl reload`). For hosts that use systemd-networkd; NetworkManager does not read them.
  */
 export class NetworkdFiles extends pulumi.dynamic.Resource {
-  /** "tap", "tun" or "bridge". */
-  declare readonly kind: pulumi.Output<"tap" | "tun" | "bridge">;
+  /** "tap", "tun", "bridge" or "veth". */
+  declare readonly kind: pulumi.Output<"tap" | "tun" | "bridge" | "veth">;
   /** The device's interface name, as written into both files. */
   declare readonly name: pulumi.Output<string>;
   declare readonly directory: pulumi.Output<string>;
@@ -75,7 +80,7 @@ export class NetworkdFiles extends pulumi.dynamic.Resource {
 }
 
 /** The device's outputs as the provider's plain inputs (an output that resolves to undefined is left out). */
-function deviceSettings(device: TapInterface | Bridge): Record<string, pulumi.Input<unknown>> {
+function deviceSettings(device: TapInterface | Bridge | VethPair): Record<string, pulumi.Input<unknown>> {
   const common = {
     name: device.name,
     mtu: device.mtu,
@@ -91,6 +96,17 @@ function deviceSettings(device: TapInterface | Bridge): Record<string, pulumi.In
       // A bridge reports "" when the kernel gave it no address yet.
       macAddress: device.macAddress.apply((mac) => (mac === "" ? undefined : mac)),
       stp: device.stp,
+    };
+  }
+  if (device instanceof VethPair) {
+    return {
+      ...common,
+      kind: "veth",
+      macAddress: device.macAddress,
+      bridge: device.bridge,
+      peerName: device.peer.name,
+      peerMacAddress: device.peer.macAddress,
+      peerNetns: device.peer.netns,
     };
   }
   return {

@@ -67,10 +67,15 @@ export function restamp(netlink: RouteNetlink, link: Link, stamp: string, identi
   if (identity === undefined || identity === "" || isStampFor(stamp, identity)) return { stamp, steps: [] };
   const existing = link.altNames.find((altName) => isStampFor(altName, identity));
   const renewed = existing ?? newStamp(identity);
-  const removeOld: Step = {
+  const removeOld = unstampStep(netlink, link, stamp, context);
+  return { stamp: renewed, steps: existing === undefined ? [stampStep(netlink, link, renewed, context), removeOld] : [removeOld] };
+}
+
+/** Removes a stamp the device carried for its former identity, as a step (undone by adding it again). */
+export function unstampStep(netlink: RouteNetlink, link: Link, stamp: string, context: ErrorContext): Step {
+  return {
     description: `remove ${link.name}'s stamp for its former identity`,
     apply: () => netlink.deleteAltName(link.index, stamp, context),
     undo: () => netlink.addAltName(link.index, stamp, context),
   };
-  return { stamp: renewed, steps: existing === undefined ? [stampStep(netlink, link, renewed, context), removeOld] : [removeOld] };
 }

@@ -1,10 +1,10 @@
 // TapInterface as a link kind: made by the TUN/TAP ioctls (the only way the kernel makes these devices), adopted
 // only as a TUN/TAP device of the same mode and queue type, with owner and group (set through an attached
 // queue), promiscuity and a bridge to join of its own.
-import { createTunDevice, isPromiscuous, type Link, type RouteNetlink, setTunOwnership } from "../kernel";
+import { createTunDevice, isPromiscuous, type Link, setTunOwnership } from "../kernel";
 import { checkTapInterface, diffTapInterface, type Named, type TapInterfaceInputs, type TapInterfaceState } from "../model";
 import { describeDevice } from "./devices";
-import { InvalidInputsError } from "./errors";
+import { bridgeIndex } from "./bridgePort";
 import type { LinkKind } from "./linkKind";
 import { bridgeIndexOf, commonLinkState, desiredFromInputs } from "./linkSettings";
 import { principalFailures, resolvePrincipals } from "./principals";
@@ -79,23 +79,6 @@ export const tapInterfaceKind: LinkKind<TapInterfaceInputs, TapInterfaceState> =
     return state;
   },
 };
-
-/** The ifindex of the bridge named in `bridge`, or an InvalidInputsError in one sentence saying why not. */
-function bridgeIndex(netlink: RouteNetlink, name: string, operation: string): number {
-  const bridge = netlink.getLink(name, operation);
-  const where = netlink.netns === undefined ? "" : ` in network namespace ${netlink.netns}`;
-  if (bridge === undefined) {
-    throw new InvalidInputsError(operation, [
-      { property: "bridge", reason: `no bridge named ${name} exists${where}; create it first (a Bridge resource) and pass its name output` },
-    ]);
-  }
-  if (bridge.kind !== "bridge") {
-    throw new InvalidInputsError(operation, [
-      { property: "bridge", reason: `${name} is ${describeDevice(bridge)}, not a bridge; name a bridge (a Bridge resource's name output)` },
-    ]);
-  }
-  return bridge.index;
-}
 
 /**
  * Owner and group change only through an attached queue (EBUSY while a VM holds a single-queue tap), by the

@@ -5,13 +5,14 @@ import "../support/privateNetns";
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import type * as pulumi from "@pulumi/pulumi";
-import { bridgeProvider, tapInterfaceProvider } from "pulumi-tuntap";
+import { bridgeProvider, tapInterfaceProvider, vethPairProvider } from "pulumi-tuntap";
 import { ip, namespaceFingerprint } from "../support/ip";
 import { badInputs, type ResourceKind } from "../support/badInputs";
 
 const providers: Record<ResourceKind, pulumi.dynamic.ResourceProvider> = {
   TapInterface: tapInterfaceProvider,
   Bridge: bridgeProvider,
+  VethPair: vethPairProvider,
 };
 
 const figures = { tried: 0, rejectedByCheck: 0, rejectedByCreate: 0, kernelChanges: 0 };

@@ -3,7 +3,7 @@
 // names the property, create refuses before the kernel is touched). A name is given unless the row is about it:
 // should validation ever let a row through, the device it made would show up as a kernel change.
 
-export type ResourceKind = "TapInterface" | "Bridge";
+export type ResourceKind = "TapInterface" | "Bridge" | "VethPair";
 
 export interface BadInput {
   resource: ResourceKind;
@@ -33,6 +33,17 @@ const bridge = (title: string, inputs: Record<string, unknown>, property: string
   property,
   reason,
 });
+
+const veth = (title: string, inputs: Record<string, unknown>, property: string, reason: RegExp): BadInput => ({
+  resource: "VethPair",
+  title,
+  inputs: { name: "badv0", peer: { name: "badv0p" }, ...inputs },
+  property,
+  reason,
+});
+
+const vethPeer = (title: string, peer: Record<string, unknown>, property: string, reason: RegExp): BadInput =>
+  veth(title, { peer: { name: "badv0p", ...peer } }, property, reason);
 
 export const badInputs: BadInput[] = [
   tap("a 16-byte name", { name: "abcdefghijklmnop" }, "name", /16 bytes.*at most 15/),
@@ -182,4 +193,23 @@ export const badInputs: BadInput[] = [
   bridge("a bridge MTU past 65535", { mtu: 70000 }, "mtu", /at most 65535, got 70000/),
   bridge("a bridge address without prefix", { addresses: ["192.168.100.1"] }, "addresses[0]", /not an address with a prefix length/),
   bridge("ports is an output, not an input", { ports: ["tap0"] }, "ports", /unknown property "ports"/),
+  veth("a 16-byte first name", { name: "veth-sixteen-byt" }, "name", /16 bytes/),
+  veth("owner is not a veth property", { owner: 0 }, "owner", /unknown property "owner"; the properties are: name, mtu/),
+  veth("MTU 65536 on the first end", { mtu: 65536 }, "mtu", /at most 65535/),
+  veth("a bridge template", { bridge: "br%d" }, "bridge", /template is not allowed here/),
+  veth("adopt with a template name", { name: "veth%d", adopt: true }, "name", /exact name/),
+  veth("a peer given as a string", { peer: "badv0p" }, "peer", /expected a object, got the string "badv0p"|expected an? object/),
+  vethPeer("a peer name with a space", { name: "bad p" }, "peer.name", /white space/),
+  vethPeer("a peer name template (only the first end is echoed back)", { name: "peer%d" }, "peer.name", /template is not allowed here/),
+  vethPeer("a peer netns that is a path", { netns: "/run/netns/lab" }, "peer.netns", /not a path/),
+  vethPeer("a peer MTU of 67", { mtu: 67 }, "peer.mtu", /at least 68, got 67/),
+  vethPeer("a multicast peer MAC", { macAddress: "01:00:5e:00:00:01" }, "peer.macAddress", /multicast/),
+  vethPeer("the second peer address bad", { addresses: ["10.0.0.2/24", "10.0.0.300/24"] }, "peer.addresses[1]", /valid IPv4 or IPv6 address/),
+  vethPeer("a repeated peer address", { addresses: ["fd00::2/64", "FD00::2/64"] }, "peer.addresses[1]", /repeats addresses\[0\]/),
+  vethPeer("IPv6 on a peer MTU below 1280", { mtu: 1200, addresses: ["fd00::2/64"] }, "peer.mtu", /needs an MTU of at least 1280.*got 1200/),
+  vethPeer('peer up: "yes"', { up: "yes" }, "peer.up", /expected a boolean, got the string "yes"/),
+  vethPeer("a peer bridge with a slash", { bridge: "a/b" }, "peer.bridge", /contains "\/" or ":"/),
+  vethPeer("a peer description of 256 bytes", { description: "d".repeat(256) }, "peer.description", /256 bytes/),
+  vethPeer("an unknown peer key lists the peer's properties", { adopt: true }, "peer.adopt", /unknown property "adopt"; the peer's properties are: name, netns, mtu/),
+  veth("both ends of one name in one namespace", { name: "samev0", peer: { name: "samev0" } }, "peer.name", /both ends would be named samev0 in one network namespace/),
 ];

@@ -69,6 +69,7 @@ export const IFLA_NET_NS_FD = 28;
 export const IFLA_EXT_MASK = 29;
 export const IFLA_PROMISCUITY = 30;
 export const IFLA_CARRIER = 33;
+export const IFLA_LINK_NETNSID = 37;
 export const IFLA_MIN_MTU = 50;
 export const IFLA_MAX_MTU = 51;
 export const IFLA_PROP_LIST = 52;

@@ -7,6 +7,7 @@ import {
   encodeAttributes,
   NetlinkFormatError,
   parseAttributes,
+  readS32,
   readString,
   readU32,
   readU8,
@@ -28,6 +29,8 @@ import {
   IFLA_INFO_DATA,
   IFLA_INFO_KIND,
   IFLA_INFO_SLAVE_KIND,
+  IFLA_LINK,
+  IFLA_LINK_NETNSID,
   IFLA_LINKINFO,
   IFLA_MASTER,
   IFLA_MAX_MTU,
@@ -122,6 +125,10 @@ export interface Link {
   /** Link-layer address; absent on devices without one (tun). */
   hardwareAddress?: Buffer;
   alias?: string;
+  /** IFLA_LINK: the link this one is tied to; for a veth end, its peer's ifindex (in the peer's namespace). */
+  linkIndex?: number;
+  /** IFLA_LINK_NETNSID: present when that link is in another network namespace (its id as this one sees it). */
+  linkNetnsId?: number;
   /** Index of the master device (a bridge this link is a port of). */
   master?: number;
   group: number;
@@ -169,6 +176,9 @@ export function decodeLink(payload: Buffer): Link {
   if (address !== undefined && address.length > 0) link.hardwareAddress = Buffer.from(address);
   const alias = optional(attributes.get(IFLA_IFALIAS), readString);
   if (alias) link.alias = alias;
+  // The kernel leaves IFLA_LINK out for a link tied to nothing; a veth end's peer may have the same ifindex in its own namespace.
+  assignIfPresent(link, "linkIndex", optional(attributes.get(IFLA_LINK), readU32));
+  assignIfPresent(link, "linkNetnsId", optional(attributes.get(IFLA_LINK_NETNSID), readS32));
   const master = optional(attributes.get(IFLA_MASTER), readU32);
   if (master) link.master = master;
   assignIfPresent(link, "promiscuity", optional(attributes.get(IFLA_PROMISCUITY), readU32));

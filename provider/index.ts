@@ -8,3 +8,6 @@ export { networkdFilesProvider } from "./resources/networkdFilesProvider";
 export { ForeignFileError, MissingDirectoryError } from "./resources/networkdErrors";
 export { DeviceConflictError, ForeignDeviceError, InvalidInputsError, MissingDeviceError, PartialCreateError } from "./resources/errors";
 export type { TapInterfaceState, BridgeState, CheckFailure, NetworkdFilesState } from "./model";
+export { Route, type RouteArgs } from "./resources/route";
+export { routeProvider } from "./resources/routeProvider";
+export type { RouteState } from "./model";

@@ -17,3 +17,5 @@ export * from "./networkdFiles";
 export * from "./networkdRender";
 export * from "./networkdParse";
 export * from "./networkdFilesDiff";
+export * from "./route";
+export * from "./routeDiff";

@@ -4,13 +4,16 @@ import { bridgeKind } from "./bridgeKind";
 import { linkProvider } from "./linkProvider";
 import { networkdFilesImplementation } from "./networkdFilesImplementation";
 import { tapInterfaceKind } from "./tapInterfaceKind";
+import { routeImplementation } from "./routeImplementation";
 
 export const tapInterface = linkProvider(tapInterfaceKind);
 export const bridge = linkProvider(bridgeKind);
 export const networkdFiles = networkdFilesImplementation;
+export const route = routeImplementation;
 
 export interface Implementation {
   tapInterface: typeof tapInterface;
   bridge: typeof bridge;
   networkdFiles: typeof networkdFiles;
+  route: typeof route;
 }

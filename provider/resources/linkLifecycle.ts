@@ -141,7 +141,7 @@ function readState<Inputs extends LinkInputs, State extends object>(kind: LinkKi
 }
 
 /** The rtnetlink client for a recorded netns, or undefined when that namespace no longer exists. */
-function namespaceClient(netns: unknown): RouteNetlink | undefined {
+export function namespaceClient(netns: unknown): RouteNetlink | undefined {
   try {
     return rtnetlink(typeof netns === "string" ? netns : undefined);
   } catch (error) {

@@ -61,20 +61,23 @@ export function readRoute(props: Properties): RouteState | undefined {
  * update: gateway, device, source or scope replaced at the same key by one NLM_F_REPLACE, which the kernel
  * carries out whole or refuses whole (it checks the new next hop before it touches the table). The kernel
  * replaces the first route at the key, whoever made it: that route must be ours.
+ *
+ * A route the kernel removed in this same run is made again: when the device a route names is replaced (a new
+ * name), Pulumi deletes the old device first, and the kernel deletes the route with it, before this update.
  */
 export function updateRoute(id: string, spec: RouteInputs): RouteState {
   const operation = `update route ${id}`;
   const netlink = rtnetlink(spec.netns);
   const request = kernelRoute(netlink, spec, operation);
   const first = routesAtKey(netlink, request, operation)[0];
-  if (first === undefined) throw new MissingDeviceError(operation, `the route ${id}`);
-  if (first.protocol !== ROUTE_PROTOCOL || first.multipath) {
+  if (first !== undefined && (first.protocol !== ROUTE_PROTOCOL || first.multipath)) {
     throw new DeviceConflictError(operation, "destination", `${keyTakenReason(netlink, first, spec)} This stack's route is not there any more; run \`pulumi refresh\` first.`);
   }
   try {
-    replaceRoute(netlink, request, { operation, step: "" });
+    if (first === undefined) addRoute(netlink, request, { operation, step: "" });
+    else replaceRoute(netlink, request, { operation, step: "" });
   } catch (error) {
-    if (error instanceof KernelError) error.message += " The route was left as it was.";
+    if (error instanceof KernelError) error.message += first === undefined ? " Nothing was added." : " The route was left as it was.";
     throw error;
   }
   return readBack(netlink, request, spec.netns, operation);

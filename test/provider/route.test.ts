@@ -128,3 +128,18 @@ test("a route in a named network namespace; a namespace gone reads as gone and d
   assert.deepEqual(await routeProvider.read?.(route.id, route.outs), {});
   await routeProvider.delete?.(route.id, route.outs as Properties);
 });
+
+test("a route whose device was replaced in the same run (the kernel removed the route with the old device) is made again by the update", async () => {
+  ip("tuntap", "add", "old0", "mode", "tun");
+  ip("link", "set", "old0", "up");
+  const route = await create(routeProvider, { destination: "10.69.0.0/24", device: "old0" });
+  ip("link", "delete", "old0");
+  assert.deepEqual(routeLines(), [], "gone with its device");
+  ip("tuntap", "add", "new0", "mode", "tun");
+  ip("link", "set", "new0", "up");
+  const outs = await update(routeProvider, route, { destination: "10.69.0.0/24", device: "new0" });
+  assert.deepEqual(routeLines(), ["10.69.0.0/24 dev new0 table main metric 0 scope link"]);
+  assert.equal(outs.device, "new0");
+  await routeProvider.delete?.(route.id, outs);
+  ip("link", "delete", "new0");
+});

@@ -19,3 +19,4 @@ export * from "./networkdParse";
 export * from "./networkdFilesDiff";
 export * from "./route";
 export * from "./routeDiff";
+export * from "./networkdRoutes";

@@ -10,6 +10,7 @@ import type { CheckFailure } from "./failures";
 import * as fields from "./fields";
 import { ipv6NeedsMinimumMtu, mtuProblem } from "./linkRules";
 import { byteLength, quoted } from "./names";
+import { type NetworkdRoute, networkdRoute, routesLeaveByTheDevice } from "./networkdRoutes";
 
 export const DEFAULT_NETWORKD_DIRECTORY = "/etc/systemd/network";
 /**
@@ -113,6 +114,8 @@ export const networkdFilesInputsSchema = z.strictObject({
   directory: refined(z.string(), directoryProblem).transform(normalizeDirectory).default(DEFAULT_NETWORKD_DIRECTORY),
   fileStem: refined(z.string(), fileStemProblem).optional(),
   managedBy: identity.optional(),
+  /** Routes out of the device (Route resources' outputs), each a [Route] section of the .network file. */
+  routes: z.array(networkdRoute).default([]),
 });
 
 export type NetworkdFilesInputs = z.output<typeof networkdFilesInputsSchema>;
@@ -134,6 +137,7 @@ export interface NetworkdDeviceSettings {
   promiscuous: boolean;
   up: boolean;
   description?: string;
+  routes?: NetworkdRoute[];
 }
 
 export interface NetworkdFilesSpec extends NetworkdDeviceSettings {
@@ -217,7 +221,7 @@ const settingsFitTheKind: Rule = (value, unknown) => {
  * the device when no fileStem is given ("50-tap0").
  */
 export function checkNetworkdFiles(_olds: Properties, news: Properties): CheckOutcome<NetworkdFilesInputs> {
-  const outcome = checkInputs(networkdFilesInputsSchema, news, [required, hostNamespaceOnly, settingsFitTheKind, ipv6NeedsMinimumMtu]);
+  const outcome = checkInputs(networkdFilesInputsSchema, news, [required, hostNamespaceOnly, settingsFitTheKind, ipv6NeedsMinimumMtu, routesLeaveByTheDevice]);
   const value = outcome.value;
   if (value === undefined || value.fileStem !== undefined || outcome.unknown.has("fileStem") || value.name === undefined) return outcome;
   value.fileStem = defaultFileStem(value.name);
@@ -249,5 +253,6 @@ export function networkdSpecOf(outcome: CheckOutcome<NetworkdFilesInputs>): Netw
   if (value.macAddress !== undefined) spec.macAddress = value.macAddress;
   if (value.bridge !== undefined) spec.bridge = value.bridge;
   if (value.description !== undefined) spec.description = value.description;
+  if (value.routes.length > 0) spec.routes = value.routes;
   return spec;
 }

@@ -4,6 +4,7 @@
 // Conventions: parsers take the file's text and never throw; a setting the renderer would not write (or a
 // value that does not parse) is simply not reported, and check decides what the result is worth.
 import type { NetworkdDeviceSettings } from "./networkdFiles";
+import { routesFromSections } from "./networkdRoutes";
 
 export interface IniSection {
   name: string;
@@ -99,5 +100,7 @@ export function settingsFromNetworkdFiles(netdevText: string, networkText: strin
   set("up", activation !== "down" && activation !== "always-down");
   set("addresses", valuesOf(network, "Network", "Address"));
   set("bridge", lastValueOf(network, "Network", "Bridge"));
+  const routes = settings.name === undefined ? [] : routesFromSections(network, settings.name);
+  if (routes.length > 0) settings.routes = routes;
   return settings;
 }

@@ -85,15 +85,16 @@ test("default routes of both families, a table of our own, a metric and a prefer
   const specs = [
     route("0.0.0.0/0", { gateway: address("10.1.0.2") }),
     route("::/0", { gateway: address("fd01::2"), outputIndex: a0 }),
-    route("10.9.0.0/24", { outputIndex: a0, table: 100, metric: 7, scope: 253, preferredSource: address("10.1.0.1") }),
-    route("fd09::/64", { outputIndex: a0, table: 100000, metric: 5, preferredSource: address("fd01::1") }),
+    // A table id above 255 travels in RTA_TABLE alone (rtm_table then says RT_TABLE_COMPAT).
+    route("10.9.0.0/24", { outputIndex: a0, table: 100000, metric: 7, scope: 253, preferredSource: address("10.1.0.1") }),
+    route("fd09::/64", { outputIndex: a0, table: 100, metric: 5, preferredSource: address("fd01::1") }),
   ];
   for (const spec of specs) addRoute(netlink, spec, context);
   assert.deepEqual(routeLines(), [
-    "10.9.0.0/24 dev a0 table 100 metric 7 scope link src 10.1.0.1",
+    "10.9.0.0/24 dev a0 table 100000 metric 7 scope link src 10.1.0.1",
     "default via 10.1.0.2 dev a0 table main metric 0 scope global",
     "default via fd01::2 dev a0 table main metric 1024 scope global",
-    "fd09::/64 dev a0 table 100000 metric 5 scope global src fd01::1",
+    "fd09::/64 dev a0 table 100 metric 5 scope global src fd01::1",
   ]);
   for (const spec of specs) {
     const [read] = routesAtKey(netlink, spec, "test");

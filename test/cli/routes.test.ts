@@ -1,7 +1,8 @@
 // Route through the real Pulumi CLI, one program through its whole life: preview, up, an up with no change, a
 // gateway changed in place, a destination changed (a new route made before the old one goes), drift made with
 // `ip` recorded by refresh and put back by up, a route deleted behind the stack's back dropped by refresh and
-// made again by up, destroy. Each outcome is checked with `ip -j route`.
+// made again by up, the tun taken down (the kernel drops its route) then refresh and up, destroy. Each outcome
+// is checked with `ip -j route`.
 import "../support/privateNetns";
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -90,6 +91,18 @@ test("a route deleted behind the stack's back leaves the state on refresh and co
   const up = await stack.up();
   assertOk(up);
   assert.equal(up.changes.create, 1, describeRun(up));
+  assert.deepEqual(routeLines(), [TUNNEL, "10.82.0.0/24 via 10.70.0.3 dev rveth0 table main metric 0 scope global", V6]);
+});
+
+test("the tun taken down with ip loses its route: refresh records both, up brings the tun up and then makes the route", async () => {
+  ip("link", "set", "rtun0", "down");
+  assert.deepEqual(routeLines(), ["10.82.0.0/24 via 10.70.0.3 dev rveth0 table main metric 0 scope global", V6], "the kernel removed the route with the tun going down");
+  const refresh = await stack.refresh();
+  assertOk(refresh);
+  assert.deepEqual([refresh.changes.update, refresh.changes.delete], [1, 1], describeRun(refresh));
+  const up = await stack.up();
+  assertOk(up);
+  assert.deepEqual([up.changes.update, up.changes.create], [1, 1], describeRun(up));
   assert.deepEqual(routeLines(), [TUNNEL, "10.82.0.0/24 via 10.70.0.3 dev rveth0 table main metric 0 scope global", V6]);
 });
 

@@ -11,3 +11,6 @@ export type { TapInterfaceState, BridgeState, CheckFailure, NetworkdFilesState }
 export { VethPair, type VethPairArgs, type VethPeerArgs, type VethEndArgs } from "./resources/vethPair";
 export { vethPairProvider } from "./resources/vethPairProvider";
 export type { VethPairState, VethEndState } from "./model";
+export { Route, type RouteArgs } from "./resources/route";
+export { routeProvider } from "./resources/routeProvider";
+export type { RouteState } from "./model";

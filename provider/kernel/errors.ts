@@ -36,6 +36,9 @@ const errnoDescriptions: Record<string, string> = {
   ENOMEM: "cannot allocate memory",
   EMSGSIZE: "message too long",
   ENOTCONN: "not connected",
+  ENETUNREACH: "network is unreachable",
+  ENETDOWN: "network is down",
+  ESRCH: "no such process",
 };
 
 export function errnoName(errno: number): string {

@@ -14,3 +14,5 @@ export { decodeAcknowledgement, decodeDone, type Acknowledgement } from "./netli
 export { type BatchResult, encodeNetlinkAddress, NetlinkSocket, type NetlinkRequest } from "./netlink/socket";
 export * from "./netlink/veth";
 export * from "./veth";
+export * from "./routes";
+export * from "./netlink/route";

@@ -222,6 +222,11 @@ export class RouteNetlink {
     return created;
   }
 
+  /** A dump of any rtnetlink message type, for the codecs kept in files of their own (routes): decoding is the caller's. */
+  dump(type: number, payload: Buffer, context: ErrorContext): Message[] {
+    return this.socket.dump(type, payload, context);
+  }
+
   private mutate(request: NetlinkRequest): void {
     this.socket.request(request);
   }

@@ -19,3 +19,6 @@ export * from "./networkdParse";
 export * from "./networkdFilesDiff";
 export * from "./vethPair";
 export * from "./vethPairDiff";
+export * from "./route";
+export * from "./routeDiff";
+export * from "./networkdRoutes";

@@ -10,6 +10,7 @@ import type { CheckFailure } from "./failures";
 import * as fields from "./fields";
 import { ipv6NeedsMinimumMtu, mtuProblem } from "./linkRules";
 import { byteLength, quoted } from "./names";
+import { type NetworkdRoute, networkdRoute, routesLeaveByTheDevice } from "./networkdRoutes";
 
 export const DEFAULT_NETWORKD_DIRECTORY = "/etc/systemd/network";
 /**
@@ -117,6 +118,8 @@ export const networkdFilesInputsSchema = z.strictObject({
   peerName: networkdInterfaceName.optional(),
   peerMacAddress: fields.linkFields.macAddress,
   peerNetns: z.string().optional(),
+  /** Routes out of the device (Route resources' outputs), each a [Route] section of the .network file. */
+  routes: z.array(networkdRoute).default([]),
 });
 
 export type NetworkdFilesInputs = z.output<typeof networkdFilesInputsSchema>;
@@ -141,6 +144,7 @@ export interface NetworkdDeviceSettings {
   /** veth only: the peer's name and MAC, which the .netdev's [Peer] section makes along with the first end. */
   peerName?: string;
   peerMacAddress?: string;
+  routes?: NetworkdRoute[];
 }
 
 export interface NetworkdFilesSpec extends NetworkdDeviceSettings {
@@ -249,7 +253,14 @@ const settingsFitTheKind: Rule = (value, unknown) => {
  * the device when no fileStem is given ("50-tap0").
  */
 export function checkNetworkdFiles(_olds: Properties, news: Properties): CheckOutcome<NetworkdFilesInputs> {
-  const outcome = checkInputs(networkdFilesInputsSchema, news, [required, hostNamespaceOnly, settingsFitTheKind, vethPeerAtHome, ipv6NeedsMinimumMtu]);
+  const outcome = checkInputs(networkdFilesInputsSchema, news, [
+    required,
+    hostNamespaceOnly,
+    settingsFitTheKind,
+    vethPeerAtHome,
+    ipv6NeedsMinimumMtu,
+    routesLeaveByTheDevice,
+  ]);
   const value = outcome.value;
   if (value === undefined || value.fileStem !== undefined || outcome.unknown.has("fileStem") || value.name === undefined) return outcome;
   value.fileStem = defaultFileStem(value.name);
@@ -283,5 +294,6 @@ export function networkdSpecOf(outcome: CheckOutcome<NetworkdFilesInputs>): Netw
   if (value.description !== undefined) spec.description = value.description;
   if (value.peerName !== undefined) spec.peerName = value.peerName;
   if (value.peerMacAddress !== undefined) spec.peerMacAddress = value.peerMacAddress;
+  if (value.routes.length > 0) spec.routes = value.routes;
   return spec;
 }

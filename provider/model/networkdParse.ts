@@ -4,6 +4,7 @@
 // Conventions: parsers take the file's text and never throw; a setting the renderer would not write (or a
 // value that does not parse) is simply not reported, and check decides what the result is worth.
 import type { NetworkdDeviceSettings } from "./networkdFiles";
+import { routesFromSections } from "./networkdRoutes";
 
 export interface IniSection {
   name: string;
@@ -101,5 +102,7 @@ export function settingsFromNetworkdFiles(netdevText: string, networkText: strin
   set("bridge", lastValueOf(network, "Network", "Bridge"));
   set("peerName", lastValueOf(netdev, "Peer", "Name"));
   set("peerMacAddress", lastValueOf(netdev, "Peer", "MACAddress"));
+  const routes = settings.name === undefined ? [] : routesFromSections(network, settings.name);
+  if (routes.length > 0) settings.routes = routes;
   return settings;
 }

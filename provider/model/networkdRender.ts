@@ -11,6 +11,7 @@
 //   .network [Link]    MACAddress=, MTUBytes= (218; for tun/tap only here: networkd ignores them in a
 //                      tun/tap .netdev), RequiredForOnline= (236), Promiscuous= (248), ActivationPolicy= (248)
 //   .network [Network] Description=, Address=, Bridge= (211), IPv6AcceptRA= (231), ConfigureWithoutCarrier= (235)
+//   .network [Route]   Destination=, Gateway=, Metric=, Table=, Scope=, PreferredSource=, Protocol= (see networkdRoutes.ts)
 // So the files need systemd 235; Promiscuous= and ActivationPolicy= need 248 and are written only when they
 // say something (promiscuous on, administratively down), each with a comment. Older networkd logs an unknown
 // key and ignores it.
@@ -18,6 +19,7 @@
 // The first line is the ownership marker. A file is this resource's only while that line names it: files
 // without it (or naming someone else) are never overwritten or deleted.
 import type { NetworkdDeviceSettings } from "./networkdFiles";
+import { routeSections } from "./networkdRoutes";
 
 export const MARKER_PREFIX = "# Managed by pulumi-tuntap for ";
 
@@ -101,7 +103,7 @@ function networkFile(device: NetworkdDeviceSettings, managedBy: string): string 
     "IPv6AcceptRA=no",
   );
   const lines = header(managedBy, `Configures ${device.kind} ${device.name}, created at boot by the .netdev file of the same name.`);
-  return [...lines, ...section("Match", [`Name=${device.name}`]), ...section("Link", link), ...section("Network", network), ""].join("\n");
+  return [...lines, ...section("Match", [`Name=${device.name}`]), ...section("Link", link), ...section("Network", network), ...routeSections(device.routes ?? []), ""].join("\n");
 }
 
 export function renderNetworkdFiles(device: NetworkdDeviceSettings, managedBy: string): RenderedNetworkdFiles {

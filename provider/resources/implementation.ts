@@ -5,15 +5,18 @@ import { linkProvider } from "./linkProvider";
 import { networkdFilesImplementation } from "./networkdFilesImplementation";
 import { tapInterfaceKind } from "./tapInterfaceKind";
 import { vethPairKind } from "./vethPairKind";
+import { routeImplementation } from "./routeImplementation";
 
 export const tapInterface = linkProvider(tapInterfaceKind);
 export const bridge = linkProvider(bridgeKind);
 export const networkdFiles = networkdFilesImplementation;
 export const vethPair = linkProvider(vethPairKind);
+export const route = routeImplementation;
 
 export interface Implementation {
   tapInterface: typeof tapInterface;
   bridge: typeof bridge;
   networkdFiles: typeof networkdFiles;
   vethPair: typeof vethPair;
+  route: typeof route;
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Bridge } from "./bridge";
 import { networkdFilesProvider } from "./networkdFilesProvider";
+import type { Route } from "./route";
 import type { TapInterface } from "./tapInterface";
 import { VethPair } from "./vethPair";
 
@@ -29,6 +30,12 @@ export interface NetworkdFilesArgs {
    * the distributions' catch-alls). Changing it replaces the files.
    */
   fileStem?: pulumi.Input<string>;
+  /**
+   * Routes out of this device, each written as a [Route] section of the .network file (Destination=, Gateway=,
+   * Metric=, Table=, Scope=, PreferredSource=, and Protocol=238 so that the route networkd adds at boot is the
+   * Route resource's own). A route that leaves by another device is refused. Default: none.
+   */
+  routes?: Route[];
 }
 
 /**
@@ -65,6 +72,7 @@ export class NetworkdFiles extends pulumi.dynamic.Resource {
         ...deviceSettings(args.device),
         directory: args.directory,
         fileStem: args.fileStem,
+        ...(args.routes === undefined ? {} : { routes: args.routes.map(routeSettings) }),
         managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
         // Outputs that are not inputs still need a key to be exposed.
         netdevPath: undefined,
@@ -77,6 +85,19 @@ export class NetworkdFiles extends pulumi.dynamic.Resource {
       "NetworkdFiles",
     );
   }
+}
+
+/** A Route's outputs as one entry of the provider's `routes` input; scope only for IPv4, which has one. */
+function routeSettings(route: Route): pulumi.Output<Record<string, unknown>> {
+  return pulumi
+    .all([route.destination, route.gateway, route.device, route.metric, route.table, route.scope, route.source, route.family])
+    .apply(([destination, gateway, device, metric, table, scope, source, family]) => {
+      const settings: Record<string, unknown> = { destination, device, metric, table };
+      if (gateway !== undefined) settings.gateway = gateway;
+      if (family === 4) settings.scope = scope;
+      if (source !== undefined) settings.source = source;
+      return settings;
+    });
 }
 
 /** The device's outputs as the provider's plain inputs (an output that resolves to undefined is left out). */

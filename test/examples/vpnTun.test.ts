@@ -10,7 +10,7 @@ import { installMocks, registered, registrationsOf, TYPES } from "./support/mock
 const registrations = installMocks("vpn", "dev");
 
 test("persistAtBoot: networkd files for the tun, owned by the daemon's user, in the configured directory", async () => {
-  const vpn = vpnTun({ name: "tun0", user: "nobody", addresses: ["10.8.0.1/24", "fd00:8::1/64"], mtu: 1500, persistAtBoot: true, networkdDirectory: "/run/systemd/network" });
+  const vpn = vpnTun({ name: "tun0", user: "nobody", addresses: ["10.8.0.1/24", "fd00:8::1/64"], remoteNetworks: [], mtu: 1500, persistAtBoot: true, networkdDirectory: "/run/systemd/network" });
   assert.ok(vpn.bootFiles);
   await registered(vpn.tun, vpn.bootFiles);
   const [files] = registrationsOf(registrations, TYPES.networkdFiles);

@@ -12,9 +12,10 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { bridgeProvider, networkdFilesProvider, tapInterfaceProvider } from "pulumi-tuntap";
+import { bridgeProvider, networkdFilesProvider, routeProvider, tapInterfaceProvider } from "pulumi-tuntap";
 import { insidePrivateNamespace } from "../support/privateNetns";
 import { cidrs, link } from "../support/ip";
+import { routeLines } from "../support/ipRoute";
 import { create } from "../support/providers";
 import { waitFor } from "../support/wait";
 
@@ -33,6 +34,12 @@ function fromTap(outs: Properties): Properties {
 function fromBridge(outs: Properties): Properties {
   const { name, mtu, macAddress, addresses, stp, up, description } = outs;
   return { kind: "bridge", name, mtu, macAddress: macAddress === "" ? undefined : macAddress, addresses, stp, up, description };
+}
+
+/** The same mapping the NetworkdFiles class makes from a Route's outputs. */
+function fromRoute(outs: Properties): Properties {
+  const { destination, gateway, device, metric, table, scope, source, family } = outs;
+  return { destination, gateway, device, metric, table, source, ...(family === 4 ? { scope } : {}) };
 }
 
 function run(command: string, ...args: string[]): string | undefined {
@@ -148,7 +155,7 @@ test("a tap (owner, multi-queue, bridge port, promiscuous, IPv4+IPv6) and its br
   for (const file of files) await networkdFilesProvider.delete?.(file.id, file.outs);
 });
 
-test("a tun for a VPN daemon: owner, MTU, IPv4 and IPv6", async (t) => {
+test("a tun for a VPN daemon: owner, MTU, IPv4 and IPv6, and its routes, which come back as the Route resources' own", async (t) => {
   if (sandboxProblem !== undefined || networkd === undefined) {
     t.skip(`cannot run systemd-networkd here: ${sandboxProblem ?? "the first test did not start it"}`);
     return;
@@ -161,8 +168,18 @@ test("a tun for a VPN daemon: owner, MTU, IPv4 and IPv6", async (t) => {
     addresses: ["10.8.0.1/24", "fd00:8::1/64"],
     managedBy: managedBy("tun"),
   });
-  const files = await create(networkdFilesProvider, { ...fromTap(tun.outs), directory: RUNTIME_DIRECTORY, managedBy: managedBy("tun-files") });
+  const routes = [
+    await create(routeProvider, { destination: "10.9.0.0/24", device: "vpn0" }),
+    await create(routeProvider, { destination: "fd00:9::/64", gateway: "fd00:8::2", device: "vpn0", table: 100, metric: 50 }),
+  ];
+  const files = await create(networkdFilesProvider, {
+    ...fromTap(tun.outs),
+    routes: routes.map((route) => fromRoute(route.outs)),
+    directory: RUNTIME_DIRECTORY,
+    managedBy: managedBy("tun-files"),
+  });
   await tapInterfaceProvider.delete?.(tun.id, tun.outs);
+  assert.deepEqual(routeLines(), [], "the routes went with the tun");
   // networkd is running: a reload is what makes it read new files (a boot does the same from scratch).
   const reload = run("/usr/bin/networkctl", "reload");
   if (reload !== undefined) {
@@ -176,5 +193,10 @@ test("a tun for a VPN daemon: owner, MTU, IPv4 and IPv6", async (t) => {
   assert.deepEqual({ type: seen.linkinfo?.info_data?.type, user: seen.linkinfo?.info_data?.user }, { type: "tun", user: "nobody" });
   assert.equal(seen.mtu, 1420);
   assert.deepEqual(cidrs("vpn0"), ["10.8.0.1/24", "fd00:8::1/64"]);
+  const expectedRoutes = ["10.9.0.0/24 dev vpn0 table main metric 0 scope link", "fd00:9::/64 via fd00:8::2 dev vpn0 table 100 metric 50 scope global"];
+  await networkdDid(() => routeLines().length === 2, "adding vpn0's routes");
+  assert.deepEqual(routeLines(), expectedRoutes, "networkd added them with protocol 238");
+  for (const route of routes) assert.deepEqual((await routeProvider.read?.(route.id, route.outs))?.props, route.outs, `the stack finds ${route.id} as its own`);
   await networkdFilesProvider.delete?.(files.id, files.outs);
+  for (const route of routes) await routeProvider.delete?.(route.id, route.outs);
 });

@@ -6,6 +6,7 @@
 // for all programs: see sequence.ts.
 import assert from "node:assert/strict";
 import { cidrs, ip } from "../../support/ip";
+import { routeLines } from "../../support/ipRoute";
 import type { ManagedDevice } from "../support/stateView";
 import { assertGone, assertTap, mustLink } from "../support/kernel";
 
@@ -136,22 +137,34 @@ function assertTun(name: string, mtu: number): void {
   assert.deepEqual(cidrs(name), ["10.8.0.1/24", "fd00:8::1/64"]);
 }
 
-/** examples/vpn-tun: a tun with IPv4 and IPv6 for a VPN daemon. */
+/** The routes out of the tun to the networks behind the peer (the example's default remoteNetworks). */
+function assertTunRoutes(name: string): void {
+  assert.deepEqual(routeLines(), [`10.9.0.0/24 dev ${name} table main metric 0 scope link`, `fd00:9::/64 dev ${name} table main metric 1024 scope global`]);
+}
+
+/** examples/vpn-tun: a tun with IPv4 and IPv6 for a VPN daemon, and routes out of it to the networks behind the peer. */
 const vpnTun: ProgramScenario = {
   directory: "examples/vpn-tun",
-  afterUp: () => assertTun("tun0", 1500),
+  afterUp: () => {
+    assertTun("tun0", 1500);
+    assertTunRoutes("tun0");
+  },
   update: { config: { mtu: "1420" }, expect: () => assertTun("tun0", 1420) },
   replace: {
     config: { name: "tun1" },
     expect: () => {
       assertGone("tun0");
       assertTun("tun1", 1420);
+      assertTunRoutes("tun1");
     },
   },
   drift: {
     make: () => ip("link", "set", "tun1", "mtu", "1300"),
     inState: (devices) => assert.equal(byName(devices, "tun1").outputs.mtu, 1300),
-    repaired: () => assertTun("tun1", 1420),
+    repaired: () => {
+      assertTun("tun1", 1420);
+      assertTunRoutes("tun1");
+    },
   },
 };
 

@@ -9,6 +9,7 @@ import { describe as describeRun, type RunResult } from "../support/result";
 import { repositoryRoot } from "../support/paths";
 import { CliStack } from "../support/cliStack";
 import { devicesOf, type ManagedDevice, resourcesOf } from "../support/stateView";
+import { routesThrough } from "../support/routeState";
 import { assertDevicesExist, assertGone } from "../support/kernel";
 import type { ProgramScenario } from "./programTable";
 
@@ -125,14 +126,16 @@ export function programSequence(scenario: ProgramScenario): void {
 
     test("devices deleted behind the stack's back leave the state on refresh and come back on up", async () => {
       const managed = await devices(stack);
+      // Routes out of these devices go with them: the kernel deletes them.
+      const routes = routesThrough(await stack.exportState(), managed);
       for (const device of managed) ip(...(device.netns === undefined ? [] : ["-n", device.netns]), "link", "delete", device.name);
       const refresh = await stack.refresh();
       assertOk(refresh);
-      assert.equal(refresh.changes.delete, managed.length, `refresh drops what is gone\n${describeRun(refresh)}`);
+      assert.equal(refresh.changes.delete, managed.length + routes, `refresh drops what is gone\n${describeRun(refresh)}`);
       assert.deepEqual(await devices(stack), [], "the state no longer records the devices");
       const up = await stack.up();
       assertOk(up);
-      assert.equal(up.changes.create, managed.length, `up creates them again\n${describeRun(up)}`);
+      assert.equal(up.changes.create, managed.length + routes, `up creates them again\n${describeRun(up)}`);
       const recreated = await devices(stack);
       assert.deepEqual(recreated.map((device) => device.name).sort(), managed.map((device) => device.name).sort());
       assertDevicesExist(recreated);

@@ -12,3 +12,5 @@ export * from "./netlink/link";
 export * from "./netlink/address";
 export { decodeAcknowledgement, decodeDone, type Acknowledgement } from "./netlink/ack";
 export { type BatchResult, encodeNetlinkAddress, NetlinkSocket, type NetlinkRequest } from "./netlink/socket";
+export * from "./namespaces";
+export { closeRtnetlink } from "./rtnetlink";

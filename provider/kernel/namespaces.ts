@@ -1,0 +1,160 @@
+// Making and removing named network namespaces the way `ip netns add` and `ip netns del` do (iproute2,
+// ip/ipnetns.c: netns_add, netns_delete): a network namespace kept alive by a bind mount of its nsfs file on
+// /run/netns/NAME, so that it outlives the process that made it and `ip netns`, `ip -n` and setns(2) find it.
+//
+// "A thread of its own": unshare(CLONE_NEWNET) moves only the calling thread into the new namespace (network
+// namespaces are per thread; the kernel refuses unsharing a mount namespace — CLONE_NEWNS — in a process whose
+// threads share their filesystem context, but not a network namespace). So the namespace is made on Node's
+// main thread, in one synchronous stretch: open the thread's current namespace, unshare, bind-mount the new
+// namespace onto its file, setns back. No JavaScript of anyone else's can run in between — the event loop does
+// not turn while this function runs — and the libuv and V8 helper threads never leave the process's namespace,
+// so nothing but these few system calls ever happens in the new namespace from this thread. Should returning
+// fail, the process aborts rather than go on in the wrong namespace (as runInNetworkNamespace does).
+import { closeSync, constants as fileConstants, mkdirSync, openSync, unlinkSync } from "node:fs";
+import { errorFromErrno, KernelError } from "./errors";
+import { libc } from "./libc";
+import { namespacePath, NETNS_DIRECTORY } from "./netns";
+import { CLONE_NEWNET, errno, O_CLOEXEC, O_RDONLY } from "./system";
+
+// include/uapi/linux/mount.h, include/linux/fs.h (umount2 flags), include/uapi/linux/nsfs.h.
+const MS_BIND = 4096;
+const MS_REC = 16384;
+const MS_SHARED = 1 << 20;
+const MNT_DETACH = 2;
+/** NS_GET_NSTYPE = _IO(0xb7, 0x3): the CLONE_NEW* type of the namespace an nsfs file refers to. */
+const NS_GET_NSTYPE = 0xb703;
+
+/** /run/netns/NAME exists already (a namespace, or any other file). */
+export class NamespaceExistsError extends KernelError {}
+
+/** What is at /run/netns/NAME. */
+export type NamespaceFileKind = "network namespace" | "other namespace" | "not a namespace" | "missing";
+
+/**
+ * What the file at /run/netns/NAME is: only a bind-mounted nsfs file answers NS_GET_NSTYPE, so a plain file put
+ * there (or one left behind by a half-finished `ip netns add`) is "not a namespace".
+ */
+export function namespaceFileKind(name: string, operation: string): NamespaceFileKind {
+  const c = libc();
+  const path = namespacePath(name);
+  const fd = c.open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const failure = c.errno();
+    if (failure === errno.ENOENT) return "missing";
+    throw errorFromErrno(failure, { operation, step: `open ${path}` });
+  }
+  try {
+    const type = c.ioctlValue(fd, NS_GET_NSTYPE, 0);
+    if (type < 0) {
+      const failure = c.errno();
+      // Any other file answers ENOTTY (no such ioctl); a directory EINVAL on some file systems.
+      if (failure === errno.ENOTTY || failure === errno.EINVAL) return "not a namespace";
+      throw errorFromErrno(failure, { operation, step: `NS_GET_NSTYPE ${path}` });
+    }
+    return type === CLONE_NEWNET ? "network namespace" : "other namespace";
+  } finally {
+    c.close(fd);
+  }
+}
+
+/**
+ * `ip netns add NAME`: a new, empty network namespace (only `lo`, down) bound at /run/netns/NAME. A name already
+ * taken is a NamespaceExistsError and changes nothing; any other failure leaves nothing behind.
+ */
+export function createNetworkNamespace(name: string, operation: string): string {
+  const path = namespacePath(name);
+  prepareNamespaceDirectory(operation);
+  let placeholder: number;
+  try {
+    // The mount point. O_EXCL makes creating it the existence check, as in ip/ipnetns.c.
+    placeholder = openSync(path, O_RDONLY | fileConstants.O_CREAT | fileConstants.O_EXCL, 0);
+  } catch (error) {
+    if (errnoOf(error) === errno.EEXIST) {
+      throw new NamespaceExistsError({
+        operation,
+        step: `create ${path}`,
+        errno: errno.EEXIST,
+        remedy: `Network namespace "${name}" already exists (\`ip netns list\` shows it): choose another name, delete it (\`ip netns del ${name}\`), or set \`adopt: true\` to manage it.`,
+      });
+    }
+    throw errorFromErrno(errnoOf(error), { operation, step: `create ${path}` });
+  }
+  closeSync(placeholder);
+  try {
+    bindNewNamespace(path, operation);
+  } catch (error) {
+    unlinkSync(path);
+    if (error instanceof Error) error.message += ` ${path} was removed again; nothing was left behind.`;
+    throw error;
+  }
+  return path;
+}
+
+/** The errno of a failed node:fs call, as a number for errorFromErrno. */
+function errnoOf(error: unknown): number {
+  const code = (error as NodeJS.ErrnoException).code;
+  return (code === undefined ? undefined : (errno as Record<string, number | undefined>)[code]) ?? errno.EIO;
+}
+
+/**
+ * `ip netns del NAME`: detaches the bind mount (the namespace itself goes once nothing else holds it: a process
+ * inside, an open descriptor, another mount) and removes the file. Callers check that the file is a network
+ * namespace and theirs first.
+ */
+export function deleteNetworkNamespace(name: string, operation: string): void {
+  const c = libc();
+  const path = namespacePath(name);
+  if (c.umount2(path, MNT_DETACH) < 0) throw errorFromErrno(c.errno(), { operation, step: `umount ${path}` });
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if (errnoOf(error) !== errno.ENOENT) throw errorFromErrno(errnoOf(error), { operation, step: `unlink ${path}` });
+  }
+}
+
+/**
+ * /run/netns exists (0755) and is a shared mount point, so that a namespace mounted there later appears in every
+ * mount namespace that has a copy of it (a process that ran `unshare -m` before, a container sharing /run).
+ * The first time, /run/netns is usually no mount point of its own: it is bind-mounted onto itself, then made
+ * shared — exactly ip/ipnetns.c's loop.
+ */
+function prepareNamespaceDirectory(operation: string): void {
+  const c = libc();
+  mkdirSync(NETNS_DIRECTORY, { recursive: true, mode: 0o755 });
+  if (c.mount("", NETNS_DIRECTORY, "none", MS_SHARED | MS_REC, null) === 0) return;
+  const failure = c.errno();
+  // EINVAL: not a mount point. Anything else (EPERM) is the answer.
+  if (failure !== errno.EINVAL) throw errorFromErrno(failure, { operation, step: `make ${NETNS_DIRECTORY} a shared mount` });
+  if (c.mount(NETNS_DIRECTORY, NETNS_DIRECTORY, "none", MS_BIND | MS_REC, null) < 0) {
+    throw errorFromErrno(c.errno(), { operation, step: `bind-mount ${NETNS_DIRECTORY} onto itself` });
+  }
+  if (c.mount("", NETNS_DIRECTORY, "none", MS_SHARED | MS_REC, null) < 0) {
+    throw errorFromErrno(c.errno(), { operation, step: `make ${NETNS_DIRECTORY} a shared mount` });
+  }
+}
+
+/**
+ * On this thread: unshare a new network namespace, bind its nsfs file onto `path`, return to the namespace the
+ * thread was in. Synchronous from start to end (see the top of this file).
+ */
+function bindNewNamespace(path: string, operation: string): void {
+  const c = libc();
+  const self = "/proc/thread-self/ns/net";
+  const original = c.open(self, O_RDONLY | O_CLOEXEC);
+  if (original < 0) throw errorFromErrno(c.errno(), { operation, step: `open ${self}` });
+  try {
+    if (c.unshare(CLONE_NEWNET) < 0) throw errorFromErrno(c.errno(), { operation, step: "unshare(CLONE_NEWNET)" });
+    try {
+      // /proc/thread-self, not /proc/self: the latter names the process's first thread, which need not be this one.
+      if (c.mount(self, path, "none", MS_BIND, null) < 0) throw errorFromErrno(c.errno(), { operation, step: `bind-mount ${self} onto ${path}` });
+    } finally {
+      if (c.setns(original, CLONE_NEWNET) < 0) {
+        // Continuing would run every later call in the new namespace; nothing sane can follow.
+        process.stderr.write(`pulumi-tuntap: cannot return to the original network namespace after ${operation}\n`);
+        process.abort();
+      }
+    }
+  } finally {
+    c.close(original);
+  }
+}

@@ -8,3 +8,7 @@ export { networkdFilesProvider } from "./resources/networkdFilesProvider";
 export { ForeignFileError, MissingDirectoryError } from "./resources/networkdErrors";
 export { DeviceConflictError, ForeignDeviceError, InvalidInputsError, MissingDeviceError, PartialCreateError } from "./resources/errors";
 export type { TapInterfaceState, BridgeState, CheckFailure, NetworkdFilesState } from "./model";
+export { NetworkNamespace, type NetworkNamespaceArgs } from "./resources/networkNamespace";
+export { networkNamespaceProvider } from "./resources/networkNamespaceProvider";
+export { ForeignNamespaceError, NamespaceInUseError } from "./resources/networkNamespaceErrors";
+export type { NetworkNamespaceState } from "./model";

@@ -17,3 +17,4 @@ export * from "./networkdFiles";
 export * from "./networkdRender";
 export * from "./networkdParse";
 export * from "./networkdFilesDiff";
+export * from "./networkNamespace";

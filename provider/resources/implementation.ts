@@ -3,14 +3,17 @@
 import { bridgeKind } from "./bridgeKind";
 import { linkProvider } from "./linkProvider";
 import { networkdFilesImplementation } from "./networkdFilesImplementation";
+import { networkNamespaceImplementation } from "./networkNamespaceImplementation";
 import { tapInterfaceKind } from "./tapInterfaceKind";
 
 export const tapInterface = linkProvider(tapInterfaceKind);
 export const bridge = linkProvider(bridgeKind);
 export const networkdFiles = networkdFilesImplementation;
+export const networkNamespace = networkNamespaceImplementation;
 
 export interface Implementation {
   tapInterface: typeof tapInterface;
   bridge: typeof bridge;
   networkdFiles: typeof networkdFiles;
+  networkNamespace: typeof networkNamespace;
 }

@@ -3,7 +3,7 @@
 // names the property, create refuses before the kernel is touched). A name is given unless the row is about it:
 // should validation ever let a row through, the device it made would show up as a kernel change.
 
-export type ResourceKind = "TapInterface" | "Bridge";
+export type ResourceKind = "TapInterface" | "Bridge" | "NetworkNamespace";
 
 export interface BadInput {
   resource: ResourceKind;
@@ -30,6 +30,14 @@ const bridge = (title: string, inputs: Record<string, unknown>, property: string
   resource: "Bridge",
   title,
   inputs: { name: "badbr0", ...inputs },
+  property,
+  reason,
+});
+
+const namespace = (title: string, inputs: Record<string, unknown>, property: string, reason: RegExp): BadInput => ({
+  resource: "NetworkNamespace",
+  title,
+  inputs: { name: "badns", ...inputs },
   property,
   reason,
 });
@@ -182,4 +190,15 @@ export const badInputs: BadInput[] = [
   bridge("a bridge MTU past 65535", { mtu: 70000 }, "mtu", /at most 65535, got 70000/),
   bridge("a bridge address without prefix", { addresses: ["192.168.100.1"] }, "addresses[0]", /not an address with a prefix length/),
   bridge("ports is an output, not an input", { ports: ["tap0"] }, "ports", /unknown property "ports"/),
+  namespace("a namespace name with /", { name: "lab/x" }, "name", /contains "\/": it must be a name under \/run\/netns, not a path/),
+  namespace("an empty namespace name", { name: "" }, "name", /must not be empty/),
+  namespace('the namespace name ".."', { name: ".." }, "name", /"\.\." cannot name a network namespace/),
+  namespace("a namespace name with a space", { name: "my lab" }, "name", /contains white space or a control character/),
+  namespace("a namespace name of 256 bytes", { name: "n".repeat(256) }, "name", /longer than 255 bytes/),
+  namespace("a namespace name as a number", { name: 7 }, "name", /expected a string, got the number 7/),
+  namespace('loopbackUp as "yes"', { loopbackUp: "yes" }, "loopbackUp", /expected a boolean, got the string "yes"/),
+  namespace("adopt as 1", { adopt: 1 }, "adopt", /expected a boolean, got the number 1/),
+  namespace("adopt without a name", { name: undefined, adopt: true }, "name", /adopt: true takes over one existing network namespace, so name must be given/),
+  namespace("path is an output, not an input", { path: "/run/netns/x" }, "path", /unknown property "path"/),
+  namespace("the stamp is an output, not an input", { stamp: "pulumi:x" }, "stamp", /unknown property "stamp"/),
 ];

@@ -13,7 +13,7 @@
 import { closeSync, constants as fileConstants, mkdirSync, openSync, unlinkSync } from "node:fs";
 import { errorFromErrno, KernelError } from "./errors";
 import { libc } from "./libc";
-import { namespacePath, NETNS_DIRECTORY } from "./netns";
+import { namespacePath, NETNS_DIRECTORY, returnToNamespace } from "./netns";
 import { CLONE_NEWNET, errno, O_CLOEXEC, O_RDONLY } from "./system";
 
 // include/uapi/linux/mount.h, include/linux/fs.h (umount2 flags), include/uapi/linux/nsfs.h.
@@ -148,11 +148,7 @@ function bindNewNamespace(path: string, operation: string): void {
       // /proc/thread-self, not /proc/self: the latter names the process's first thread, which need not be this one.
       if (c.mount(self, path, "none", MS_BIND, null) < 0) throw errorFromErrno(c.errno(), { operation, step: `bind-mount ${self} onto ${path}` });
     } finally {
-      if (c.setns(original, CLONE_NEWNET) < 0) {
-        // Continuing would run every later call in the new namespace; nothing sane can follow.
-        process.stderr.write(`pulumi-tuntap: cannot return to the original network namespace after ${operation}\n`);
-        process.abort();
-      }
+      returnToNamespace(original, operation);
     }
   } finally {
     c.close(original);

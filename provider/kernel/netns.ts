@@ -63,17 +63,21 @@ export function runInNetworkNamespace<T>(name: string | undefined, operation: st
       try {
         return checkSynchronous(work());
       } finally {
-        if (c.setns(original, CLONE_NEWNET) < 0) {
-          // Continuing would run every later call in the wrong namespace; nothing sane can follow.
-          process.stderr.write(`pulumi-tuntap: cannot return to the original network namespace after ${operation}\n`);
-          process.abort();
-        }
+        returnToNamespace(original, operation);
       }
     } finally {
       c.close(original);
     }
   } finally {
     c.close(target);
+  }
+}
+
+/** setns back to the namespace this thread came from, or abort: continuing would run every later call in the wrong namespace. */
+export function returnToNamespace(original: number, operation: string): void {
+  if (libc().setns(original, CLONE_NEWNET) < 0) {
+    process.stderr.write(`pulumi-tuntap: cannot return to the original network namespace after ${operation}\n`);
+    process.abort();
   }
 }
 

@@ -32,15 +32,17 @@ export type NamespaceFileKind = "network namespace" | "other namespace" | "not a
 
 /**
  * What the file at /run/netns/NAME is: only a bind-mounted nsfs file answers NS_GET_NSTYPE, so a plain file put
- * there (or one left behind by a half-finished `ip netns add`) is "not a namespace".
+ * there (or one left behind by a half-finished `ip netns add`), a directory or a symbolic link is "not a namespace".
  */
 export function namespaceFileKind(name: string, operation: string): NamespaceFileKind {
   const c = libc();
   const path = namespacePath(name);
-  const fd = c.open(path, O_RDONLY | O_CLOEXEC);
+  // O_NOFOLLOW: a symbolic link there (to /proc/1/ns/net, say) is not a namespace bound at this path.
+  const fd = c.open(path, O_RDONLY | O_CLOEXEC | fileConstants.O_NOFOLLOW);
   if (fd < 0) {
     const failure = c.errno();
     if (failure === errno.ENOENT) return "missing";
+    if (failure === errno.ELOOP) return "not a namespace";
     throw errorFromErrno(failure, { operation, step: `open ${path}` });
   }
   try {

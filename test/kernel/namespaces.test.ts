@@ -3,7 +3,7 @@
 import "../support/privateNetns";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { once } from "node:events";
 import { test } from "node:test";
 import {
@@ -60,6 +60,12 @@ test("a plain file in place is no namespace: refused on create, recognised as no
   assert.equal(readFileSync("/run/netns/k-plain", "utf8"), "not a namespace\n");
   rmSync("/run/netns/k-plain");
   assert.equal(namespaceFileKind("k-plain", "read"), "missing");
+});
+
+test("a symbolic link to a namespace (the host's, say) is not a namespace bound at the path", () => {
+  symlinkSync("/proc/1/ns/net", "/run/netns/k-link");
+  assert.equal(namespaceFileKind("k-link", "read"), "not a namespace");
+  rmSync("/run/netns/k-link");
 });
 
 test("another kind of namespace at the path is not a network namespace", () => {

@@ -98,7 +98,7 @@ test("a namespace made by `ip netns add` is refused without adopt, adopted with 
   assert.ok(!namespaces().includes("p-adopt"));
 });
 
-test("another stack's namespace is refused, with or without adopt, saying whose it is", async () => {
+test("another stack's namespace is refused, with or without adopt, saying whose it is (a sibling resource by its name)", async () => {
   const theirs = await create(provider, { name: "p-theirs", managedBy: managedBy("lab", "other") });
   const before = namespaceFingerprint("p-theirs");
   for (const adopt of [false, true]) {
@@ -108,6 +108,11 @@ test("another stack's namespace is refused, with or without adopt, saying whose 
       /network namespace p-theirs already exists and it is already managed by another Pulumi stack or resource \(stamp pulumi:tuntap-tests:other:lab:[0-9a-f]{8} on its lo.*ip -n p-theirs link property del dev lo altname/,
     );
   }
+  const renamed = await checked(provider, { name: "p-theirs", managedBy: managedBy("lab2", "other") });
+  await assert.rejects(
+    provider.create(renamed),
+    /it is the network namespace of this stack's resource "lab" \(stamp pulumi:tuntap-tests:other:lab:[0-9a-f]{8} on its lo\)\. If you renamed that resource, declare its old name as an alias/,
+  );
   assert.equal(namespaceFingerprint("p-theirs"), before, "nothing changed");
   await provider.delete?.(theirs.id, theirs.outs);
 });

@@ -92,6 +92,19 @@ export function createNetworkNamespace(name: string, operation: string): string 
   return path;
 }
 
+/**
+ * A failed mount, umount or unshare. EPERM there means CAP_SYS_ADMIN (over the mount namespace, for mounts), not
+ * the CAP_NET_ADMIN that devices need.
+ */
+function mountError(failure: number, operation: string, step: string): KernelError {
+  const remedy =
+    failure === errno.EPERM
+      ? "Making and removing a network namespace needs CAP_SYS_ADMIN (it mounts the namespace on /run/netns): run as root; as an ordinary " +
+        "user, inside user, network and mount namespaces of your own (`unshare -rnm`, with a tmpfs of your own on /run), where the namespaces made are yours alone."
+      : undefined;
+  return errorFromErrno(failure, { operation, step, ...(remedy === undefined ? {} : { remedy }) });
+}
+
 /** The errno of a failed node:fs call, as a number for errorFromErrno. */
 function errnoOf(error: unknown): number {
   const code = (error as NodeJS.ErrnoException).code;
@@ -106,7 +119,7 @@ function errnoOf(error: unknown): number {
 export function deleteNetworkNamespace(name: string, operation: string): void {
   const c = libc();
   const path = namespacePath(name);
-  if (c.umount2(path, MNT_DETACH) < 0) throw errorFromErrno(c.errno(), { operation, step: `umount ${path}` });
+  if (c.umount2(path, MNT_DETACH) < 0) throw mountError(c.errno(), operation, `umount ${path}`);
   try {
     unlinkSync(path);
   } catch (error) {
@@ -126,12 +139,12 @@ function prepareNamespaceDirectory(operation: string): void {
   if (c.mount("", NETNS_DIRECTORY, "none", MS_SHARED | MS_REC, null) === 0) return;
   const failure = c.errno();
   // EINVAL: not a mount point. Anything else (EPERM) is the answer.
-  if (failure !== errno.EINVAL) throw errorFromErrno(failure, { operation, step: `make ${NETNS_DIRECTORY} a shared mount` });
+  if (failure !== errno.EINVAL) throw mountError(failure, operation, `make ${NETNS_DIRECTORY} a shared mount`);
   if (c.mount(NETNS_DIRECTORY, NETNS_DIRECTORY, "none", MS_BIND | MS_REC, null) < 0) {
-    throw errorFromErrno(c.errno(), { operation, step: `bind-mount ${NETNS_DIRECTORY} onto itself` });
+    throw mountError(c.errno(), operation, `bind-mount ${NETNS_DIRECTORY} onto itself`);
   }
   if (c.mount("", NETNS_DIRECTORY, "none", MS_SHARED | MS_REC, null) < 0) {
-    throw errorFromErrno(c.errno(), { operation, step: `make ${NETNS_DIRECTORY} a shared mount` });
+    throw mountError(c.errno(), operation, `make ${NETNS_DIRECTORY} a shared mount`);
   }
 }
 
@@ -145,10 +158,10 @@ function bindNewNamespace(path: string, operation: string): void {
   const original = c.open(self, O_RDONLY | O_CLOEXEC);
   if (original < 0) throw errorFromErrno(c.errno(), { operation, step: `open ${self}` });
   try {
-    if (c.unshare(CLONE_NEWNET) < 0) throw errorFromErrno(c.errno(), { operation, step: "unshare(CLONE_NEWNET)" });
+    if (c.unshare(CLONE_NEWNET) < 0) throw mountError(c.errno(), operation, "unshare(CLONE_NEWNET)");
     try {
       // /proc/thread-self, not /proc/self: the latter names the process's first thread, which need not be this one.
-      if (c.mount(self, path, "none", MS_BIND, null) < 0) throw errorFromErrno(c.errno(), { operation, step: `bind-mount ${self} onto ${path}` });
+      if (c.mount(self, path, "none", MS_BIND, null) < 0) throw mountError(c.errno(), operation, `bind-mount ${self} onto ${path}`);
     } finally {
       returnToNamespace(original, operation);
     }

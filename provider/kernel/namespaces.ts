@@ -2,14 +2,16 @@
 // ip/ipnetns.c: netns_add, netns_delete): a network namespace kept alive by a bind mount of its nsfs file on
 // /run/netns/NAME, so that it outlives the process that made it and `ip netns`, `ip -n` and setns(2) find it.
 //
-// "A thread of its own": unshare(CLONE_NEWNET) moves only the calling thread into the new namespace (network
-// namespaces are per thread; the kernel refuses unsharing a mount namespace — CLONE_NEWNS — in a process whose
-// threads share their filesystem context, but not a network namespace). So the namespace is made on Node's
-// main thread, in one synchronous stretch: open the thread's current namespace, unshare, bind-mount the new
-// namespace onto its file, setns back. No JavaScript of anyone else's can run in between — the event loop does
-// not turn while this function runs — and the libuv and V8 helper threads never leave the process's namespace,
-// so nothing but these few system calls ever happens in the new namespace from this thread. Should returning
-// fail, the process aborts rather than go on in the wrong namespace (as runInNetworkNamespace does).
+// "A thread of its own": iproute2 unshares in a single-threaded process. Node is never single-threaded (libuv's
+// pool, V8's helpers), but it needs no thread of its own either: each thread has its own set of namespaces
+// (struct nsproxy), and unshare(CLONE_NEWNET) moves only the calling thread into the new namespace. (Unsharing a
+// mount namespace, CLONE_NEWNS, is what the kernel refuses while threads share their filesystem context —
+// EINVAL — and it is not needed: the bind mount belongs in the process's own mount namespace, where every
+// thread and `ip` see it.) So the namespace is made on Node's main thread, in one synchronous stretch: open the
+// thread's current namespace, unshare, bind-mount the new namespace onto its file, setns back. No other
+// JavaScript can run in between — the event loop does not turn while this runs — and the other threads never
+// leave the process's namespace, so nothing but these system calls ever happens in the new namespace. Should
+// returning fail, the process aborts rather than go on in the wrong namespace (as runInNetworkNamespace does).
 import { closeSync, constants as fileConstants, mkdirSync, openSync, unlinkSync } from "node:fs";
 import { errorFromErrno, KernelError } from "./errors";
 import { libc } from "./libc";

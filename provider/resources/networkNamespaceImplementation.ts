@@ -27,11 +27,10 @@ import {
   type NetworkNamespaceSpec,
   type NetworkNamespaceState,
   type Properties,
-  PROVIDER_KEY,
   siblingResourceOf,
 } from "../model";
 import { DeviceConflictError, InvalidInputsError, PartialCreateError } from "./errors";
-import type { ResourceImplementation } from "./linkProvider";
+import { recordingProviderOnPartialFailure, type ResourceImplementation } from "./linkProvider";
 import { ForeignNamespaceError, NamespaceInUseError } from "./networkNamespaceErrors";
 import { reclaimableStamp, restamp, stampStep } from "./ownership";
 import { applyWithRollback, type Step } from "./steps";
@@ -50,13 +49,7 @@ export const networkNamespaceImplementation: ResourceImplementation = {
 
   async create(inputs: Properties) {
     const spec = validated(inputs, "create NetworkNamespace");
-    try {
-      return { id: spec.name, outs: createNamespace(spec) };
-    } catch (error) {
-      // The dynamic-provider host finds the code for later reads and deletes in the recorded properties.
-      if (error instanceof PartialCreateError && inputs[PROVIDER_KEY] !== undefined) error.properties[PROVIDER_KEY] = inputs[PROVIDER_KEY];
-      throw error;
-    }
+    return { id: spec.name, outs: recordingProviderOnPartialFailure(inputs, () => createNamespace(spec)) };
   },
 
   async read(id: string, props: Properties) {

@@ -4,10 +4,11 @@
 //
 // "A thread of its own": iproute2 unshares in a single-threaded process. Node is never single-threaded (libuv's
 // pool, V8's helpers), but it needs no thread of its own either: each thread has its own set of namespaces
-// (struct nsproxy), and unshare(CLONE_NEWNET) moves only the calling thread into the new namespace. (Unsharing a
-// mount namespace, CLONE_NEWNS, is what the kernel refuses while threads share their filesystem context —
-// EINVAL — and it is not needed: the bind mount belongs in the process's own mount namespace, where every
-// thread and `ip` see it.) So the namespace is made on Node's main thread, in one synchronous stretch: open the
+// (struct nsproxy), and unshare(CLONE_NEWNET) moves only the calling thread into the new namespace. (The mount
+// namespace is left alone: the bind mount belongs in the process's own, where every thread and `ip` see it.
+// Unsharing CLONE_NEWNS would also give this thread a private copy of the cwd and root, kernel/fork.c
+// unshare_fs, parting it from libuv's threads for good; CLONE_NEWUSER is refused outright, EINVAL, in a process
+// with more than one thread.) So the namespace is made on Node's main thread, in one synchronous stretch: open the
 // thread's current namespace, unshare, bind-mount the new namespace onto its file, setns back. No other
 // JavaScript can run in between — the event loop does not turn while this runs — and the other threads never
 // leave the process's namespace, so nothing but these system calls ever happens in the new namespace. Should

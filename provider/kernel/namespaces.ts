@@ -16,7 +16,7 @@
 import { closeSync, constants as fileConstants, mkdirSync, openSync, unlinkSync } from "node:fs";
 import { errorFromErrno, KernelError } from "./errors";
 import { libc } from "./libc";
-import { namespacePath, NETNS_DIRECTORY, returnToNamespace } from "./netns";
+import { checkSynchronous, namespacePath, NETNS_DIRECTORY, returnToNamespace } from "./netns";
 import { CLONE_NEWNET, errno, O_CLOEXEC, O_RDONLY } from "./system";
 
 // include/uapi/linux/mount.h, include/linux/fs.h (umount2 flags), include/uapi/linux/nsfs.h.
@@ -65,8 +65,12 @@ export function namespaceFileKind(name: string, operation: string): NamespaceFil
 /**
  * `ip netns add NAME`: a new, empty network namespace (only `lo`, down) bound at /run/netns/NAME. A name already
  * taken is a NamespaceExistsError and changes nothing; any other failure leaves nothing behind.
+ *
+ * `setUp`, when given, runs synchronously on this thread inside the new namespace before it is bound at its path,
+ * so what it does there (an ownership stamp) exists exactly when the namespace does: if it throws, or the process
+ * dies before the bind mount, the namespace vanishes with it.
  */
-export function createNetworkNamespace(name: string, operation: string): string {
+export function createNetworkNamespace(name: string, operation: string, setUp?: () => void): string {
   const path = namespacePath(name);
   prepareNamespaceDirectory(operation);
   let placeholder: number;
@@ -86,7 +90,7 @@ export function createNetworkNamespace(name: string, operation: string): string 
   }
   closeSync(placeholder);
   try {
-    bindNewNamespace(path, operation);
+    bindNewNamespace(path, operation, setUp);
   } catch (error) {
     unlinkSync(path);
     if (error instanceof Error) error.message += ` ${path} was removed again; nothing was left behind.`;
@@ -152,10 +156,10 @@ function prepareNamespaceDirectory(operation: string): void {
 }
 
 /**
- * On this thread: unshare a new network namespace, bind its nsfs file onto `path`, return to the namespace the
- * thread was in. Synchronous from start to end (see the top of this file).
+ * On this thread: unshare a new network namespace, set it up, bind its nsfs file onto `path`, return to the
+ * namespace the thread was in. Synchronous from start to end (see the top of this file).
  */
-function bindNewNamespace(path: string, operation: string): void {
+function bindNewNamespace(path: string, operation: string, setUp: (() => void) | undefined): void {
   const c = libc();
   const self = "/proc/thread-self/ns/net";
   const original = c.open(self, O_RDONLY | O_CLOEXEC);
@@ -163,6 +167,7 @@ function bindNewNamespace(path: string, operation: string): void {
   try {
     if (c.unshare(CLONE_NEWNET) < 0) throw mountError(c.errno(), operation, "unshare(CLONE_NEWNET)");
     try {
+      if (setUp !== undefined) checkSynchronous(setUp());
       // /proc/thread-self, not /proc/self: the latter names the process's first thread, which need not be this one.
       if (c.mount(self, path, "none", MS_BIND, null) < 0) throw mountError(c.errno(), operation, `bind-mount ${self} onto ${path}`);
     } finally {

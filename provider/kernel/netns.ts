@@ -81,7 +81,8 @@ export function returnToNamespace(original: number, operation: string): void {
   }
 }
 
-function checkSynchronous<T>(result: T): T {
+/** Refuses a promise as the result of work done while this thread sits in another namespace. */
+export function checkSynchronous<T>(result: T): T {
   if (typeof (result as { then?: unknown } | null)?.then === "function") {
     throw new TypeError("runInNetworkNamespace needs synchronous work: a promise would outlive the namespace switch");
   }

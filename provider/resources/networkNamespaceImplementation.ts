@@ -16,7 +16,8 @@ import {
   type NamespaceFileKind,
   namespaceFileKind,
   namespacePath,
-  type RouteNetlink,
+  NetlinkSocket,
+  RouteNetlink,
   rtnetlink,
 } from "../kernel";
 import {
@@ -81,21 +82,33 @@ function validated(inputs: Properties, operation: string): NetworkNamespaceSpec 
 /** create: a new namespace; or, when the name is taken, this resource's own taken back, an adoption, or a refusal. */
 function createNamespace(spec: NetworkNamespaceSpec): NetworkNamespaceState {
   const operation = `create network namespace ${spec.name}`;
+  const stamp = newStamp(spec.managedBy ?? "");
   try {
-    createNetworkNamespace(spec.name, operation);
+    createNetworkNamespace(spec.name, operation, () => setUpInside(spec, stamp, operation));
   } catch (error) {
     if (error instanceof NamespaceExistsError) return takeOver(spec, operation, error);
     throw error;
   }
-  const stamp = newStamp(spec.managedBy ?? "");
   try {
-    const netlink = rtnetlink(spec.name);
-    const lo = loopbackOf(netlink, operation);
-    applyWithRollback([stampStep(netlink, lo, stamp, context(spec.name, operation)), ...loopbackSteps(netlink, lo, spec, operation)]);
-    return readState(netlink, spec.name, recordedFor(spec, stamp), operation);
+    return readState(rtnetlink(spec.name), spec.name, recordedFor(spec, stamp), operation);
   } catch (error) {
     removeAfterFailedCreate(spec, stamp, error, operation);
     throw error;
+  }
+}
+
+/**
+ * Inside the new namespace, before it has a name: lo stamped and brought up as declared. A create killed at any
+ * point thus leaves either nothing or a namespace stamped for this resource, which the next run takes back.
+ * The socket is opened here (the cached clients belong to other namespaces) and closed before leaving.
+ */
+function setUpInside(spec: NetworkNamespaceSpec, stamp: string, operation: string): void {
+  const netlink = new RouteNetlink(undefined, NetlinkSocket.open(operation));
+  try {
+    const lo = loopbackOf(netlink, operation);
+    applyWithRollback([stampStep(netlink, lo, stamp, context(spec.name, operation)), ...loopbackSteps(netlink, lo, spec, operation)]);
+  } finally {
+    netlink.close();
   }
 }
 

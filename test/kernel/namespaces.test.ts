@@ -38,6 +38,31 @@ test("a namespace made here is what `ip netns add` makes: listed, usable through
   assert.match(mountsAt("/run/netns")[0] ?? "", /shared:\d+/, "/run/netns became a shared mount");
 });
 
+test("setUp runs inside the new namespace before it is bound; when it fails, nothing is left and this thread is back", () => {
+  const before = ownNamespace();
+  let seenInside = "";
+  createNetworkNamespace("k-setup", "create k-setup", () => {
+    seenInside = ownNamespace();
+    assert.equal(mountsAt("/run/netns/k-setup").length, 0, "not bound yet");
+  });
+  assert.equal(seenInside, `net:[${statSync("/run/netns/k-setup").ino}]`, "it ran in the namespace now bound at the path");
+  assert.equal(ownNamespace(), before);
+
+  assert.throws(
+    () => createNetworkNamespace("k-fail", "create k-fail", () => {
+      throw new Error("set-up failed.");
+    }),
+    /^Error: set-up failed\. \/run\/netns\/k-fail was removed again; nothing was left behind\.$/,
+  );
+  assert.equal(namespaceFileKind("k-fail", "read"), "missing");
+  assert.equal(ownNamespace(), before);
+
+  assert.throws(() => createNetworkNamespace("k-async", "create k-async", async () => {}), /needs synchronous work/);
+  assert.equal(namespaceFileKind("k-async", "read"), "missing");
+  assert.equal(ownNamespace(), before);
+  assert.deepEqual(namespaceList(), ["k-one", "k-setup"].sort(), "only the namespaces made");
+});
+
 test("a taken name is refused and the namespace there is left as it was", () => {
   createNetworkNamespace("k-taken", "create k-taken");
   const inode = statSync("/run/netns/k-taken").ino;

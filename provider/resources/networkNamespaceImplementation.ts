@@ -86,7 +86,7 @@ function createNamespace(spec: NetworkNamespaceSpec): NetworkNamespaceState {
   try {
     createNetworkNamespace(spec.name, operation, () => setUpInside(spec, stamp, operation));
   } catch (error) {
-    if (error instanceof NamespaceExistsError) return takeOver(spec, operation, error);
+    if (error instanceof NamespaceExistsError) return takeOver(spec, operation);
     throw error;
   }
   try {
@@ -116,10 +116,15 @@ function setUpInside(spec: NetworkNamespaceSpec, stamp: string, operation: strin
  * The name is taken. A network namespace this resource made in a run that never recorded it is taken back; one
  * the user asked to adopt is stamped and configured; anything else is refused, saying whose it is.
  */
-function takeOver(spec: NetworkNamespaceSpec, operation: string, taken: NamespaceExistsError): NetworkNamespaceState {
+function takeOver(spec: NetworkNamespaceSpec, operation: string): NetworkNamespaceState {
   const found = namespaceFileKind(spec.name, operation);
   if (found !== "network namespace") {
-    throw new DeviceConflictError(operation, "name", `${namespacePath(spec.name)} exists but ${describeNonNamespace(found)}; it cannot be adopted or replaced. ${taken.remedy ?? ""}`);
+    throw new DeviceConflictError(
+      operation,
+      "name",
+      `${namespacePath(spec.name)} exists but ${describeNonNamespace(found)}, so no network namespace can be made or adopted there. ` +
+        `Choose another name, or remove what is there (\`ip netns del ${spec.name}\` also removes a file left by an interrupted \`ip netns add\`).`,
+    );
   }
   const netlink = rtnetlink(spec.name);
   const lo = loopbackOf(netlink, operation);

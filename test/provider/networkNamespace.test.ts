@@ -129,7 +129,7 @@ test("a create whose run was never recorded takes its own namespace back, withou
 test("a plain file at /run/netns/NAME is refused and left alone", async () => {
   writeFileSync("/run/netns/p-file", "mine\n");
   const inputs = await checked(provider, { name: "p-file", adopt: true, managedBy: managedBy("file") });
-  await assert.rejects(provider.create(inputs), /\/run\/netns\/p-file exists but is not a namespace \(a plain file or a directory\)/);
+  await assert.rejects(provider.create(inputs), /\/run\/netns\/p-file exists but is not a namespace \(a plain file or a directory\), so no network namespace can be made or adopted there\. .*ip netns del p-file/);
   assert.equal(readFileSync("/run/netns/p-file", "utf8"), "mine\n");
   rmSync("/run/netns/p-file");
 });

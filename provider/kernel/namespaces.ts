@@ -83,7 +83,7 @@ export function createNetworkNamespace(name: string, operation: string, setUp?: 
         operation,
         step: `create ${path}`,
         errno: errno.EEXIST,
-        remedy: `Network namespace "${name}" already exists (\`ip netns list\` shows it): choose another name, delete it (\`ip netns del ${name}\`), or set \`adopt: true\` to manage it.`,
+        remedy: `Network namespace "${name}" already exists (\`ip netns list\` shows it): choose another name, or delete it (\`ip netns del ${name}\`).`,
       });
     }
     throw errorFromErrno(errnoOf(error), { operation, step: `create ${path}` });

@@ -70,7 +70,7 @@ test("a taken name is refused and the namespace there is left as it was", () => 
     () => createNetworkNamespace("k-taken", "create k-taken"),
     (error: unknown) => {
       assert.ok(error instanceof NamespaceExistsError);
-      assert.match(error.message, /create \/run\/netns\/k-taken: EEXIST.*already exists.*adopt: true/);
+      assert.match(error.message, /create \/run\/netns\/k-taken: EEXIST \(file exists\)\. Network namespace "k-taken" already exists .*ip netns del k-taken/);
       return true;
     },
   );

@@ -30,7 +30,7 @@ import {
   type Properties,
   siblingResourceOf,
 } from "../model";
-import { DeviceConflictError, InvalidInputsError, PartialCreateError } from "./errors";
+import { DeviceConflictError, InvalidInputsError, MissingDeviceError, PartialCreateError } from "./errors";
 import { recordingProviderOnPartialFailure, type ResourceImplementation } from "./linkProvider";
 import { ForeignNamespaceError, NamespaceInUseError } from "./networkNamespaceErrors";
 import { reclaimableStamp, restamp, stampStep } from "./ownership";
@@ -99,14 +99,16 @@ function createNamespace(spec: NetworkNamespaceSpec): NetworkNamespaceState {
 
 /**
  * Inside the new namespace, before it has a name: lo stamped and brought up as declared. A create killed at any
- * point thus leaves either nothing or a namespace stamped for this resource, which the next run takes back.
- * The socket is opened here (the cached clients belong to other namespaces) and closed before leaving.
+ * point thus leaves either nothing or a namespace stamped for this resource, which the next run takes back; a
+ * failure here needs no undoing, as the namespace vanishes with it. The socket is opened here (the cached
+ * clients belong to other namespaces) and closed before leaving.
  */
 function setUpInside(spec: NetworkNamespaceSpec, stamp: string, operation: string): void {
   const netlink = new RouteNetlink(undefined, NetlinkSocket.open(operation));
   try {
     const lo = loopbackOf(netlink, operation);
-    applyWithRollback([stampStep(netlink, lo, stamp, context(spec.name, operation)), ...loopbackSteps(netlink, lo, spec, operation)]);
+    netlink.addAltName(lo.index, stamp, context(spec.name, operation));
+    if (spec.loopbackUp) netlink.changeLink(lo.index, { kind: "up", up: true }, context(spec.name, operation));
   } finally {
     netlink.close();
   }
@@ -189,11 +191,7 @@ function deleteNamespace(id: string, props: Properties): void {
 /** The namespace, which must exist, be a network namespace, and carry the recorded stamp on its lo. */
 function ownedNamespace(id: string, props: Properties, operation: string): { netlink: RouteNetlink; lo: Link; stamp: string } {
   const found = namespaceFileKind(id, operation);
-  if (found === "missing") {
-    throw new Error(
-      `${operation}: network namespace ${id} does not exist any more (deleted outside Pulumi?). Run \`pulumi refresh\` so the stack forgets it, then \`pulumi up\` creates it again.`,
-    );
-  }
+  if (found === "missing") throw new MissingDeviceError(operation, `network namespace ${id}`);
   if (found !== "network namespace") throw new ForeignNamespaceError(operation, id, `${namespacePath(id)} ${describeNonNamespace(found)}`);
   const netlink = rtnetlink(id);
   const lo = loopbackOf(netlink, operation);
@@ -225,8 +223,11 @@ function loopbackOf(netlink: RouteNetlink, operation: string): Link {
 }
 
 function readState(netlink: RouteNetlink, name: string, recorded: Recorded, operation: string): NetworkNamespaceState {
-  const lo = loopbackOf(netlink, operation);
-  const state: NetworkNamespaceState = { name, path: namespacePath(name), loopbackUp: isUp(lo), adopt: recorded.adopt, stamp: recorded.stamp };
+  return stateOf(name, isUp(loopbackOf(netlink, operation)), recorded);
+}
+
+function stateOf(name: string, loopbackUp: boolean, recorded: Recorded): NetworkNamespaceState {
+  const state: NetworkNamespaceState = { name, path: namespacePath(name), loopbackUp, adopt: recorded.adopt, stamp: recorded.stamp };
   if (recorded.managedBy !== undefined) state.managedBy = recorded.managedBy;
   if (recorded.nameDerivedFrom !== undefined) state.nameDerivedFrom = recorded.nameDerivedFrom;
   return state;
@@ -293,12 +294,11 @@ function removeAfterFailedCreate(spec: NetworkNamespaceSpec, stamp: string, erro
     if (error instanceof Error) error.message += ` Network namespace ${spec.name} was removed again; nothing was left behind.`;
   } catch (cleanupError) {
     const reason = cleanupError instanceof Error ? cleanupError.message : String(cleanupError);
-    const state: NetworkNamespaceState = { name: spec.name, path: namespacePath(spec.name), loopbackUp: false, adopt: spec.adopt, stamp };
     throw new PartialCreateError(
       `${error instanceof Error ? error.message : String(error)} Removing the half-made namespace ${spec.name} failed too (${reason}); ` +
         "it stays recorded in the stack so that `pulumi destroy` or the next `pulumi up` can deal with it.",
       spec.name,
-      { ...state, ...(spec.managedBy === undefined ? {} : { managedBy: spec.managedBy }) },
+      { ...stateOf(spec.name, spec.loopbackUp, recordedFor(spec, stamp)) },
     );
   }
 }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { type CheckOutcome, checkInputs, type CrossFieldRule, type Properties } from "./check";
 import * as fields from "./fields";
 import { differs, type DiffOutcome } from "./linkDiff";
-import { nameUnnamedLink } from "./linkRules";
+import { type Named, nameUnnamedLink } from "./linkRules";
 
 export const networkNamespaceInputsSchema = z.strictObject({
   name: fields.namespaceName.optional(),
@@ -18,7 +18,7 @@ export const networkNamespaceInputsSchema = z.strictObject({
 export type NetworkNamespaceInputs = z.output<typeof networkNamespaceInputsSchema>;
 
 /** The complete, named inputs create and update work from. */
-export type NetworkNamespaceSpec = NetworkNamespaceInputs & { name: string };
+export type NetworkNamespaceSpec = Named<NetworkNamespaceInputs>;
 
 export interface NetworkNamespaceState {
   name: string;

@@ -24,6 +24,7 @@ import {
   checkNetworkNamespace,
   diffNetworkNamespace,
   findStamp,
+  namedSpec,
   newStamp,
   type NetworkNamespaceSpec,
   type NetworkNamespaceState,
@@ -74,9 +75,9 @@ function validated(inputs: Properties, operation: string): NetworkNamespaceSpec 
   if (outcome.unknown.size > 0) {
     throw new InvalidInputsError(operation, [...outcome.unknown].map((property) => ({ property, reason: "its value is not known yet" })));
   }
-  const complete = outcome.complete;
-  if (outcome.failures.length > 0 || complete?.name === undefined) throw new InvalidInputsError(operation, outcome.failures);
-  return { ...complete, name: complete.name };
+  const spec = namedSpec(outcome);
+  if (outcome.failures.length > 0 || spec === undefined) throw new InvalidInputsError(operation, outcome.failures);
+  return spec;
 }
 
 /** create: a new namespace; or, when the name is taken, this resource's own taken back, an adoption, or a refusal. */

@@ -14,3 +14,7 @@ export type { VethPairState, VethEndState } from "./model";
 export { Route, type RouteArgs } from "./resources/route";
 export { routeProvider } from "./resources/routeProvider";
 export type { RouteState } from "./model";
+export { NetworkNamespace, type NetworkNamespaceArgs } from "./resources/networkNamespace";
+export { networkNamespaceProvider } from "./resources/networkNamespaceProvider";
+export { ForeignNamespaceError, NamespaceInUseError } from "./resources/networkNamespaceErrors";
+export type { NetworkNamespaceState } from "./model";

@@ -16,3 +16,5 @@ export * from "./netlink/veth";
 export * from "./veth";
 export * from "./routes";
 export * from "./netlink/route";
+export * from "./namespaces";
+export { closeRtnetlink } from "./rtnetlink";

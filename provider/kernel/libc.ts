@@ -33,6 +33,9 @@ export interface Libc {
    */
   sendOnWorker(fd: number, buffer: Buffer, length: number, flags: number): Promise<{ result: number; errno: number }>;
   setns(fd: number, namespaceType: number): number;
+  unshare(flags: number): number;
+  mount(source: string, target: string, filesystemType: string, flags: number, data: null): number;
+  umount2(target: string, flags: number): number;
   getpwnam_r(name: string, passwd: Buffer, buffer: Buffer, bufferLength: number, result: Buffer): number;
   getgrnam_r(name: string, group: Buffer, buffer: Buffer, bufferLength: number, result: Buffer): number;
   /** The calling thread's errno after the last call that failed. */
@@ -71,6 +74,9 @@ function bindLibc(): Libc {
       }),
     recv: lib.func("intptr_t recv(int fd, void *buffer, size_t length, int flags)"),
     setns: lib.func("int setns(int fd, int nstype)"),
+    unshare: lib.func("int unshare(int flags)"),
+    mount: lib.func("int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const void *data)"),
+    umount2: lib.func("int umount2(const char *target, int flags)"),
     getpwnam_r: lib.func("int getpwnam_r(const char *name, void *pwd, void *buf, size_t buflen, void *result)"),
     getgrnam_r: lib.func("int getgrnam_r(const char *name, void *grp, void *buf, size_t buflen, void *result)"),
     errno: () => koffi.errno(),

@@ -63,11 +63,7 @@ export function runInNetworkNamespace<T>(name: string | undefined, operation: st
       try {
         return checkSynchronous(work());
       } finally {
-        if (c.setns(original, CLONE_NEWNET) < 0) {
-          // Continuing would run every later call in the wrong namespace; nothing sane can follow.
-          process.stderr.write(`pulumi-tuntap: cannot return to the original network namespace after ${operation}\n`);
-          process.abort();
-        }
+        returnToNamespace(original, operation);
       }
     } finally {
       c.close(original);
@@ -77,7 +73,16 @@ export function runInNetworkNamespace<T>(name: string | undefined, operation: st
   }
 }
 
-function checkSynchronous<T>(result: T): T {
+/** setns back to the namespace this thread came from, or abort: continuing would run every later call in the wrong namespace. */
+export function returnToNamespace(original: number, operation: string): void {
+  if (libc().setns(original, CLONE_NEWNET) < 0) {
+    process.stderr.write(`pulumi-tuntap: cannot return to the original network namespace after ${operation}\n`);
+    process.abort();
+  }
+}
+
+/** Refuses a promise as the result of work done while this thread sits in another namespace. */
+export function checkSynchronous<T>(result: T): T {
   if (typeof (result as { then?: unknown } | null)?.then === "function") {
     throw new TypeError("runInNetworkNamespace needs synchronous work: a promise would outlive the namespace switch");
   }

@@ -281,3 +281,12 @@ export function rtnetlink(netns?: string): RouteNetlink {
   clients.set(key, { identity, client });
   return client;
 }
+
+/**
+ * Closes and forgets the client for a namespace about to be deleted: its sockets belong to that namespace and
+ * would keep it alive — with whatever is inside — after its name is gone.
+ */
+export function closeRtnetlink(netns: string): void {
+  clients.get(netns)?.client.close();
+  clients.delete(netns);
+}

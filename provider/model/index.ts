@@ -22,3 +22,4 @@ export * from "./vethPairDiff";
 export * from "./route";
 export * from "./routeDiff";
 export * from "./networkdRoutes";
+export * from "./networkNamespace";

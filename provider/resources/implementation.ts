@@ -3,6 +3,7 @@
 import { bridgeKind } from "./bridgeKind";
 import { linkProvider } from "./linkProvider";
 import { networkdFilesImplementation } from "./networkdFilesImplementation";
+import { networkNamespaceImplementation } from "./networkNamespaceImplementation";
 import { tapInterfaceKind } from "./tapInterfaceKind";
 import { vethPairKind } from "./vethPairKind";
 import { routeImplementation } from "./routeImplementation";
@@ -12,6 +13,7 @@ export const bridge = linkProvider(bridgeKind);
 export const networkdFiles = networkdFilesImplementation;
 export const vethPair = linkProvider(vethPairKind);
 export const route = routeImplementation;
+export const networkNamespace = networkNamespaceImplementation;
 
 export interface Implementation {
   tapInterface: typeof tapInterface;
@@ -19,4 +21,5 @@ export interface Implementation {
   networkdFiles: typeof networkdFiles;
   vethPair: typeof vethPair;
   route: typeof route;
+  networkNamespace: typeof networkNamespace;
 }

@@ -60,7 +60,7 @@ function validated<Inputs extends LinkInputs, State extends object>(kind: LinkKi
  * Runs a create and, when it ends in a PartialCreateError, adds the serialized provider to the properties
  * the engine will record: the dynamic-provider host finds the code for later reads and deletes there.
  */
-function recordingProviderOnPartialFailure<T>(inputs: Properties, create: () => T): T {
+export function recordingProviderOnPartialFailure<T>(inputs: Properties, create: () => T): T {
   try {
     return create();
   } catch (error) {

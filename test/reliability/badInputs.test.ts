@@ -5,7 +5,7 @@ import "../support/privateNetns";
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import type * as pulumi from "@pulumi/pulumi";
-import { bridgeProvider, tapInterfaceProvider, vethPairProvider } from "pulumi-tuntap";
+import { bridgeProvider, networkNamespaceProvider, tapInterfaceProvider, vethPairProvider } from "pulumi-tuntap";
 import { ip, namespaceFingerprint } from "../support/ip";
 import { badInputs, type ResourceKind } from "../support/badInputs";
 
@@ -13,6 +13,7 @@ const providers: Record<ResourceKind, pulumi.dynamic.ResourceProvider> = {
   TapInterface: tapInterfaceProvider,
   Bridge: bridgeProvider,
   VethPair: vethPairProvider,
+  NetworkNamespace: networkNamespaceProvider,
 };
 
 const figures = { tried: 0, rejectedByCheck: 0, rejectedByCreate: 0, kernelChanges: 0 };
@@ -36,7 +37,7 @@ describe("bad inputs", () => {
       assert.match(failure?.reason ?? "", badInput.reason, `the reason for ${badInput.property}`);
       figures.rejectedByCheck++;
 
-      const before = namespaceFingerprint();
+      const before = namespaceFingerprint() + ip("netns", "list");
       let createFailed = false;
       try {
         await provider.create(badInput.inputs);
@@ -44,7 +45,7 @@ describe("bad inputs", () => {
         createFailed = true;
         assert.match(String((error as Error).message), new RegExp(`invalid inputs, nothing was changed[\\s\\S]*- ${escapeRegExp(badInput.property)}:`));
       }
-      const changed = namespaceFingerprint() !== before;
+      const changed = namespaceFingerprint() + ip("netns", "list") !== before;
       if (changed) figures.kernelChanges++;
       if (createFailed) figures.rejectedByCreate++;
       assert.ok(createFailed, "create refuses the raw input");

@@ -3,7 +3,7 @@
 // names the property, create refuses before the kernel is touched). A name is given unless the row is about it:
 // should validation ever let a row through, the device it made would show up as a kernel change.
 
-export type ResourceKind = "TapInterface" | "Bridge" | "VethPair";
+export type ResourceKind = "TapInterface" | "Bridge" | "VethPair" | "NetworkNamespace";
 
 export interface BadInput {
   resource: ResourceKind;
@@ -38,6 +38,14 @@ const veth = (title: string, inputs: Record<string, unknown>, property: string, 
   resource: "VethPair",
   title,
   inputs: { name: "badv0", peer: { name: "badv0p" }, ...inputs },
+  property,
+  reason,
+});
+
+const namespace = (title: string, inputs: Record<string, unknown>, property: string, reason: RegExp): BadInput => ({
+  resource: "NetworkNamespace",
+  title,
+  inputs: { name: "badns", ...inputs },
   property,
   reason,
 });
@@ -212,4 +220,15 @@ export const badInputs: BadInput[] = [
   vethPeer("a peer description of 256 bytes", { description: "d".repeat(256) }, "peer.description", /256 bytes/),
   vethPeer("an unknown peer key lists the peer's properties", { adopt: true }, "peer.adopt", /unknown property "adopt"; the peer's properties are: name, netns, mtu/),
   veth("both ends of one name in one namespace", { name: "samev0", peer: { name: "samev0" } }, "peer.name", /both ends would be named samev0 in one network namespace/),
+  namespace("a namespace name with /", { name: "lab/x" }, "name", /contains "\/": it must be a name under \/run\/netns, not a path/),
+  namespace("an empty namespace name", { name: "" }, "name", /must not be empty/),
+  namespace('the namespace name ".."', { name: ".." }, "name", /"\.\." cannot name a network namespace/),
+  namespace("a namespace name with a space", { name: "my lab" }, "name", /contains white space or a control character/),
+  namespace("a namespace name of 256 bytes", { name: "n".repeat(256) }, "name", /longer than 255 bytes/),
+  namespace("a namespace name as a number", { name: 7 }, "name", /expected a string, got the number 7/),
+  namespace('loopbackUp as "yes"', { loopbackUp: "yes" }, "loopbackUp", /expected a boolean, got the string "yes"/),
+  namespace("adopt as 1", { adopt: 1 }, "adopt", /expected a boolean, got the number 1/),
+  namespace("adopt without a name", { name: undefined, adopt: true }, "name", /adopt: true takes over one existing network namespace, so name must be given/),
+  namespace("path is an output, not an input", { path: "/run/netns/x" }, "path", /unknown property "path"/),
+  namespace("the stamp is an output, not an input", { stamp: "pulumi:x" }, "stamp", /unknown property "stamp"/),
 ];

@@ -2,17 +2,22 @@
 // tests start it with fewer rights than themselves (another uid, no /dev/net/tun) to see what users see.
 //   node providerCall.js '{"resource":"TapInterface","method":"create","args":[{...}]}'
 import type * as pulumi from "@pulumi/pulumi";
-import { bridgeProvider, tapInterfaceProvider } from "pulumi-tuntap";
+import { bridgeProvider, networkNamespaceProvider, tapInterfaceProvider } from "pulumi-tuntap";
 
 interface Call {
-  resource: "TapInterface" | "Bridge";
+  resource: "TapInterface" | "Bridge" | "NetworkNamespace";
   method: "check" | "diff" | "create" | "read" | "update" | "delete";
   args: unknown[];
 }
 
 async function main(): Promise<void> {
   const call = JSON.parse(process.argv[2] ?? "{}") as Call;
-  const provider: pulumi.dynamic.ResourceProvider = call.resource === "Bridge" ? bridgeProvider : tapInterfaceProvider;
+  const providers: Record<Call["resource"], pulumi.dynamic.ResourceProvider> = {
+    TapInterface: tapInterfaceProvider,
+    Bridge: bridgeProvider,
+    NetworkNamespace: networkNamespaceProvider,
+  };
+  const provider = providers[call.resource];
   const method = provider[call.method] as ((...args: unknown[]) => Promise<unknown>) | undefined;
   if (method === undefined) throw new Error(`no method ${call.method}`);
   try {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 
 export type Outcome = { ok: true; result: unknown } | { ok: false; name: string; message: string };
 
-export function callProvider(wrapper: string[], call: { resource: "TapInterface" | "Bridge"; method: string; args: unknown[] }): Outcome {
+export function callProvider(wrapper: string[], call: { resource: "TapInterface" | "Bridge" | "NetworkNamespace"; method: string; args: unknown[] }): Outcome {
   const worker = join(__dirname, "providerCall.js");
   const [command, ...wrapperArgs] = [...wrapper, process.execPath, worker, JSON.stringify(call)];
   const child = spawnSync(command ?? process.execPath, wrapperArgs, { encoding: "utf8" });

@@ -1,4 +1,4 @@
-// pulumi-tuntap: Linux TUN/TAP devices and bridges as Pulumi resources.
+// pulumi-tuntap: Linux TUN/TAP devices, bridges, veth pairs, network namespaces and routes as Pulumi resources.
 export { TapInterface, type TapInterfaceArgs } from "./resources/tapInterface";
 export { tapInterfaceProvider } from "./resources/tapInterfaceProvider";
 export { Bridge, type BridgeArgs } from "./resources/bridge";

@@ -168,11 +168,55 @@ const vpnTun: ProgramScenario = {
   },
 };
 
+/** One member of examples/netns-lab: its namespace, the peer there, the host end on the bridge, the default route. */
+function assertLabMember(prefix: string, suffix: string, address: string, mtu: number): void {
+  const netns = `${prefix}-${suffix}`;
+  const hostEnd = mustLink(`${prefix}-${suffix}0`);
+  assert.equal(hostEnd.linkinfo?.info_kind, "veth");
+  assert.equal(hostEnd.master, `${prefix}br`);
+  assert.equal(hostEnd.mtu, mtu);
+  const peer = mustLink("eth0", netns);
+  assert.equal(peer.mtu, mtu);
+  assert.ok(peer.flags.includes("UP"), `eth0 in ${netns} is up`);
+  assert.deepEqual(cidrs("eth0", netns), [`${address}/24`]);
+  assert.ok(mustLink("lo", netns).flags.includes("UP"), `lo in ${netns} is up`);
+  assert.deepEqual(routeLines("238", netns), ["default via 10.20.0.1 dev eth0 table main metric 0 scope global"], `the default route in ${netns}`);
+}
+
+function assertNetnsLab(prefix: string, mtu: number): void {
+  assert.equal(mustLink(`${prefix}br`).linkinfo?.info_kind, "bridge");
+  assert.deepEqual(cidrs(`${prefix}br`), ["10.20.0.1/24"]);
+  assertLabMember(prefix, "a", "10.20.0.2", mtu);
+  assertLabMember(prefix, "b", "10.20.0.3", mtu);
+}
+
+/** examples/netns-lab: two namespaces on a bridge through veth pairs, each with a default route. */
+const netnsLab: ProgramScenario = {
+  directory: "examples/netns-lab",
+  afterUp: () => assertNetnsLab("nslab", 1500),
+  update: { config: { mtu: "1400" }, expect: () => assertNetnsLab("nslab", 1400) },
+  replace: {
+    config: { prefix: "nslab2" },
+    expect: () => {
+      assertGone("nslabbr");
+      assertGone("nslab-a0");
+      assert.deepEqual(ip("netns", "list").split("\n").map((line) => line.split(" ")[0]).filter(Boolean).sort(), ["nslab2-a", "nslab2-b"]);
+      assertNetnsLab("nslab2", 1400);
+    },
+  },
+  drift: {
+    make: () => ip("-n", "nslab2-a", "link", "set", "eth0", "mtu", "1300"),
+    inState: (devices) => assert.equal((byName(devices, "nslab2-a0").outputs.peer as { mtu?: number }).mtu, 1300),
+    repaired: () => assertNetnsLab("nslab2", 1400),
+  },
+};
+
 export const programScenarios: readonly ProgramScenario[] = [
   tutorialTap0("."),
   tutorialTap0("examples/tutorial-tap0"),
   vmLab,
   microVmNet,
   vpnTun,
+  netnsLab,
 ];
 

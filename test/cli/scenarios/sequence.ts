@@ -10,6 +10,7 @@ import { repositoryRoot } from "../support/paths";
 import { CliStack } from "../support/cliStack";
 import { devicesOf, type ManagedDevice, resourcesOf } from "../support/stateView";
 import { routesThrough } from "../support/routeState";
+import { routeLines } from "../../support/ipRoute";
 import { assertDevicesExist, assertGone } from "../support/kernel";
 import type { ProgramScenario } from "./programTable";
 
@@ -31,11 +32,13 @@ export function programSequence(scenario: ProgramScenario): void {
   describe(`program ${scenario.directory}`, () => {
     let stack: CliStack;
     let emptyNamespace = "";
+    let namedNamespaces = "";
     let planned = 0;
 
     before(async () => {
       stack = await CliStack.open({ projectDirectory: join(repositoryRoot, scenario.directory), config: scenario.config ?? {} });
       emptyNamespace = namespaceFingerprint();
+      namedNamespaces = ip("netns", "list");
     });
 
     after(async () => {
@@ -150,6 +153,8 @@ export function programSequence(scenario: ProgramScenario): void {
       for (const device of managed) assertGone(device.name, device.netns);
       assert.deepEqual(resourcesOf(await stack.exportState()), [], "the state is empty");
       assert.equal(namespaceFingerprint(), emptyNamespace, "nothing is left in the kernel");
+      assert.equal(ip("netns", "list"), namedNamespaces, "no named network namespace is left");
+      assert.deepEqual(routeLines("238"), [], "no route of ours is left");
     });
   });
 }

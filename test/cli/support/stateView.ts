@@ -3,6 +3,8 @@ import type { Deployment } from "@pulumi/pulumi/automation";
 
 export const TAP_INTERFACE_TYPE = "pulumi-nodejs:dynamic/tuntap:TapInterface";
 export const BRIDGE_TYPE = "pulumi-nodejs:dynamic/tuntap:Bridge";
+export const VETH_PAIR_TYPE = "pulumi-nodejs:dynamic/tuntap:VethPair";
+const DEVICE_TYPES = new Set([TAP_INTERFACE_TYPE, BRIDGE_TYPE, VETH_PAIR_TYPE]);
 
 export interface ExportedResource {
   urn: string;
@@ -19,7 +21,7 @@ export interface ExportedResource {
   initErrors?: string[];
 }
 
-/** A network device the stack manages, as its state records it. */
+/** A network device the stack manages, as its state records it (a veth pair by its first end). */
 export interface ManagedDevice {
   urn: string;
   /** The resource name in the program. */
@@ -42,7 +44,7 @@ export function pendingOperationsOf(state: Deployment): { type: string; resource
 
 export function devicesOf(state: Deployment): ManagedDevice[] {
   return resourcesOf(state)
-    .filter((resource) => (resource.type === TAP_INTERFACE_TYPE || resource.type === BRIDGE_TYPE) && resource.delete !== true)
+    .filter((resource) => DEVICE_TYPES.has(resource.type) && resource.delete !== true)
     .map((resource) => {
       const outputs = resource.outputs ?? {};
       return {

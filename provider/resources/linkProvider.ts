@@ -2,7 +2,8 @@
 // one call into the lifecycle → the state as Pulumi records it.
 import type * as pulumi from "@pulumi/pulumi";
 import { type Named, namedSpec, type Properties, PROVIDER_KEY } from "../model";
-import { InvalidInputsError, PartialCreateError } from "./errors";
+import { PartialCreateError } from "./errors";
+import { validated } from "./validated";
 import type { LinkInputs, LinkKind } from "./linkKind";
 import { createLink, deleteLink, readLink, updateLink } from "./linkLifecycle";
 
@@ -21,7 +22,7 @@ export function linkProvider<Inputs extends LinkInputs, State extends object>(ki
     },
 
     async create(inputs: Properties): Promise<pulumi.dynamic.CreateResult> {
-      const spec = validated(kind, inputs, `create ${kind.resource}`);
+      const spec = validatedLink(kind, inputs, `create ${kind.resource}`);
       const created = recordingProviderOnPartialFailure(inputs, () => createLink(kind, spec));
       return { id: created.id, outs: created.state };
     },
@@ -33,7 +34,7 @@ export function linkProvider<Inputs extends LinkInputs, State extends object>(ki
 
     async update(id: string, olds: Properties, news: Properties): Promise<pulumi.dynamic.UpdateResult> {
       // Called without check, inputs may lack the name: it is then the one the device was created under.
-      const spec = validated(kind, { ...news, name: news.name ?? id }, `update ${id}`);
+      const spec = validatedLink(kind, { ...news, name: news.name ?? id }, `update ${id}`);
       return { outs: updateLink(kind, id, olds, spec) };
     },
 
@@ -41,19 +42,10 @@ export function linkProvider<Inputs extends LinkInputs, State extends object>(ki
   };
 }
 
-/**
- * The checked inputs, or an InvalidInputsError listing every failure. create and update run this even though
- * the engine ran check before: they may be called without it, and then nothing may reach the kernel.
- */
-function validated<Inputs extends LinkInputs, State extends object>(kind: LinkKind<Inputs, State>, inputs: Properties, operation: string): Named<Inputs> {
+/** The checked inputs of this kind, or an InvalidInputsError listing every failure (see validated.ts). */
+function validatedLink<Inputs extends LinkInputs, State extends object>(kind: LinkKind<Inputs, State>, inputs: Properties, operation: string): Named<Inputs> {
   const outcome = kind.check({}, inputs);
-  if (outcome.unknown.size > 0) {
-    throw new InvalidInputsError(operation, [...outcome.unknown].map((property) => ({ property, reason: "its value is not known yet" })));
-  }
-  const failures = outcome.failures.length > 0 ? outcome.failures : kind.hostFailures(outcome.inputs);
-  const spec = namedSpec(outcome);
-  if (failures.length > 0 || spec === undefined) throw new InvalidInputsError(operation, failures);
-  return spec;
+  return validated(outcome, operation, namedSpec, () => kind.hostFailures(outcome.inputs));
 }
 
 /**

@@ -31,7 +31,8 @@ import {
   type Properties,
   siblingResourceOf,
 } from "../model";
-import { DeviceConflictError, InvalidInputsError, MissingDeviceError, PartialCreateError } from "./errors";
+import { DeviceConflictError, MissingDeviceError, PartialCreateError } from "./errors";
+import { validated } from "./validated";
 import { recordingProviderOnPartialFailure, type ResourceImplementation } from "./linkProvider";
 import { ForeignNamespaceError, NamespaceInUseError } from "./networkNamespaceErrors";
 import { reclaimableStamp, restamp, stampStep } from "./ownership";
@@ -50,7 +51,7 @@ export const networkNamespaceImplementation: ResourceImplementation = {
   },
 
   async create(inputs: Properties) {
-    const spec = validated(inputs, "create NetworkNamespace");
+    const spec = validatedNamespace(inputs, "create NetworkNamespace");
     return { id: spec.name, outs: recordingProviderOnPartialFailure(inputs, () => createNamespace(spec)) };
   },
 
@@ -61,7 +62,7 @@ export const networkNamespaceImplementation: ResourceImplementation = {
 
   async update(id: string, olds: Properties, news: Properties) {
     // Called without check, inputs may lack the name: it is then the one the namespace was created under.
-    return { outs: updateNamespace(id, olds, validated({ ...news, name: news.name ?? id }, `update network namespace ${id}`)) };
+    return { outs: updateNamespace(id, olds, validatedNamespace({ ...news, name: news.name ?? id }, `update network namespace ${id}`)) };
   },
 
   async delete(id: string, props: Properties) {
@@ -69,15 +70,9 @@ export const networkNamespaceImplementation: ResourceImplementation = {
   },
 };
 
-/** The checked inputs as a complete spec, or an InvalidInputsError listing every failure; nothing is touched before. */
-function validated(inputs: Properties, operation: string): NetworkNamespaceSpec {
-  const outcome = checkNetworkNamespace({}, inputs);
-  if (outcome.unknown.size > 0) {
-    throw new InvalidInputsError(operation, [...outcome.unknown].map((property) => ({ property, reason: "its value is not known yet" })));
-  }
-  const spec = namedSpec(outcome);
-  if (outcome.failures.length > 0 || spec === undefined) throw new InvalidInputsError(operation, outcome.failures);
-  return spec;
+/** The checked inputs as a complete spec, or an InvalidInputsError listing every failure (see validated.ts). */
+function validatedNamespace(inputs: Properties, operation: string): NetworkNamespaceSpec {
+  return validated(checkNetworkNamespace({}, inputs), operation, namedSpec);
 }
 
 /** create: a new namespace; or, when the name is taken, this resource's own taken back, an adoption, or a refusal. */

@@ -18,7 +18,7 @@ import {
   renderNetworkdFiles,
   settingsFromNetworkdFiles,
 } from "../model";
-import { InvalidInputsError } from "./errors";
+import { validated } from "./validated";
 import type { ResourceImplementation } from "./linkProvider";
 import { FOREIGN_FILE_ADVICE, ForeignFileError, MissingDirectoryError } from "./networkdErrors";
 import { FileAppearedError, type FileFinding, inspectFile, isDirectory, removeFile, writeFileAtomically } from "./networkdFileStore";
@@ -40,7 +40,7 @@ export const networkdFilesImplementation: ResourceImplementation = {
   },
 
   async create(inputs: Properties) {
-    const spec = validated(inputs, "create NetworkdFiles");
+    const spec = validatedFiles(inputs, "create NetworkdFiles");
     return { id: idOf(spec), outs: writeOwnFiles(spec, [spec.managedBy], "create") };
   },
 
@@ -50,7 +50,7 @@ export const networkdFilesImplementation: ResourceImplementation = {
   },
 
   async update(id: string, olds: Properties, news: Properties) {
-    const spec = validated(news, `update ${id}`);
+    const spec = validatedFiles(news, `update ${id}`);
     // A file is ours under the identity recorded when it was written, or under the new one (a renamed stack).
     const identities = typeof olds.managedBy === "string" ? [olds.managedBy, spec.managedBy] : [spec.managedBy];
     return { outs: writeOwnFiles(spec, identities, "update") };
@@ -61,15 +61,9 @@ export const networkdFilesImplementation: ResourceImplementation = {
   },
 };
 
-/** The checked inputs as a complete spec, or an InvalidInputsError listing every failure. */
-function validated(inputs: Properties, operation: string): NetworkdFilesSpec {
-  const outcome = checkNetworkdFiles({}, inputs);
-  if (outcome.unknown.size > 0) {
-    throw new InvalidInputsError(operation, [...outcome.unknown].map((property) => ({ property, reason: "its value is not known yet" })));
-  }
-  const spec = networkdSpecOf(outcome);
-  if (outcome.failures.length > 0 || spec === undefined) throw new InvalidInputsError(operation, outcome.failures);
-  return spec;
+/** The checked inputs as a complete spec, or an InvalidInputsError listing every failure (see validated.ts). */
+function validatedFiles(inputs: Properties, operation: string): NetworkdFilesSpec {
+  return validated(checkNetworkdFiles({}, inputs), operation, networkdSpecOf);
 }
 
 /** create and update: the files written (or found ours and as they should be); the state they make. */

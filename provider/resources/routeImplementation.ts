@@ -1,7 +1,7 @@
 // The Route dynamic provider's methods. Each reads validate → one call into the route lifecycle → the state.
 import type * as pulumi from "@pulumi/pulumi";
 import { checkRoute, diffRoute, type Properties, type RouteInputs } from "../model";
-import { InvalidInputsError } from "./errors";
+import { validated } from "./validated";
 import type { ResourceImplementation } from "./linkProvider";
 import { createRoute, deleteRoute, readRoute, updateRoute } from "./routeLifecycle";
 
@@ -16,7 +16,7 @@ export const routeImplementation: ResourceImplementation = {
   },
 
   async create(inputs: Properties): Promise<pulumi.dynamic.CreateResult> {
-    const created = createRoute(validated(inputs, "create Route"));
+    const created = createRoute(validatedRoute(inputs, "create Route"));
     return { id: created.id, outs: created.state };
   },
 
@@ -26,7 +26,7 @@ export const routeImplementation: ResourceImplementation = {
   },
 
   async update(id: string, _olds: Properties, news: Properties): Promise<pulumi.dynamic.UpdateResult> {
-    return { outs: updateRoute(id, validated(news, `update route ${id}`)) };
+    return { outs: updateRoute(id, validatedRoute(news, `update route ${id}`)) };
   },
 
   async delete(id: string, props: Properties): Promise<void> {
@@ -34,15 +34,7 @@ export const routeImplementation: ResourceImplementation = {
   },
 };
 
-/**
- * The checked inputs, or an InvalidInputsError listing every failure: create and update may be called without
- * check, and then nothing may reach the kernel.
- */
-function validated(inputs: Properties, operation: string): RouteInputs {
-  const outcome = checkRoute({}, inputs);
-  if (outcome.unknown.size > 0) {
-    throw new InvalidInputsError(operation, [...outcome.unknown].map((property) => ({ property, reason: "its value is not known yet" })));
-  }
-  if (outcome.failures.length > 0 || outcome.complete === undefined) throw new InvalidInputsError(operation, outcome.failures);
-  return outcome.complete;
+/** The checked inputs, or an InvalidInputsError listing every failure (see validated.ts). */
+function validatedRoute(inputs: Properties, operation: string): RouteInputs {
+  return validated(checkRoute({}, inputs), operation, (outcome) => outcome.complete);
 }

@@ -1,20 +1,20 @@
 // pulumi-tuntap: Linux TUN/TAP devices, bridges, veth pairs, network namespaces and routes as Pulumi resources.
 export { TapInterface, type TapInterfaceArgs } from "./resources/tapInterface";
-export { tapInterfaceProvider } from "./resources/tapInterfaceProvider";
+export import tapInterfaceProvider = require("./resources/tapInterfaceProvider");
 export { Bridge, type BridgeArgs } from "./resources/bridge";
-export { bridgeProvider } from "./resources/bridgeProvider";
+export import bridgeProvider = require("./resources/bridgeProvider");
 export { NetworkdFiles, type NetworkdFilesArgs } from "./resources/networkdFiles";
-export { networkdFilesProvider } from "./resources/networkdFilesProvider";
+export import networkdFilesProvider = require("./resources/networkdFilesProvider");
 export { ForeignFileError, MissingDirectoryError } from "./resources/networkdErrors";
 export { DeviceConflictError, ForeignDeviceError, InvalidInputsError, MissingDeviceError, PartialCreateError } from "./resources/errors";
 export type { TapInterfaceState, BridgeState, CheckFailure, NetworkdFilesState } from "./model";
 export { VethPair, type VethPairArgs, type VethPeerArgs, type VethEndArgs } from "./resources/vethPair";
-export { vethPairProvider } from "./resources/vethPairProvider";
+export import vethPairProvider = require("./resources/vethPairProvider");
 export type { VethPairState, VethEndState } from "./model";
 export { Route, type RouteArgs } from "./resources/route";
-export { routeProvider } from "./resources/routeProvider";
+export import routeProvider = require("./resources/routeProvider");
 export type { RouteState } from "./model";
 export { NetworkNamespace, type NetworkNamespaceArgs } from "./resources/networkNamespace";
-export { networkNamespaceProvider } from "./resources/networkNamespaceProvider";
+export import networkNamespaceProvider = require("./resources/networkNamespaceProvider");
 export { ForeignNamespaceError, NamespaceInUseError } from "./resources/networkNamespaceErrors";
 export type { NetworkNamespaceState } from "./model";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { bridgeProvider } from "./bridgeProvider";
+import bridgeProvider = require("./bridgeProvider");
 
 /** The inputs of a Bridge. */
 export interface BridgeArgs {

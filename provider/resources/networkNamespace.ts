@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { networkNamespaceProvider } from "./networkNamespaceProvider";
+import networkNamespaceProvider = require("./networkNamespaceProvider");
 
 /** The inputs of a NetworkNamespace. */
 export interface NetworkNamespaceArgs {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Bridge } from "./bridge";
-import { networkdFilesProvider } from "./networkdFilesProvider";
+import networkdFilesProvider = require("./networkdFilesProvider");
 import type { Route } from "./route";
 import type { TapInterface } from "./tapInterface";
 import { VethPair } from "./vethPair";

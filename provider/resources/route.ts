@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { routeProvider } from "./routeProvider";
+import routeProvider = require("./routeProvider");
 
 /** The inputs of a Route. Every property may be a plain value or another resource's output. */
 export interface RouteArgs {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { tapInterfaceProvider } from "./tapInterfaceProvider";
+import tapInterfaceProvider = require("./tapInterfaceProvider");
 
 /** The inputs of a TapInterface. Every property may be a plain value or another resource's output. */
 export interface TapInterfaceArgs {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { VethEndState } from "../model";
-import { vethPairProvider } from "./vethPairProvider";
+import vethPairProvider = require("./vethPairProvider");
 
 /** The settings of one end of a veth pair. */
 export interface VethEndArgs {

@@ -1,0 +1,65 @@
+// The package as npm installs it for a user: its package.json and the `files` it lists, copied to
+// node_modules/pulumi-tuntap beside @pulumi/pulumi.
+//
+// Why: Pulumi's closure serializer records a provider that is an installed package's export by name, as
+// `require("pulumi-tuntap/providers/tapInterface")` in each resource's state, and one from the program's own
+// sources by value (the shim's text). Inside this repository "pulumi-tuntap" resolves to the repository
+// itself, so examples and tests get the by-value form; the benchmark and the installed-package test load this
+// copy to run what users run. The copy uses the repository's @pulumi/pulumi, so one SDK instance serves the
+// program and the Automation API that drives it.
+//
+// The copy is shared: a benchmark and a test run may use it at once, and the dynamic-provider hosts of their
+// stacks load it by name whenever a CLI command starts. Each user process holds it (a file named by its pid);
+// the first makes the copy, the last to let go removes it. A copy left behind would be what every stack's
+// shim in this repository loads by name, stale once the sources change.
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { repositoryRoot } from "./pulumiCli";
+
+export const installedPackageDirectory = join(repositoryRoot, "node_modules", "pulumi-tuntap");
+const holdersDirectory = join(repositoryRoot, "node_modules", ".pulumi-tuntap-holders");
+
+export type PulumiTuntap = typeof import("pulumi-tuntap");
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Pids of the other live processes holding the copy; the files of dead ones are removed. */
+function otherHolders(): number[] {
+  mkdirSync(holdersDirectory, { recursive: true });
+  return readdirSync(holdersDirectory)
+    .map(Number)
+    .filter((pid) => {
+      if (pid === process.pid) return false;
+      if (alive(pid)) return true;
+      rmSync(join(holdersDirectory, String(pid)), { force: true });
+      return false;
+    });
+}
+
+/**
+ * Installs the built package (run `npm run build` first), unless another live process already holds a copy,
+ * and loads it. Call releaseInstalledPackage() once every stack made with it is destroyed: until then their
+ * dynamic-provider hosts load the provider from it by name.
+ */
+export function installPackage(): PulumiTuntap {
+  if (otherHolders().length === 0) {
+    const manifest = JSON.parse(readFileSync(join(repositoryRoot, "package.json"), "utf8")) as { files: string[] };
+    rmSync(installedPackageDirectory, { recursive: true, force: true });
+    for (const entry of ["package.json", ...manifest.files]) cpSync(join(repositoryRoot, entry), join(installedPackageDirectory, entry), { recursive: true });
+  }
+  writeFileSync(join(holdersDirectory, String(process.pid)), "");
+  return require(installedPackageDirectory) as PulumiTuntap;
+}
+
+/** Lets go of the copy, removing it when no other live process holds it. */
+export function releaseInstalledPackage(): void {
+  rmSync(join(holdersDirectory, String(process.pid)), { force: true });
+  if (otherHolders().length === 0) rmSync(installedPackageDirectory, { recursive: true, force: true });
+}

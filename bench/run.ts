@@ -10,9 +10,10 @@
 //   npm run bench -- --cli-sizes 0         # skip the CLI part; --profile DIR: CPU profiles of the provider host
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, release } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { rtnetlink } from "pulumi-tuntap/kernel";
 import { type CliRow, printCliTable, runCliBench } from "./cli/cliBench";
+import { printProfileSummary } from "./cli/profileSummary";
 import { runIsolated } from "./isolate";
 import { inProcessMethod } from "./methods/inProcess";
 import { ipBatchMethod } from "./methods/ipBatch";
@@ -36,10 +37,12 @@ function parseOptions(argv: readonly string[]): Options {
     return index === -1 ? undefined : argv[index + 1];
   };
   const sizes = (text: string) => text.split(",").map(Number).filter((n) => Number.isInteger(n) && n > 0);
+  // Absolute: the provider hosts that write the profiles start in the stacks' own directories.
+  const profile = value("--profile");
   return {
     sizes: sizes(value("--sizes") ?? "10,100,1000"),
     cliSizes: sizes(value("--cli-sizes") ?? "100,1000"),
-    profileDirectory: value("--profile"),
+    profileDirectory: profile === undefined ? undefined : resolve(profile),
     repetitions: Number(value("--repetitions") ?? 3),
     methods: value("--methods")?.split(","),
     output: value("--output") ?? join(__dirname, "..", "..", "bench", "results", "latest.json"),
@@ -169,6 +172,7 @@ async function main(): Promise<void> {
     const cliOptions = { sizes: options.cliSizes, repetitions: options.repetitions };
     cliRows = await runCliBench(options.profileDirectory === undefined ? cliOptions : { ...cliOptions, profileDirectory: options.profileDirectory });
     printCliTable(cliRows);
+    if (options.profileDirectory !== undefined) printProfileSummary(options.profileDirectory);
     console.log("");
   }
   const allRows: Row[] = [];

@@ -1,14 +1,17 @@
 // What users feel: `pulumi up`, `pulumi refresh` and `pulumi destroy` of N devices through the real CLI (the
-// pinned build, Automation API, local file backend), for our TapInterface against the engine's own floor (N
-// no-op dynamic resources) and against an `ip` process per resource. Each command is timed end to end, CLI
-// start included, as a user waits for it; the three stacks take turns within each repetition.
+// pinned build, Automation API, local file backend), for our TapInterface (the package installed as users
+// install it) against the engine's own floor (N no-op dynamic resources) and against an `ip` process per
+// resource. Each command is timed end to end, CLI start included, as a user waits for it; the three stacks
+// take turns within each repetition.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { rtnetlink } from "pulumi-tuntap/kernel";
+import { installPackage, type PulumiTuntap, releaseInstalledPackage } from "../../tools/installedPackage";
 import { localBackendEnvironment, pinnedPulumiBin, repositoryRoot } from "../../tools/pulumiCli";
 import { formatMilliseconds, formatRatio, median } from "../statistics";
 import { type BenchDevice, workload } from "../workload";
+import { PROFILE_DIRECTORY_VARIABLE } from "./hostProfiler";
 import { benchProgram, type StackKind } from "./programs";
 
 export const cliCommands = ["up", "refresh", "destroy"] as const;
@@ -33,16 +36,19 @@ export interface CliBenchOptions {
   profileDirectory?: string;
 }
 
-async function openStack(command: PulumiCommand, bin: string, kind: StackKind, devices: readonly BenchDevice[], profileDirectory?: string): Promise<{ stack: Stack; directory: string }> {
+async function openStack(command: PulumiCommand, bin: string, kind: StackKind, devices: readonly BenchDevice[], installed: PulumiTuntap, profileDirectory?: string): Promise<{ stack: Stack; directory: string }> {
   const stacks = join(repositoryRoot, ".build", "bench-stacks");
   mkdirSync(stacks, { recursive: true });
   // Inside the repository: the provider host starts here and must resolve pulumi-tuntap and @pulumi/pulumi.
   const directory = mkdtempSync(join(stacks, `${kind}-`));
   mkdirSync(join(directory, "backend"));
   const envVars = localBackendEnvironment({ backend: join(directory, "backend"), home: join(directory, "home"), passphrase: "", binDirectory: bin });
-  if (profileDirectory !== undefined && kind === "tapInterface") envVars.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${profileDirectory}`;
+  if (profileDirectory !== undefined && kind === "tapInterface") {
+    envVars.NODE_OPTIONS = `--require ${join(__dirname, "hostProfiler.js")}`;
+    envVars[PROFILE_DIRECTORY_VARIABLE] = profileDirectory;
+  }
   const stack = await LocalWorkspace.createOrSelectStack(
-    { stackName: "bench", projectName: `bench-${kind.toLowerCase()}`, program: benchProgram(kind, devices) },
+    { stackName: "bench", projectName: `bench-${kind.toLowerCase()}`, program: benchProgram(kind, devices, installed) },
     { workDir: directory, pulumiCommand: command, envVars, projectSettings: { name: `bench-${kind.toLowerCase()}`, runtime: "nodejs" } },
   );
   return { stack, directory };
@@ -58,6 +64,16 @@ function verifyDevices(kind: StackKind, devices: readonly BenchDevice[], present
   }
 }
 
+/** The state records the installed package's provider by name, as users get it, not the shim's text. */
+async function verifyProviderByName(stack: Stack): Promise<void> {
+  const { deployment } = await stack.exportStack();
+  const resources = (deployment as { resources?: { type: string; outputs?: Record<string, unknown> }[] }).resources ?? [];
+  const recorded = resources.find((resource) => resource.type.endsWith(":TapInterface"))?.outputs?.__provider;
+  if (typeof recorded !== "string" || !recorded.includes('require("pulumi-tuntap/providers/tapInterface")')) {
+    throw new Error(`tapInterface: the state records the provider as ${JSON.stringify(recorded)?.slice(0, 200)}, not by the installed package's name`);
+  }
+}
+
 async function timed(work: () => Promise<unknown>): Promise<number> {
   const started = process.hrtime.bigint();
   await work();
@@ -67,6 +83,15 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 export async function runCliBench(options: CliBenchOptions): Promise<CliRow[]> {
   const bin = pinnedPulumiBin();
   const command = await PulumiCommand.get({ root: join(bin, "..") });
+  const installed = installPackage();
+  try {
+    return await runSizes(options, command, bin, installed);
+  } finally {
+    releaseInstalledPackage();
+  }
+}
+
+async function runSizes(options: CliBenchOptions, command: PulumiCommand, bin: string, installed: PulumiTuntap): Promise<CliRow[]> {
   const rows: CliRow[] = [];
   for (const size of options.sizes) {
     const devices = workload(size);
@@ -76,10 +101,11 @@ export async function runCliBench(options: CliBenchOptions): Promise<CliRow[]> {
     >;
     for (let repetition = 0; repetition < options.repetitions; repetition++) {
       for (const kind of kinds) {
-        const { stack, directory } = await openStack(command, bin, kind, devices, options.profileDirectory);
+        const { stack, directory } = await openStack(command, bin, kind, devices, installed, options.profileDirectory);
         try {
           samples.up[kind].push(await timed(() => stack.up()));
           verifyDevices(kind, devices, true);
+          if (kind === "tapInterface") await verifyProviderByName(stack);
           samples.refresh[kind].push(await timed(() => stack.refresh()));
           samples.destroy[kind].push(await timed(() => stack.destroy()));
           verifyDevices(kind, devices, false);

@@ -1,5 +1,5 @@
 // The three stacks the CLI benchmark runs, each declaring one resource per device of the workload:
-// - our TapInterface;
+// - our TapInterface, from the package as users install it (tools/installedPackage.ts);
 // - a dynamic resource whose provider does nothing: the engine's own floor per resource (gRPC, steps,
 //   checkpoints), which no provider can go below;
 // - a dynamic resource whose provider runs `sh -c 'ip …'` per resource and step, as one
@@ -8,7 +8,7 @@
 //   `ip` processes per create, update and delete, and nothing on refresh, like local.Command.
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
-import { TapInterface } from "pulumi-tuntap";
+import type { PulumiTuntap } from "../../tools/installedPackage";
 import type { BenchDevice } from "../workload";
 
 export type StackKind = "tapInterface" | "noop" | "ipCommand";
@@ -60,11 +60,11 @@ class BenchResource extends pulumi.dynamic.Resource {
   }
 }
 
-export function benchProgram(kind: StackKind, devices: readonly BenchDevice[]): PulumiFn {
+export function benchProgram(kind: StackKind, devices: readonly BenchDevice[], installed: PulumiTuntap): PulumiFn {
   return async () => {
     for (const device of devices) {
       if (kind === "tapInterface") {
-        new TapInterface(device.name, { name: device.name, owner: device.owner, mtu: device.mtu, macAddress: device.macAddress, addresses: [device.address], up: true });
+        new installed.TapInterface(device.name, { name: device.name, owner: device.owner, mtu: device.mtu, macAddress: device.macAddress, addresses: [device.address], up: true });
       } else {
         new BenchResource(kind === "noop" ? noopProvider : ipCommandProvider, device.name, device);
       }

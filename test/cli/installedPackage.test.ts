@@ -11,7 +11,7 @@ import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { installPackage, releaseInstalledPackage } from "../../tools/installedPackage";
-import { ip, link, namespaceFingerprint } from "../support/ip";
+import { link, namespaceFingerprint, namespaceNames } from "../support/ip";
 import { CliStack } from "./support/cliStack";
 import { testProgramsDirectory } from "./support/paths";
 import { describe as describeRun } from "./support/result";
@@ -26,7 +26,6 @@ let networkdDirectory = "";
 let hostBefore = "";
 
 const byName = (kind: string) => `require("pulumi-tuntap/providers/${kind[0]?.toLowerCase()}${kind.slice(1)}")`;
-const namespaces = () => (JSON.parse(ip("-j", "netns", "list").trim() || "[]") as { name: string }[]).map((entry) => entry.name);
 
 async function ours(): Promise<Map<string, ExportedResource>> {
   const resources = resourcesOf(await stack.exportState()).filter((resource) => resource.type.startsWith("pulumi-nodejs:dynamic/tuntap:"));
@@ -104,7 +103,7 @@ test("destroy removes everything through the installed package", async () => {
   const result = await stack.destroy();
   assertOk(result);
   assert.deepEqual(result.changes, { delete: RESOURCES }, describeRun(result));
-  assert.deepEqual(namespaces(), []);
+  assert.deepEqual(namespaceNames(), []);
   assert.deepEqual(readdirSync(networkdDirectory), []);
   assert.equal(namespaceFingerprint(), hostBefore);
 });

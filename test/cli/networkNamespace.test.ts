@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { ip, link, namespaceFingerprint } from "../support/ip";
+import { ip, link, namespaceFingerprint, namespaceNames } from "../support/ip";
 import { CliStack } from "./support/cliStack";
 import { testProgramsDirectory } from "./support/paths";
 import { describe as describeRun, type RunResult } from "./support/result";
@@ -16,13 +16,12 @@ import { assertOk } from "./scenarios/sequence";
 
 let stack: CliStack;
 
-const namespaces = () => (JSON.parse(ip("-j", "netns", "list").trim() || "[]") as { name: string }[]).map((entry) => entry.name).sort();
 const loopbackUp = (netns: string) => link("lo", netns)?.flags.includes("UP");
 const inode = (netns: string) => statSync(`/run/netns/${netns}`).ino;
 /** The engine's steps as "op resource", in the order they ran. */
 const order = (result: RunResult) => result.steps.map((step) => `${step.op} ${step.urn.split("::").pop()}`);
 /** Everything a run could have changed: the namespaces, and the links and addresses here and in each. */
-const fingerprint = () => namespaces().map((name) => `${name}\n${namespaceFingerprint(name)}`).join("\n") + namespaceFingerprint();
+const fingerprint = () => namespaceNames().map((name) => `${name}\n${namespaceFingerprint(name)}`).join("\n") + namespaceFingerprint();
 
 before(async () => {
   stack = await CliStack.open({ projectDirectory: join(testProgramsDirectory, "network-namespace") });
@@ -37,7 +36,7 @@ test("preview plans the namespace and the tap and touches nothing", async () => 
   const result = await stack.preview();
   assertOk(result);
   assert.deepEqual(result.changes, { create: 3 }, describeRun(result));
-  assert.deepEqual(namespaces(), [], "no namespace made");
+  assert.deepEqual(namespaceNames(), [], "no namespace made");
   assert.equal(fingerprint(), before);
 });
 
@@ -47,7 +46,7 @@ test("up makes the namespace (lo up, stamped), then the tap inside it", async ()
   assert.deepEqual(result.changes, { create: 3 }, describeRun(result));
   const steps = order(result);
   assert.ok(steps.indexOf("create lab") < steps.indexOf("create vm"), `namespace first: ${steps.join(", ")}`);
-  assert.deepEqual(namespaces(), ["clins0"]);
+  assert.deepEqual(namespaceNames(), ["clins0"]);
   assert.ok(loopbackUp("clins0"), "lo is up inside");
   assert.match(link("lo", "clins0")?.altnames?.[0] ?? "", /^pulumi:cli-network-namespace:test:lab:[0-9a-f]{8}$/, "lo carries the stamp");
   assert.ok(link("clitap0", "clins0"), "the tap is inside the namespace");
@@ -83,7 +82,7 @@ test("a new name makes a new namespace; the tap follows it; the old namespace go
   const steps = order(result);
   assert.ok(steps.indexOf("create-replacement lab") < steps.indexOf("create-replacement vm"), `new namespace before the tap in it: ${steps.join(", ")}`);
   assert.ok(steps.indexOf("delete-replaced vm") < steps.indexOf("delete-replaced lab"), `old tap before old namespace: ${steps.join(", ")}`);
-  assert.deepEqual(namespaces(), ["clins1"], "only the new namespace");
+  assert.deepEqual(namespaceNames(), ["clins1"], "only the new namespace");
   assert.equal(loopbackUp("clins1"), false, "lo as declared");
   assert.ok(link("clitap0", "clins1"), "the tap is in the new namespace");
   assert.equal(result.outputs.tapNetns, "clins1");
@@ -108,7 +107,7 @@ test("a namespace deleted with ip (taking the tap with it) leaves the state on r
   const up = await stack.up();
   assertOk(up);
   assert.deepEqual(up.changes, { same: 1, create: 2 }, describeRun(up));
-  assert.deepEqual(namespaces(), ["clins1"]);
+  assert.deepEqual(namespaceNames(), ["clins1"]);
   assert.ok(link("clitap0", "clins1"), "the tap is back inside");
 });
 
@@ -118,5 +117,5 @@ test("destroy deletes the tap, then the namespace", async () => {
   assert.equal(result.changes.delete, 3, describeRun(result));
   const steps = order(result);
   assert.ok(steps.indexOf("delete vm") < steps.indexOf("delete lab"), `tap first: ${steps.join(", ")}`);
-  assert.deepEqual(namespaces(), [], "ip netns list is empty again");
+  assert.deepEqual(namespaceNames(), [], "ip netns list is empty again");
 });

@@ -14,10 +14,9 @@ import {
   rtnetlink,
   closeRtnetlink,
 } from "pulumi-tuntap/kernel";
-import { ip, type IpLink } from "../support/ip";
+import { ip, type IpLink, namespaceNames } from "../support/ip";
 
 const ownNamespace = () => readlinkSync("/proc/thread-self/ns/net");
-const namespaceList = () => (JSON.parse(ip("-j", "netns", "list").trim() || "[]") as { name: string }[]).map((entry) => entry.name).sort();
 /** The links inside, as a process running in the namespace through its path sees them. */
 const linksInside = (name: string) => JSON.parse(ip("netns", "exec", name, "ip", "-j", "link", "show")) as IpLink[];
 /** /proc/self/mountinfo lines whose mount point is `path`. */
@@ -28,7 +27,7 @@ test("a namespace made here is what `ip netns add` makes: listed, usable through
   const path = createNetworkNamespace("k-one", "create k-one");
   assert.equal(path, "/run/netns/k-one");
   assert.equal(ownNamespace(), before, "this thread is back in its own namespace");
-  assert.ok(namespaceList().includes("k-one"), "ip netns list shows it");
+  assert.ok(namespaceNames().includes("k-one"), "ip netns list shows it");
   const inside = linksInside("k-one");
   assert.deepEqual(inside.map((link) => link.ifname), ["lo"], "a fresh namespace holds lo alone");
   assert.ok(!inside[0]?.flags.includes("UP"), "lo starts down, as with ip netns add");
@@ -61,7 +60,7 @@ test("setUp runs inside the new namespace before it is bound; when it fails, not
   assert.throws(() => createNetworkNamespace("k-async", "create k-async", async () => {}), /needs synchronous work/);
   assert.equal(namespaceFileKind("k-async", "read"), "missing");
   assert.equal(ownNamespace(), before);
-  assert.deepEqual(namespaceList(), ["k-one", "k-setup"].sort(), "only the namespaces made");
+  assert.deepEqual(namespaceNames(), ["k-one", "k-setup"].sort(), "only the namespaces made");
 });
 
 test("a taken name is refused and the namespace there is left as it was", () => {
@@ -110,7 +109,7 @@ test("delete is `ip netns del`: unmounted and removed; devices inside go with th
   ip("-n", "k-del", "link", "set", "kd1", "netns", String(process.pid));
   assert.ok(peerHere().some((link) => link.ifname === "kd1"), "one end of a veth pair here, the other in k-del");
   deleteNetworkNamespace("k-del", "delete k-del");
-  assert.ok(!namespaceList().includes("k-del"), "ip netns list no longer shows it");
+  assert.ok(!namespaceNames().includes("k-del"), "ip netns list no longer shows it");
   assert.equal(namespaceFileKind("k-del", "read"), "missing");
   assert.equal(mountsAt("/run/netns/k-del").length, 0, "no mount left");
   // Nothing holds the namespace any more, so the kernel dismantles it (in a work queue: soon, not at once),

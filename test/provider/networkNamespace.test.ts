@@ -7,11 +7,10 @@ import { statSync, writeFileSync, readFileSync, rmSync } from "node:fs";
 import { test } from "node:test";
 import type { Properties } from "pulumi-tuntap/model";
 import { networkNamespaceProvider as provider, tapInterfaceProvider } from "pulumi-tuntap";
-import { ip, link, linkNames, namespaceFingerprint } from "../support/ip";
+import { ip, link, linkNames, namespaceFingerprint, namespaceNames } from "../support/ip";
 import { checked, create, update } from "../support/providers";
 
 const managedBy = (resource: string, stack = "dev") => `tuntap-tests/${stack}/${resource}`;
-const namespaces = () => (JSON.parse(ip("-j", "netns", "list").trim() || "[]") as { name: string }[]).map((entry) => entry.name);
 const loopback = (netns: string) => link("lo", netns);
 const inode = (name: string) => statSync(`/run/netns/${name}`).ino;
 /** delete as the engine calls it (the method is optional in Pulumi's type, so a plain call would not type-check). */
@@ -23,7 +22,7 @@ test("a namespace is created with lo up and stamped, read, changed in place and 
   const ns = await create(provider, { name: "p-life", managedBy: managedBy("life") });
   const made = inode("p-life");
   assert.equal(ns.id, "p-life");
-  assert.ok(namespaces().includes("p-life"), "ip netns list shows it");
+  assert.ok(namespaceNames().includes("p-life"), "ip netns list shows it");
   const lo = loopback("p-life");
   assert.ok(lo?.flags.includes("UP"), "lo is up inside");
   assert.deepEqual(lo?.altnames, [ns.outs.stamp], "lo carries the stamp");
@@ -44,7 +43,7 @@ test("a namespace is created with lo up and stamped, read, changed in place and 
   assert.deepEqual(loopback("p-life")?.altnames, [restamped.stamp], "and the old stamp is gone");
 
   await provider.delete?.(ns.id, restamped);
-  assert.ok(!namespaces().includes("p-life"), "deleted");
+  assert.ok(!namespaceNames().includes("p-life"), "deleted");
   await provider.delete?.(ns.id, restamped); // gone already is success
 });
 
@@ -61,7 +60,7 @@ test("drift: lo taken down by hand is read and brought back; a namespace deleted
   ip("netns", "del", "p-drift");
   assert.deepEqual(await provider.read?.(ns.id, outs), {}, "refresh forgets a namespace that is gone");
   const again = await create(provider, inputs);
-  assert.ok(namespaces().includes("p-drift"), "up makes it again");
+  assert.ok(namespaceNames().includes("p-drift"), "up makes it again");
   await provider.delete?.(again.id, again.outs);
 });
 
@@ -74,7 +73,7 @@ test("a namespace re-created by hand under our name is not ours: read forgets it
   await assert.rejects(remove(ns.id, ns.outs), /refusing to touch network namespace p-swap: it is not the one this stack created; its lo carries no pulumi-tuntap ownership stamp/);
   const inputs = await checked(provider, { name: "p-swap", loopbackUp: false, managedBy: managedBy("swap") });
   await assert.rejects(async () => provider.update?.(ns.id, ns.outs, inputs), /update network namespace p-swap: refusing to touch network namespace p-swap/);
-  assert.ok(namespaces().includes("p-swap"), "still there");
+  assert.ok(namespaceNames().includes("p-swap"), "still there");
   assert.equal(namespaceFingerprint("p-swap"), before, "unchanged");
   ip("netns", "del", "p-swap");
 });
@@ -95,7 +94,7 @@ test("a namespace made by `ip netns add` is refused without adopt, adopted with 
   assert.ok(loopback("p-adopt")?.flags.includes("UP"), "lo brought up as declared");
   assert.deepEqual(loopback("p-adopt")?.altnames, [adopted.outs.stamp]);
   await provider.delete?.(adopted.id, adopted.outs);
-  assert.ok(!namespaces().includes("p-adopt"));
+  assert.ok(!namespaceNames().includes("p-adopt"));
 });
 
 test("another stack's namespace is refused, with or without adopt, saying whose it is (a sibling resource by its name)", async () => {
@@ -145,7 +144,7 @@ test("deleting a namespace that still holds devices the stack did not put there 
   assert.equal(namespaceFingerprint("p-busy"), before, "nothing changed inside");
   ip("-n", "p-busy", "link", "del", "busy0");
   await provider.delete?.(ns.id, ns.outs);
-  assert.ok(!namespaces().includes("p-busy"));
+  assert.ok(!namespaceNames().includes("p-busy"));
 });
 
 test("a tap placed in the namespace by its name: made inside; the namespace goes only after the tap", async () => {
@@ -157,5 +156,5 @@ test("a tap placed in the namespace by its name: made inside; the namespace goes
   await assert.rejects(remove(ns.id, ns.outs), /still holds nstap0/);
   await tapInterfaceProvider.delete?.(tap.id, tap.outs);
   await provider.delete?.(ns.id, ns.outs);
-  assert.ok(!namespaces().includes(ns.id));
+  assert.ok(!namespaceNames().includes(ns.id));
 });

@@ -84,6 +84,11 @@ export function linkNames(netns?: string): string[] {
   return links(netns).map((candidate) => candidate.ifname).sort();
 }
 
+/** The named network namespaces, as `ip netns list` shows them (the test file's own /run/netns), sorted. */
+export function namespaceNames(): string[] {
+  return (JSON.parse(ip("-j", "netns", "list").trim() || "[]") as { name: string }[]).map((entry) => entry.name).sort();
+}
+
 /**
  * A byte-for-byte picture of the namespace's links and addresses, for "nothing changed" assertions — less
  * what changes on its own: a bridge's running timers, and the DAD state of addresses the kernel is still

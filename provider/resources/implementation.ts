@@ -1,12 +1,12 @@
 // The providers' real work, one entry per resource type: what the serialized shims (providerShim.ts) load
 // at call time, through the package subpath "pulumi-tuntap/implementation".
-import { bridgeKind } from "./bridgeKind";
-import { linkProvider } from "./linkProvider";
-import { networkdFilesImplementation } from "./networkdFilesImplementation";
-import { networkNamespaceImplementation } from "./networkNamespaceImplementation";
-import { tapInterfaceKind } from "./tapInterfaceKind";
-import { vethPairKind } from "./vethPairKind";
-import { routeImplementation } from "./routeImplementation";
+import { bridgeKind } from "./bridge/kind";
+import { linkProvider } from "../lifecycle/provider";
+import { networkdFilesImplementation } from "./networkdFiles/kind";
+import { networkNamespaceImplementation } from "./networkNamespace/kind";
+import { tapInterfaceKind } from "./tapInterface/kind";
+import { vethPairKind } from "./vethPair/kind";
+import { routeImplementation } from "./route/implementation";
 
 export const tapInterface = linkProvider(tapInterfaceKind);
 export const bridge = linkProvider(bridgeKind);

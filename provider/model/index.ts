@@ -15,6 +15,7 @@ export * from "../resources/bridge/diff";
 export * from "./linkRules";
 export * from "../resources/networkdFiles/model";
 export * from "../resources/networkdFiles/render";
+export * from "../resources/networkdFiles/ini";
 export * from "../resources/networkdFiles/parse";
 export * from "../resources/networkdFiles/diff";
 export * from "../resources/vethPair/model";

@@ -7,7 +7,7 @@
 // stack's next `pulumi refresh` then finds its route gone and `pulumi up` refuses the key as another program's.
 import { z } from "zod";
 import type { CrossFieldRule } from "../../model/check";
-import type { IniSection } from "./parse";
+import type { IniSection } from "./ini";
 import { ROUTE_PROTOCOL } from "../route/model";
 
 const oneLine = z.string().regex(/^[0-9A-Fa-f.:/]+$/, "must be an address or prefix as a Route resource outputs it");

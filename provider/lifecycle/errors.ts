@@ -1,4 +1,5 @@
-// Errors of the resource layer: input that fails validation, and devices that are not ours.
+// Errors of the lifecycle, whatever the kind: input that fails validation, an object in the way that may not be
+// taken, an object gone between a read and a change, and a create that could not clean up after itself.
 import type { CheckFailure, Properties } from "../model";
 
 /** Inputs that reached create/update without passing check (or that check would refuse). */
@@ -16,8 +17,8 @@ export class InvalidInputsError extends Error {
 }
 
 /**
- * The name belongs to a device this resource may not take: another stack's, a device of another kind, or one
- * nobody asked to adopt. Nothing was changed.
+ * The place (a name, a route's key) belongs to an object this resource may not take: another stack's, one of
+ * another kind, or one nobody asked to adopt. Nothing was changed.
  */
 export class DeviceConflictError extends Error {
   readonly property: string;
@@ -29,26 +30,7 @@ export class DeviceConflictError extends Error {
   }
 }
 
-/** A device of the expected name exists, but this stack did not create (or adopt) it. */
-export class ForeignDeviceError extends Error {
-  constructor(operation: string, name: string, expectedStamp: string | undefined, foundStamp: string | undefined) {
-    const found = foundStamp === undefined ? "it carries no pulumi-tuntap ownership stamp" : `it carries the stamp ${foundStamp}`;
-    const expected = expectedStamp === undefined ? "" : ` (this stack's device carried ${expectedStamp})`;
-    // Adoption is advice only for a device nobody claims: another stack's device cannot be adopted.
-    const remedy =
-      foundStamp === undefined
-        ? "If this stack should manage it, run `pulumi refresh` (the stack then forgets the old device) and declare it with `adopt: true`; " +
-          "if not, remove the resource from the stack with `pulumi state delete <urn>`, or run `pulumi refresh` and give this resource's device another name."
-        : `It belongs to the stack and resource its stamp names, so this stack cannot adopt it: run \`pulumi refresh\` (this stack then forgets its old device) and give this resource's device another name, or first remove ${name} from the stack that owns it.`;
-    super(
-      `${operation}: refusing to touch ${name}: the device of that name is not the one this stack created${expected}; ${found}. ` +
-        `Someone deleted and re-created it, or it belongs to something else. pulumi-tuntap never changes or deletes a device it does not own. ${remedy}`,
-    );
-    this.name = "ForeignDeviceError";
-  }
-}
-
-/** A device went missing between a read and a change. */
+/** An object (a device, a namespace, a route) went missing between a read and a change. */
 export class MissingDeviceError extends Error {
   constructor(operation: string, name: string) {
     super(
@@ -60,8 +42,8 @@ export class MissingDeviceError extends Error {
 }
 
 /**
- * A create that made a device, failed, and could not remove it again. Carrying `id` and `properties`
- * makes Pulumi's engine record the device in the stack (as a failed create) instead of leaking it, so the
+ * A create that made an object, failed, and could not remove it again. Carrying `id` and `properties`
+ * makes Pulumi's engine record the object in the stack (as a failed create) instead of leaking it, so the
  * next `pulumi up` or `pulumi destroy` can deal with it.
  */
 export class PartialCreateError extends Error {

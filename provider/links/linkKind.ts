@@ -1,43 +1,52 @@
-// One kind of link resource, as a descriptor of what differs between kinds and nothing else — in the manner of
-// iproute2's `struct link_util` (ip/ip_common.h), whose hooks let one `ip link` path serve every kind. The
-// lifecycle (linkLifecycle.ts) and the provider methods (linkProvider.ts) are written once for all of them.
+// What every kind of link shares, written once on the lifecycle (../lifecycle/kind.ts): a device is found by the
+// stamp it carries as an altname (which survives renames), made by its kind's own request, configured in one go
+// when new and step by step otherwise, and deleted in batches.
 //
-// A new kind is one file with one LinkKind: its model (schema, check and diff in provider/model), how the
-// kernel makes the device, what "the same kind" means for adopt, the settings and steps only it has, and how
-// its outputs read. A device that needs more than one link (a veth pair's two ends, one possibly in another
-// namespace) makes and stamps both in `make`, checks the second end in `mismatch`, configures it in
-// `moreSteps` (which learn the stamp the pair carries, and the one it carried before), and reports it in
-// `state`, which answers undefined once the second end is gone with its namespace (recorded as `peerNetns`).
-// Deleting the first end deletes the pair.
-import type { AddressRecord, Link, RouteNetlink } from "../kernel";
-import type { CheckFailure, CheckOutcome, DiffOutcome, Named, Properties } from "../model";
-import type { DesiredLinkSettings } from "./settings";
-import type { Step } from "../lifecycle/steps";
+// A kind of link is one LinkHooks, in the manner of iproute2's `struct link_util` (ip/ip_common.h), whose hooks
+// let one `ip link` path serve every kind: its model, how the kernel makes the device, what "the same kind" means
+// for adopt, the steps only it has, and the outputs only it has. A device with a second end (a veth pair) finds,
+// configures and reports that end in its own hooks, as iproute2's veth parses its peer by calling the generic
+// link parser again: nothing here knows of peers.
+import { type AddressRecord, DeviceExistsError, type ErrorContext, type Link, type RouteNetlink, rtnetlink, rtnetlinkIfExists, teardownFor } from "../kernel";
+import {
+  type CheckFailure,
+  type CheckOutcome,
+  type DiffOutcome,
+  findStamp,
+  intendedName,
+  isNameTemplate,
+  matchesNameTemplate,
+  type Named,
+  namedSpec,
+  type Properties,
+} from "../model";
+import { DeviceConflictError, MissingDeviceError } from "../lifecycle/errors";
+import type { Creation, ResourceKind, StampTransition } from "../lifecycle/kind";
+import { reclaimableStamp, type StampCarrier, stampedForAnotherOwner } from "../lifecycle/ownership";
+import { applyWithRollback, type Step } from "../lifecycle/steps";
+import { deviceWords, ForeignDeviceError, nameIsAltNameError, nameTakenError } from "./errors";
+import { configureNewLink, type DesiredLinkSettings, linkSettingSteps } from "./settings";
 
-/** The inputs every link resource has, after check. */
+/** The inputs every link resource has after check. */
 export interface LinkInputs {
   name?: string | undefined;
   netns?: string | undefined;
   adopt: boolean;
   managedBy?: string | undefined;
-  /** A device with a second end: where that end is. */
-  peer?: { netns?: string | undefined } | undefined;
 }
 
-/** What only the state knows about a link resource: its stamp, and where and whose it is. */
-export interface Recorded {
+/** What only the state knows about every link resource: its stamp, and where and whose it is. */
+export interface LinkRecorded {
   stamp: string;
   adopt: boolean;
   netns?: string;
   managedBy?: string;
-  /** A device with a second end: the namespace that end was placed in (absent: the first end's). */
-  peerNetns?: string;
 }
 
-/** The stamp the device carries once the steps are applied, and the one it carried before (undefined: none, it is being adopted). */
-export interface StampTransition {
-  stamp: string;
-  previous: string | undefined;
+/** A link found in its namespace. */
+export interface LinkFound {
+  netlink: RouteNetlink;
+  link: Link;
 }
 
 /** A link as a read finds it now. */
@@ -46,28 +55,207 @@ export interface LinkView {
   addresses: readonly AddressRecord[];
 }
 
-export interface LinkKind<Inputs extends LinkInputs, State extends object> {
+/** A kind's outputs without what the state records for every link (added by the family). */
+export type LinkOutputs<State> = Omit<State, keyof LinkRecorded>;
+
+export interface LinkHooks<Inputs extends LinkInputs, State extends object, Extra extends object = object> {
   /** The resource type, as messages name it: "TapInterface". */
-  readonly resource: string;
+  readonly type: string;
   /** What `adopt` can take, as messages say it: "TUN/TAP devices", "bridges". */
   readonly adoptable: string;
   /** The model's check. */
   check(olds: Properties, news: Properties): CheckOutcome<Inputs>;
   /** Failures only this host can tell (a user name that does not exist here); checked inputs, unknowns kept. */
-  hostFailures(inputs: Properties): CheckFailure[];
+  hostFailures?(inputs: Properties): CheckFailure[];
   /** The model's diff; `id` is the name the device was created under. */
   diff(id: string, olds: Properties, news: Properties): DiffOutcome;
   /** Why an existing link is not one this resource could have made (for adopt and reclaim), or undefined. */
   mismatch(link: Link, spec: Named<Inputs>, netlink: RouteNetlink): string | undefined;
-  /** The declared settings in kernel terms; what it asks the kernel (a bridge to join) it asks before anything changes. */
+  /** The declared settings every link has, in kernel terms; what it asks the kernel (a bridge to join) it asks before anything changes. */
   desired(netlink: RouteNetlink, spec: Named<Inputs>, operation: string): DesiredLinkSettings;
   /**
    * Makes the device, carrying `stamp` before it can outlive a failure, and returns the name the kernel gave it.
    * A name already taken is a DeviceExistsError; a failure leaves nothing behind.
    */
   make(netlink: RouteNetlink, spec: Named<Inputs>, stamp: string, operation: string): string;
-  /** Steps beyond the settings every link has (a TUN/TAP owner), applied after them; `name` is the link's name by then. */
+  /** Steps only this kind has (a TUN/TAP owner, a bridge's STP), after every link's; `name` is the link's name by then. */
   moreSteps(netlink: RouteNetlink, link: Link, name: string, spec: Named<Inputs>, operation: string, stamps: StampTransition): Step[];
-  /** The outputs: the device as read now, and what only the state knows; undefined when a second end is gone (with its namespace). */
-  state(netlink: RouteNetlink, view: LinkView, recorded: Recorded): State | undefined;
+  /** What the state records beyond every link's (where a second end is), from the inputs, and back from a state. */
+  recordedFor?(spec: Named<Inputs>): Extra;
+  recordedFrom?(props: Properties): Extra;
+  /** The outputs only this kind has, the device as read now; undefined when a second end is gone (with its namespace). */
+  state(netlink: RouteNetlink, view: LinkView, recorded: LinkRecorded & Extra): LinkOutputs<State> | undefined;
+}
+
+/** How a link carries its stamp: as an altname. */
+export const linkStamps: StampCarrier<LinkFound> = {
+  nameOf: ({ link }) => link.name,
+  stampsOf: ({ link }) => link.altNames,
+  addStamp: ({ netlink, link }, stamp, operation) => netlink.addAltName(link.index, stamp, linkContext(link, operation)),
+  removeStamp: ({ netlink, link }, stamp, operation) => netlink.deleteAltName(link.index, stamp, linkContext(link, operation)),
+};
+
+export function linkKind<Inputs extends LinkInputs, State extends object, Extra extends object = object>(
+  hooks: LinkHooks<Inputs, State, Extra>,
+): ResourceKind<Named<Inputs>, LinkRecorded & Extra, LinkFound, State> {
+  const sameKind = (found: LinkFound, spec: Named<Inputs>) => hooks.mismatch(found.link, spec, found.netlink) === undefined;
+  return {
+    type: hooks.type,
+    check: (olds, news) => hooks.check(olds, news),
+    specOf: (outcome) => namedSpec(outcome as CheckOutcome<Inputs>),
+    ...(hooks.hostFailures === undefined ? {} : { hostFailures: hooks.hostFailures }),
+    diff: (id, olds, news) => hooks.diff(id, olds, news),
+    namedById: true,
+    idOf: (spec) => spec.name,
+    subject: (id) => id,
+    recordedFor: (spec, stamp) => ({ ...linkRecorded(stamp, spec.adopt, spec.netns, spec.managedBy), ...(hooks.recordedFor?.(spec) as Extra) }),
+    recordedFrom: (props) => ({ ...linkRecorded(props.stamp, props.adopt, props.netns, props.managedBy), ...(hooks.recordedFrom?.(props) as Extra) }),
+
+    find(_id, recorded, operation) {
+      const netlink = rtnetlinkIfExists(recorded.netns);
+      const link = netlink === undefined || recorded.stamp === "" ? undefined : netlink.getLinkByAltName(recorded.stamp, operation);
+      return netlink === undefined || link === undefined ? undefined : { netlink, link };
+    },
+
+    foreignAt(id, recorded, operation) {
+      const link = rtnetlinkIfExists(recorded.netns)?.getLink(id, operation);
+      return link === undefined ? undefined : new ForeignDeviceError(operation, link.name, recorded.stamp === "" ? undefined : recorded.stamp, findStamp(link.altNames));
+    },
+
+    reread({ netlink, link }, operation) {
+      const current = netlink.getLinkByIndex(link.index, operation);
+      return current === undefined ? undefined : { netlink, link: current };
+    },
+
+    make: (spec, stamp, operation) => makeLink(hooks, spec, stamp, operation),
+
+    reclaimable(found, spec) {
+      const stamp = reclaimableStamp(found.link.altNames, spec.managedBy);
+      return stamp !== undefined && sameKind(found, spec) ? stamp : undefined;
+    },
+
+    refusal: ({ link }, spec, operation) => nameTakenError(link, spec.name, spec.managedBy, operation, hooks.adoptable),
+
+    adoptionRefusal(found, spec, operation) {
+      const foreign = findStamp(found.link.altNames);
+      const problem =
+        hooks.mismatch(found.link, spec, found.netlink) ??
+        (foreign === undefined ? undefined : stampedForAnotherOwner(foreign, spec.managedBy, deviceWords(spec.name, foreign), true));
+      return problem === undefined ? undefined : new DeviceConflictError(operation, "adopt", `cannot adopt ${spec.name}: ${problem}.`);
+    },
+
+    stamps: linkStamps,
+
+    /** Everything an existing device may need: the settings every link has, then the kind's own (last: an owner cannot be undone). */
+    steps({ netlink, link }, spec, id, stamps, operation) {
+      // A device renamed by hand gets its declared name back (a template keeps any name it could have produced).
+      const desired = { ...hooks.desired(netlink, spec, operation), name: intendedName(spec.name, id, link.name) };
+      const settings = linkSettingSteps(netlink, link, netlink.addressesOf(link.index, operation), desired, linkContext(link, operation));
+      return [...settings, ...hooks.moreSteps(netlink, link, desired.name, spec, operation, stamps)];
+    },
+
+    /** Deletes in one namespace leave in batches (see kernel/teardown.ts). */
+    remove: ({ netlink, link }, operation) => teardownFor(netlink).delete({ index: link.index, name: link.name, context: linkContext(link, operation) }),
+
+    state({ netlink, link }, recorded, operation) {
+      const outputs = hooks.state(netlink, { link, addresses: netlink.addressesOf(link.index, operation) }, recorded);
+      // The kind's own outputs and every link's recorded ones make the whole state.
+      const { stamp, adopt, netns, managedBy } = recorded;
+      return outputs === undefined ? undefined : ({ ...outputs, ...linkRecorded(stamp, adopt, netns, managedBy) } as unknown as State);
+    },
+  };
+}
+
+/**
+ * create's first move: for a template name, this resource's own device from a run that never recorded it; else
+ * the device made (making it is the existence check: TUNSETIFF with IFF_TUN_EXCL, RTM_NEWLINK with NLM_F_EXCL),
+ * or, when the name is taken, the device that holds it. A new device is configured in one go afterwards.
+ */
+function makeLink<Inputs extends LinkInputs, State extends object, Extra extends object>(
+  hooks: LinkHooks<Inputs, State, Extra>,
+  spec: Named<Inputs>,
+  stamp: string,
+  operation: string,
+): Creation<LinkFound> {
+  const netlink = rtnetlink(spec.netns);
+  if (isNameTemplate(spec.name)) {
+    const own = ownDeviceByTemplate(hooks, netlink, spec, operation);
+    if (own !== undefined) return { id: own.name, taken: { netlink, link: own } };
+  }
+  const desired = hooks.desired(netlink, spec, operation);
+  let name: string;
+  try {
+    name = hooks.make(netlink, spec, stamp, operation);
+  } catch (error) {
+    // One look-up, only when the name is taken.
+    const holder = error instanceof DeviceExistsError ? netlink.holderOfName(spec.name, operation) : undefined;
+    if (holder === undefined) throw error;
+    if (holder.name !== spec.name) throw nameIsAltNameError(holder, spec.name, operation);
+    return { id: spec.name, taken: { netlink, link: holder } };
+  }
+  const link = netlink.getLink(name, operation);
+  if (link === undefined) throw new MissingDeviceError(operation, name);
+  const finish = () => {
+    configureNewLink(netlink, link, desired, linkContext(link, operation));
+    applyWithRollback(hooks.moreSteps(netlink, link, name, spec, operation, { stamp, previous: stamp }));
+  };
+  return { id: name, made: { netlink, link }, finish };
+}
+
+/**
+ * For a template name ("tap%d"): a device this resource made in a run that never recorded it has some name the
+ * template could produce and this resource's stamp. Without this look-up the next run would make a second
+ * device and leave the first behind.
+ */
+function ownDeviceByTemplate<Inputs extends LinkInputs, State extends object, Extra extends object>(
+  hooks: LinkHooks<Inputs, State, Extra>,
+  netlink: RouteNetlink,
+  spec: Named<Inputs>,
+  operation: string,
+): Link | undefined {
+  if (spec.managedBy === undefined || spec.managedBy === "") return undefined;
+  return netlink
+    .dumpLinks(operation)
+    .find(
+      (link) =>
+        matchesNameTemplate(spec.name, link.name) &&
+        reclaimableStamp(link.altNames, spec.managedBy) !== undefined &&
+        hooks.mismatch(link, spec, netlink) === undefined,
+    );
+}
+
+/** A link the kernel has just made, stamped at once (the kernel ignores altnames in RTM_NEWLINK). */
+export interface NewLinkStamp {
+  netlink: RouteNetlink;
+  /** The ifindex, or the name (a peer's in another namespace). */
+  device: number | string;
+  name: string;
+  stamp: string;
+}
+
+/**
+ * Stamps a link RTM_NEWLINK has just made (and the peer it made with it); if a stamp cannot be added, the link
+ * goes again, so that a failed make leaves nothing behind. Returns the link's name.
+ */
+export function stampNewLink(created: LinkFound, stamps: readonly NewLinkStamp[], operation: string): string {
+  const { netlink, link } = created;
+  try {
+    for (const { netlink: where, device, name, stamp } of stamps) where.addAltName(device, stamp, { operation, step: "", device: name });
+  } catch (error) {
+    netlink.deleteLink(link.index, linkContext(link, operation));
+    throw error;
+  }
+  return link.name;
+}
+
+function linkContext(link: Link, operation: string): ErrorContext {
+  return { operation, step: "", device: link.name };
+}
+
+/** What the state records for every link, without a kind's extras; no key is ever undefined (Pulumi's host cannot serialize that). */
+function linkRecorded(stamp: unknown, adopt: unknown, netns: unknown, managedBy: unknown): LinkRecorded {
+  const recorded: LinkRecorded = { stamp: typeof stamp === "string" ? stamp : "", adopt: adopt === true };
+  if (typeof netns === "string") recorded.netns = netns;
+  if (typeof managedBy === "string") recorded.managedBy = managedBy;
+  return recorded;
 }

@@ -1,4 +1,4 @@
-// The settings links of every kind have (name, MTU, MAC, queue length, alias, bridge port, promiscuity, STP,
+// The settings links of every kind have (name, MTU, MAC, queue length, alias, bridge port, promiscuity,
 // addresses, up/down): the steps that take a link from what the kernel has to what was declared, and the
 // reverse mapping from kernel objects to outputs.
 import type { AddressRecord, ErrorContext, Link, LinkChange, RouteNetlink } from "../kernel";
@@ -26,8 +26,6 @@ export interface DesiredLinkSettings {
   /** ifindex of the bridge to be a port of, 0 for none, undefined to leave as it is. */
   masterIndex?: number;
   promiscuous?: boolean;
-  /** Bridges only: the STP state (0 off, 1 on). */
-  stpState?: number;
   up?: boolean;
   /** The complete set of addresses; undefined leaves addresses alone. */
   addresses?: ParsedCidr[];
@@ -109,11 +107,6 @@ function planLinkChanges(link: Link, desired: DesiredLinkSettings): LinkPlan {
   }
   if (desired.description !== undefined && desired.description !== (link.alias ?? "")) {
     add({ kind: "alias", alias: desired.description }, { kind: "alias", alias: link.alias ?? "" }, "set alias");
-  }
-  // STP counts as on in either kernel (1) or user-space (2, mstpd) mode.
-  if (desired.stpState !== undefined && (desired.stpState !== 0) !== ((link.bridge?.stpState ?? 0) !== 0)) {
-    const previous = link.bridge?.stpState ?? 0;
-    add({ kind: "stpState", stpState: desired.stpState }, { kind: "stpState", stpState: previous }, `set stp_state ${desired.stpState}`);
   }
   const currentMaster = bridgeIndexOf(link);
   if (desired.masterIndex !== undefined && desired.masterIndex !== currentMaster) {

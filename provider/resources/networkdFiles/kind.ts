@@ -1,118 +1,122 @@
-// The NetworkdFiles provider's real work: writing, reading back and removing a device's systemd-networkd
-// files. Loaded at call time by the serialized shim (networkdFilesProvider.ts). Each provider method reads
-// validate → one call into the work below → the state; the work looks at every file first (refusing before
-// anything is written if one is not ours), then writes or removes with rollback.
+// NetworkdFiles as a kind: a device's systemd-networkd files, written, read back and removed by the lifecycle
+// (../../lifecycle). The object is the pair of files at <directory>/<fileStem>.{netdev,network}; its mark is the
+// first line of each, naming the resource ("# Managed by pulumi-tuntap for <project>/<stack>/<resource>"). Every
+// file is looked at before any is written (one that is not ours refuses the whole change), then each is written
+// or removed atomically, with rollback.
 import { realpathSync } from "node:fs";
+import type { Properties } from "../../model";
+import type { Ownership, ResourceKind } from "../../lifecycle/kind";
+import { resourceProvider } from "../../lifecycle/provider";
+import { applyWithRollback, type Step } from "../../lifecycle/steps";
+import { diffNetworkdFiles } from "./diff";
+import { FOREIGN_FILE_ADVICE, ForeignFileError, MissingDirectoryError } from "./errors";
+import { FileAppearedError, type FileFinding, inspectFile, isDirectory, removeFile, writeFileAtomically } from "./fileStore";
 import {
   checkNetworkdFiles,
-  diffNetworkdFiles,
   directoryProblem,
   filePaths,
   fileStemProblem,
   networkdFilesInputsSchema,
   type NetworkdFilesSpec,
-  type NetworkdFilesState,
   networkdSpecOf,
   normalizeDirectory,
-  type Properties,
-  renderNetworkdFiles,
-  settingsFromNetworkdFiles,
-} from "../../model";
-import { validated } from "../../lifecycle/validated";
-import type { ResourceImplementation } from "../../lifecycle/provider";
-import { FOREIGN_FILE_ADVICE, ForeignFileError, MissingDirectoryError } from "./errors";
-import { FileAppearedError, type FileFinding, inspectFile, isDirectory, removeFile, writeFileAtomically } from "./fileStore";
-import { applyWithRollback, type Step } from "../../lifecycle/steps";
+} from "./model";
+import { settingsFromNetworkdFiles } from "./parse";
+import { renderNetworkdFiles } from "./render";
 
 interface PlannedFile {
   path: string;
   content: string;
 }
 
-export const networkdFilesImplementation: ResourceImplementation = {
-  async check(olds: Properties, news: Properties) {
-    const outcome = checkNetworkdFiles(olds, news);
-    return { inputs: outcome.inputs, failures: outcome.failures };
+type FilePaths = ReturnType<typeof filePaths>;
+
+/** What the state records: whose the files are, where, and the settings they were written from (or, read back, the state itself). */
+interface Recorded {
+  managedBy?: string;
+  paths: FilePaths | undefined;
+  written?: NetworkdFilesSpec;
+  props?: Properties;
+}
+
+/** The two files' place, and the identities whose marker makes a file there ours. */
+interface Files {
+  paths: FilePaths;
+  identities: readonly string[];
+}
+
+const networkdFiles: ResourceKind<NetworkdFilesSpec & Ownership, Recorded, Files, Properties> = {
+  type: "NetworkdFiles",
+  check: checkNetworkdFiles,
+  specOf: (outcome) => networkdSpecOf(outcome as ReturnType<typeof checkNetworkdFiles>),
+  diff: (_id, olds, news) => diffNetworkdFiles(olds, news, samePlace),
+  idOf: (spec) => `${spec.directory === "/" ? "" : spec.directory}/${spec.fileStem}`,
+  subject: (id) => `${id}.{netdev,network}`,
+
+  recordedFor: (spec) => ({ managedBy: spec.managedBy, paths: filePaths(spec.directory, spec.fileStem), written: spec }),
+  recordedFrom: (props) => ({ ...(typeof props.managedBy === "string" ? { managedBy: props.managedBy } : {}), paths: declaredPaths(props), props }),
+
+  find: (_id, { managedBy, paths }) => (paths === undefined ? undefined : { paths, identities: managedBy === undefined ? [] : [managedBy] }),
+
+  /** A state whose paths are not plain files of one directory: nothing may be written or removed by it. */
+  foreignAt: (_id, { paths }, operation) =>
+    paths !== undefined
+      ? undefined
+      : new Error(
+          `${operation}: the recorded directory and fileStem do not name files inside one plainly written directory, so no file is removed or written. ` +
+            "Remove the resource's files yourself, then `pulumi state delete <urn>`.",
+        ),
+
+  /** Both files written as new; a file already at either path (ours from a run never recorded, or another's) takes the place. */
+  make(spec, _stamp, operation) {
+    const planned = plannedFiles(spec, operation);
+    const files = { paths: filePaths(spec.directory, spec.fileStem), identities: [spec.managedBy] };
+    const id = networkdFiles.idOf(spec);
+    if (planned.some(({ path }) => inspectFile(path, files.identities).status !== "missing")) return { id, taken: files };
+    applyWithRollback(writeSteps(planned, files.identities, operation));
+    return { id, made: files };
   },
 
-  async diff(_id: string, olds: Properties, news: Properties) {
-    return diffNetworkdFiles(olds, news, samePlace);
+  /** Our own marker on the files there means this resource wrote them in a run that was never recorded. */
+  reclaimable: ({ paths }, spec) => (findings(paths, [spec.managedBy]).some(({ finding }) => finding.status === "foreign") ? undefined : spec.managedBy),
+  refusal: ({ paths }, spec, operation) => foreignFileError(findings(paths, [spec.managedBy]), operation, FOREIGN_FILE_ADVICE.write),
+
+  /** A file is ours under the identity recorded when it was written, or under the new one (a renamed stack). */
+  steps: (files, spec, _id, _stamps, operation) => writeSteps(plannedFiles(spec, operation), [...files.identities, spec.managedBy], operation),
+
+  /** Both files, only if both are ours (or gone): one that is not stops it before anything is removed. */
+  remove({ paths, identities }, operation) {
+    const found = findings(paths, identities);
+    if (found.some(({ finding }) => finding.status === "foreign")) throw foreignFileError(found, operation, FOREIGN_FILE_ADVICE.delete);
+    for (const { path, finding } of found) if (finding.status === "ours") removeFile(path);
   },
 
-  async create(inputs: Properties) {
-    const spec = validatedFiles(inputs, "create NetworkdFiles");
-    return { id: idOf(spec), outs: writeOwnFiles(spec, [spec.managedBy], "create") };
-  },
-
-  async read(id: string, props: Properties) {
-    const state = readFiles(props);
-    return state === undefined ? {} : { id, props: state };
-  },
-
-  async update(id: string, olds: Properties, news: Properties) {
-    const spec = validatedFiles(news, `update ${id}`);
-    // A file is ours under the identity recorded when it was written, or under the new one (a renamed stack).
-    const identities = typeof olds.managedBy === "string" ? [olds.managedBy, spec.managedBy] : [spec.managedBy];
-    return { outs: writeOwnFiles(spec, identities, "update") };
-  },
-
-  async delete(id: string, props: Properties) {
-    deleteFiles(id, props);
+  /** Written: the settings and text written. Read back: the files as found, or undefined when neither is there (or ours) any more. */
+  state({ paths, identities }, { written, props }) {
+    if (written !== undefined) return stateOf(written);
+    const [netdev, network] = [inspectFile(paths.netdevPath, identities), inspectFile(paths.networkPath, identities)];
+    if (netdev.status !== "ours" && network.status !== "ours") return undefined;
+    return stateFromDisk(props ?? {}, contentOf(netdev), contentOf(network));
   },
 };
 
-/** The checked inputs as a complete spec, or an InvalidInputsError listing every failure (see validated.ts). */
-function validatedFiles(inputs: Properties, operation: string): NetworkdFilesSpec {
-  return validated(checkNetworkdFiles({}, inputs), operation, networkdSpecOf);
+/** The NetworkdFiles provider's real work: what pulumi-tuntap/providers/networkdFiles loads when it is called. */
+export const implementation = resourceProvider(networkdFiles);
+
+/** What is at each of the two paths. */
+function findings(paths: FilePaths, identities: readonly string[]): { path: string; finding: FileFinding }[] {
+  return [paths.netdevPath, paths.networkPath].map((path) => ({ path, finding: inspectFile(path, identities) }));
 }
 
-/** create and update: the files written (or found ours and as they should be); the state they make. */
-function writeOwnFiles(spec: NetworkdFilesSpec, identities: readonly string[], verb: string): NetworkdFilesState {
-  const operation = `${verb} ${describe(spec)}`;
+function foreignFileError(found: readonly { path: string; finding: FileFinding }[], operation: string, advice: string): ForeignFileError {
+  const foreign = found.find(({ finding }) => finding.status === "foreign");
+  const reason = foreign?.finding.status === "foreign" ? foreign.finding.reason : "another file appeared there";
+  return new ForeignFileError(operation, foreign?.path ?? found[0]?.path ?? "", reason, advice);
+}
+
+/** The files the spec renders, in a directory that must exist (networkd reads /etc/systemd/network). */
+function plannedFiles(spec: NetworkdFilesSpec, operation: string): PlannedFile[] {
   if (!isDirectory(spec.directory)) throw new MissingDirectoryError(operation, spec.directory);
-  // Our own marker on a file already there means this resource wrote it in a run that was never recorded.
-  writeFiles(plannedFiles(spec), identities, operation);
-  return stateOf(spec);
-}
-
-/** read: the files as found, or undefined when neither is there (or carries our marker) any more. */
-function readFiles(props: Properties): Properties | undefined {
-  const paths = declaredPaths(props);
-  if (paths === undefined) return undefined;
-  const identities = typeof props.managedBy === "string" ? [props.managedBy] : [];
-  const netdev = inspectFile(paths.netdevPath, identities);
-  const network = inspectFile(paths.networkPath, identities);
-  if (netdev.status !== "ours" && network.status !== "ours") return undefined;
-  return stateFromDisk(props, contentOf(netdev), contentOf(network));
-}
-
-/** delete: both files, only if both are ours (or gone); one that is not stops it before anything is removed. */
-function deleteFiles(id: string, props: Properties): void {
-  const operation = `delete ${id}.{netdev,network}`;
-  const paths = declaredPaths(props);
-  if (paths === undefined) {
-    throw new Error(
-      `${operation}: the recorded directory and fileStem do not name files inside one plainly written directory, so no file is removed. ` +
-        "Remove the resource's files yourself, then `pulumi state delete <urn>`.",
-    );
-  }
-  const identities = typeof props.managedBy === "string" ? [props.managedBy] : [];
-  const files = [paths.netdevPath, paths.networkPath].map((path) => ({ path, finding: inspectFile(path, identities) }));
-  for (const { path, finding } of files) {
-    if (finding.status === "foreign") throw new ForeignFileError(operation, path, finding.reason, FOREIGN_FILE_ADVICE.delete);
-  }
-  for (const { path, finding } of files) if (finding.status === "ours") removeFile(path);
-}
-
-function idOf(spec: NetworkdFilesSpec): string {
-  return `${spec.directory === "/" ? "" : spec.directory}/${spec.fileStem}`;
-}
-
-function describe(spec: NetworkdFilesSpec): string {
-  return `${idOf(spec)}.{netdev,network}`;
-}
-
-function plannedFiles(spec: NetworkdFilesSpec): PlannedFile[] {
   const { netdevPath, networkPath } = filePaths(spec.directory, spec.fileStem);
   const rendered = renderNetworkdFiles(spec, spec.managedBy);
   return [
@@ -122,18 +126,15 @@ function plannedFiles(spec: NetworkdFilesSpec): PlannedFile[] {
 }
 
 /**
- * Looks at every file before writing any: one that is not ours stops the whole change. Then writes each
- * file whose text differs; a failure puts back what was written (the old text, or no file).
+ * Looks at every file before writing any: one that is not ours stops the whole change. Then a step for each file
+ * whose text differs; a failure puts back what was written (the old text, or no file).
  */
-function writeFiles(files: readonly PlannedFile[], identities: readonly string[], operation: string): void {
-  const findings = files.map((file) => ({ ...file, finding: inspectFile(file.path, identities) }));
-  for (const { path, finding } of findings) {
-    if (finding.status === "foreign") throw new ForeignFileError(operation, path, finding.reason, FOREIGN_FILE_ADVICE.write);
-  }
-  const steps = findings
+function writeSteps(files: readonly PlannedFile[], identities: readonly string[], operation: string): Step[] {
+  const found = files.map((file) => ({ ...file, finding: inspectFile(file.path, identities) }));
+  if (found.some(({ finding }) => finding.status === "foreign")) throw foreignFileError(found, operation, FOREIGN_FILE_ADVICE.write);
+  return found
     .filter(({ content, finding }) => finding.status !== "ours" || finding.content !== content)
     .map(({ path, content, finding }) => writeStep(path, content, finding, operation));
-  applyWithRollback(steps);
 }
 
 function writeStep(path: string, content: string, finding: FileFinding, operation: string): Step {
@@ -154,9 +155,9 @@ function writeStep(path: string, content: string, finding: FileFinding, operatio
   };
 }
 
-function stateOf(spec: NetworkdFilesSpec): NetworkdFilesState {
-  const [netdev, network] = plannedFiles(spec);
-  return { ...spec, ...filePaths(spec.directory, spec.fileStem), netdevContent: netdev?.content ?? "", networkContent: network?.content ?? "" };
+function stateOf(spec: NetworkdFilesSpec): Properties {
+  const { netdev, network } = renderNetworkdFiles(spec, spec.managedBy);
+  return { ...spec, ...filePaths(spec.directory, spec.fileStem), netdevContent: netdev, networkContent: network };
 }
 
 /**

@@ -35,7 +35,7 @@ export function settingsFromNetworkdFiles(netdevText: string, networkText: strin
   set("packetInfo", parseBoolean(lastValueOf(netdev, tuntap, "PacketInfo")) ?? false);
   set("vnetHdr", parseBoolean(lastValueOf(netdev, tuntap, "VNetHeader")) ?? false);
   set("stp", parseBoolean(lastValueOf(netdev, "Bridge", "STP")) ?? false);
-  // A bridge's and a veth pair's MTU and MAC are in its .netdev, a tun/tap's in the .network (see networkdRender.ts).
+  // A bridge's and a veth pair's MTU and MAC are in its .netdev, a tun/tap's in the .network (see render.ts).
   const linkPlace = kind === "bridge" || kind === "veth" ? { sections: netdev, name: "NetDev" } : { sections: network, name: "Link" };
   set("mtu", parseWholeNumber(lastValueOf(linkPlace.sections, linkPlace.name, "MTUBytes")));
   set("macAddress", lastValueOf(linkPlace.sections, linkPlace.name, "MACAddress"));

@@ -11,7 +11,7 @@
 //   .network [Link]    MACAddress=, MTUBytes= (218; for tun/tap only here: networkd ignores them in a
 //                      tun/tap .netdev), RequiredForOnline= (236), Promiscuous= (248), ActivationPolicy= (248)
 //   .network [Network] Description=, Address=, Bridge= (211), IPv6AcceptRA= (231), ConfigureWithoutCarrier= (235)
-//   .network [Route]   Destination=, Gateway=, Metric=, Table=, Scope=, PreferredSource=, Protocol= (see networkdRoutes.ts)
+//   .network [Route]   Destination=, Gateway=, Metric=, Table=, Scope=, PreferredSource=, Protocol= (see routes.ts)
 // So the files need systemd 235; Promiscuous= and ActivationPolicy= need 248 and are written only when they
 // say something (promiscuous on, administratively down), each with a comment. Older networkd logs an unknown
 // key and ignores it.

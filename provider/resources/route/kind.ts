@@ -1,6 +1,7 @@
-// The lifecycle of a Route: create (refusing a key already taken), read by key and protocol, update in place by
-// NLM_F_REPLACE, delete. A route is this provider's only if it carries ROUTE_PROTOCOL, and the stack's only if
-// it sits at the key the state records: nothing else is ever changed or deleted.
+// Route as a kind: one RTM_NEWROUTE with NLM_F_EXCL makes it (a key already taken is refused, naming what holds
+// it), read by key and protocol, updated in place by NLM_F_REPLACE, deleted. A route is this provider's only if it
+// carries ROUTE_PROTOCOL, and the stack's only if it sits at the key the state records: nothing else is ever
+// changed or deleted. Routes carry no name to hold a stamp, so none is ever taken over.
 import {
   addRoute,
   deleteRoute as deleteKernelRoute,
@@ -13,10 +14,14 @@ import {
   RouteExistsError,
   routesAtKey,
   rtnetlink,
+  rtnetlinkIfExists,
 } from "../../kernel";
-import { formatAddress, parseCidr, parseIPv4, parseIPv6, type Properties, ROUTE_PROTOCOL, type RouteInputs, type RouteState } from "../../model";
-import { DeviceConflictError, InvalidInputsError, MissingDeviceError } from "../../lifecycle/errors";
-import { namespaceClient } from "../../lifecycle/lifecycle";
+import { formatAddress, parseCidr, parseIPv4, parseIPv6, type Properties } from "../../model";
+import { DeviceConflictError, InvalidInputsError } from "../../lifecycle/errors";
+import type { Ownership, ResourceKind } from "../../lifecycle/kind";
+import { resourceProvider } from "../../lifecycle/provider";
+import { diffRoute } from "./diff";
+import { checkRoute, ROUTE_PROTOCOL, type RouteInputs, type RouteState } from "./model";
 
 const SCOPES: Record<string, number> = { global: 0, link: 253, host: 254 };
 /** Protocols as /etc/iproute2/rt_protos names them, with who uses them. */
@@ -28,86 +33,112 @@ const PROTOCOLS: Record<number, string> = {
   16: "proto dhcp: a DHCP client's",
 };
 
-export interface CreatedRoute {
-  id: string;
-  state: RouteState;
+/** Routes have no owner input and are never adopted: their spec says nothing of ownership. */
+type Spec = RouteInputs & Ownership;
+
+/** What the state records: where the route is (its key), and in which namespace. */
+interface Recorded {
+  key: RouteKey | undefined;
+  netns?: string;
 }
 
-/** create: one RTM_NEWROUTE with NLM_F_EXCL; a key already taken is refused, naming what holds it. */
-export function createRoute(spec: RouteInputs): CreatedRoute {
-  const operation = `create route ${spec.destination}`;
-  const netlink = rtnetlink(spec.netns);
-  const request = kernelRoute(netlink, spec, operation);
-  try {
-    addRoute(netlink, request, { operation, step: "" });
-  } catch (error) {
-    const holder = error instanceof RouteExistsError ? routesAtKey(netlink, request, operation)[0] : undefined;
-    if (holder === undefined) throw error;
-    throw new DeviceConflictError(operation, "destination", keyTakenReason(netlink, holder, spec));
-  }
-  return { id: routeId(spec), state: readBack(netlink, request, spec.netns, operation) };
+/** A route's place: its key in one namespace's tables, and the routes there, first the one the kernel would replace. */
+interface RoutePlace {
+  netlink: RouteNetlink;
+  key: RouteKey;
+  routes: readonly RouteRecord[];
 }
 
-/** read: this provider's route at the recorded key; undefined when none is there any more. */
-export function readRoute(props: Properties): RouteState | undefined {
-  const key = recordedKey(props);
-  const netlink = namespaceClient(props.netns);
-  if (key === undefined || netlink === undefined) return undefined;
-  const ours = ownRoute(netlink, key, "read route");
-  return ours === undefined ? undefined : stateOf(netlink, ours, typeof props.netns === "string" ? props.netns : undefined);
-}
+const route: ResourceKind<Spec, Recorded, RoutePlace, RouteState> = {
+  type: "Route",
+  check: checkRoute,
+  specOf: (outcome) => outcome.complete as RouteInputs | undefined,
+  diff: (_id, olds, news) => diffRoute(olds, news),
+  idOf: routeId,
+  subject: (id) => `route ${id}`,
 
-/**
- * update: gateway, device, source or scope replaced at the same key by one NLM_F_REPLACE, which the kernel
- * carries out whole or refuses whole (it checks the new next hop before it touches the table). The kernel
- * replaces the first route at the key, whoever made it: that route must be ours.
- *
- * A route the kernel removed in this same run is made again: when the device a route names is replaced (a new
- * name), Pulumi deletes the old device first, and the kernel deletes the route with it, before this update.
- */
-export function updateRoute(id: string, spec: RouteInputs): RouteState {
-  const operation = `update route ${id}`;
-  const netlink = rtnetlink(spec.netns);
-  const request = kernelRoute(netlink, spec, operation);
-  const first = routesAtKey(netlink, request, operation)[0];
-  if (first !== undefined && (first.protocol !== ROUTE_PROTOCOL || first.multipath)) {
-    throw new DeviceConflictError(operation, "destination", `${keyTakenReason(netlink, first, spec)} This stack's route is not there any more; run \`pulumi refresh\` first.`);
-  }
-  try {
-    if (first === undefined) addRoute(netlink, request, { operation, step: "" });
-    else replaceRoute(netlink, request, { operation, step: "" });
-  } catch (error) {
-    if (error instanceof KernelError) error.message += first === undefined ? " Nothing was added." : " The route was left as it was.";
-    throw error;
-  }
-  return readBack(netlink, request, spec.netns, operation);
-}
+  recordedFor: (spec) => withNetns({ key: keyOf(spec.destination, spec.table, spec.metric ?? 0) }, spec.netns),
+  recordedFrom: (props: Properties) => withNetns({ key: keyOf(props.destination, props.table, props.metric) }, props.netns),
 
-/** delete: this provider's route at the recorded key, matched by protocol, gateway and device too; gone already is success. */
-export function deleteRoute(_id: string, props: Properties): void {
-  const key = recordedKey(props);
-  const netlink = namespaceClient(props.netns);
-  if (key === undefined || netlink === undefined) return;
-  const operation = `delete route ${String(props.destination)}`;
-  const ours = ownRoute(netlink, key, operation);
-  if (ours === undefined) return;
-  const request: RouteSpec = { ...ours, protocol: ROUTE_PROTOCOL };
-  deleteKernelRoute(netlink, request, { operation, step: "" });
-}
+  /** This provider's route at the recorded key; the place is gone with its namespace. */
+  find(_id, { key, netns }, operation) {
+    const netlink = rtnetlinkIfExists(netns);
+    if (key === undefined || netlink === undefined) return undefined;
+    return { netlink, key, routes: routesAtKey(netlink, key, operation) };
+  },
+
+  reread: ({ netlink, key }, operation) => ({ netlink, key, routes: routesAtKey(netlink, key, operation) }),
+
+  /** One RTM_NEWROUTE with NLM_F_EXCL; the device is looked up first, so a missing one is named before anything changes. */
+  make(spec, _stamp, operation) {
+    const netlink = rtnetlink(spec.netns);
+    const request = kernelRoute(netlink, spec, operation);
+    try {
+      addRoute(netlink, request, { operation, step: "" });
+    } catch (error) {
+      const routes = error instanceof RouteExistsError ? routesAtKey(netlink, request, operation) : [];
+      if (routes.length === 0) throw error;
+      return { id: routeId(spec), taken: { netlink, key: request, routes } };
+    }
+    return { id: routeId(spec), made: { netlink, key: request, routes: [] } };
+  },
+
+  /** Routes carry nothing that names a resource: a route at the key is never taken back or adopted. */
+  reclaimable: () => undefined,
+  refusal({ netlink, routes: [holder] }, spec, operation) {
+    // make finds the place taken only when a route holds the key.
+    if (holder === undefined) throw new TypeError(`${operation}: the key was reported taken, but no route holds it`);
+    return new DeviceConflictError(operation, "destination", keyTakenReason(netlink, holder, spec));
+  },
+
+  /**
+   * Gateway, device, source or scope replaced at the same key by one NLM_F_REPLACE, which the kernel carries out
+   * whole or refuses whole (it checks the new next hop before it touches the table). The kernel replaces the first
+   * route at the key, whoever made it: that route must be ours.
+   *
+   * A route the kernel removed in this same run is made again: when the device a route names is replaced (a new
+   * name), Pulumi deletes the old device first, and the kernel deletes the route with it, before this update.
+   */
+  steps({ netlink, routes: [first] }, spec, _id, _stamps, operation) {
+    const request = kernelRoute(netlink, spec, operation);
+    if (first !== undefined && (first.protocol !== ROUTE_PROTOCOL || first.multipath)) {
+      throw new DeviceConflictError(operation, "destination", `${keyTakenReason(netlink, first, spec)} This stack's route is not there any more; run \`pulumi refresh\` first.`);
+    }
+    const apply = () => {
+      try {
+        if (first === undefined) addRoute(netlink, request, { operation, step: "" });
+        else replaceRoute(netlink, request, { operation, step: "" });
+      } catch (error) {
+        if (error instanceof KernelError) error.message += first === undefined ? " Nothing was added." : " The route was left as it was.";
+        throw error;
+      }
+    };
+    return [{ description: first === undefined ? "add the route" : "replace the route", apply }];
+  },
+
+  /** Matched by protocol, gateway and device too; gone already is success. */
+  remove({ netlink, routes }, operation) {
+    const ours = routes.find(isOurs);
+    if (ours !== undefined) deleteKernelRoute(netlink, { ...ours, protocol: ROUTE_PROTOCOL }, { operation, step: "" });
+  },
+
+  state({ netlink, routes }, { netns }) {
+    const ours = routes.find(isOurs);
+    return ours === undefined ? undefined : stateOf(netlink, ours, netns);
+  },
+};
+
+/** The Route provider's real work: what pulumi-tuntap/providers/route loads when it is called. */
+export const implementation = resourceProvider(route);
 
 /** "10.0.0.0/24 table 254 metric 0": the route's key, which is what the kernel knows it by. */
-export function routeId(spec: Pick<RouteInputs, "destination" | "table" | "metric">): string {
+function routeId(spec: Pick<RouteInputs, "destination" | "table" | "metric">): string {
   return `${spec.destination} table ${spec.table} metric ${spec.metric ?? 0}`;
 }
 
-function ownRoute(netlink: RouteNetlink, key: RouteKey, operation: string): RouteRecord | undefined {
-  return routesAtKey(netlink, key, operation).find((record) => record.protocol === ROUTE_PROTOCOL && !record.multipath);
-}
-
-function readBack(netlink: RouteNetlink, key: RouteKey, netns: string | undefined, operation: string): RouteState {
-  const ours = ownRoute(netlink, key, operation);
-  if (ours === undefined) throw new MissingDeviceError(operation, `the route ${routeId({ destination: prefixText(key), table: key.table, metric: key.metric })}`);
-  return stateOf(netlink, ours, netns);
+/** This provider's route: one of its protocol, not merged into a multipath route with someone else's next hops. */
+function isOurs(record: RouteRecord): boolean {
+  return record.protocol === ROUTE_PROTOCOL && !record.multipath;
 }
 
 /** The route in kernel terms; the device is looked up first, so a missing one is named before anything changes. */
@@ -156,12 +187,17 @@ function stateOf(netlink: RouteNetlink, record: RouteRecord, netns: string | und
   return state;
 }
 
-/** The key the state recorded, or undefined for a state that holds none. */
-function recordedKey(props: Properties): RouteKey | undefined {
-  if (typeof props.destination !== "string" || typeof props.table !== "number" || typeof props.metric !== "number") return undefined;
-  const destination = parseCidr(props.destination);
-  if (typeof destination === "string") return undefined;
-  return { family: destination.family, destination: Buffer.from(destination.bytes), prefixLength: destination.prefixLength, table: props.table, metric: props.metric };
+/** A route's key, from checked inputs or a state; undefined for a state that holds none. */
+function keyOf(destination: unknown, table: unknown, metric: unknown): RouteKey | undefined {
+  if (typeof destination !== "string" || typeof table !== "number") return undefined;
+  const prefix = parseCidr(destination);
+  if (typeof prefix === "string") return undefined;
+  const key = { family: prefix.family, destination: Buffer.from(prefix.bytes), prefixLength: prefix.prefixLength, table };
+  return typeof metric === "number" ? { ...key, metric } : undefined;
+}
+
+function withNetns(recorded: Recorded, netns: unknown): Recorded {
+  return typeof netns === "string" ? { ...recorded, netns } : recorded;
 }
 
 /** Why the key is taken, by what, and what to do. */

@@ -2,18 +2,21 @@
 // only as a TUN/TAP device of the same mode and queue type, with owner and group (set through an attached
 // queue), promiscuity and a bridge to join of its own.
 import { createTunDevice, isPromiscuous, type Link, setTunOwnership } from "../../kernel";
-import { checkTapInterface, diffTapInterface, type Named, type TapInterfaceInputs, type TapInterfaceState } from "../../model";
-import { describeDevice } from "../../links/devices";
-import { bridgeIndex } from "../../links/bridgePort";
-import type { LinkKind } from "../../links/linkKind";
-import { bridgeIndexOf, commonLinkState, desiredFromInputs } from "../../links/settings";
-import { principalFailures, resolvePrincipals } from "./principals";
+import type { Named } from "../../model";
+import { resourceProvider } from "../../lifecycle/provider";
 import type { Step } from "../../lifecycle/steps";
+import { bridgeIndex } from "../../links/bridgePort";
+import { describeDevice } from "../../links/devices";
+import { type LinkHooks, linkKind, type LinkOutputs } from "../../links/linkKind";
+import { bridgeIndexOf, commonLinkState, desiredFromInputs } from "../../links/settings";
+import { diffTapInterface } from "./diff";
+import { checkTapInterface, type TapInterfaceInputs, type TapInterfaceState } from "./model";
+import { principalFailures, resolvePrincipals } from "./principals";
 
 type TapSpec = Named<TapInterfaceInputs>;
 
-export const tapInterfaceKind: LinkKind<TapInterfaceInputs, TapInterfaceState> = {
-  resource: "TapInterface",
+const tapInterfaceHooks: LinkHooks<TapInterfaceInputs, TapInterfaceState> = {
+  type: "TapInterface",
   adoptable: "TUN/TAP devices",
   check: checkTapInterface,
   hostFailures: principalFailures,
@@ -57,10 +60,10 @@ export const tapInterfaceKind: LinkKind<TapInterfaceInputs, TapInterfaceState> =
   },
 
   /** No key is ever undefined: Pulumi's host cannot serialize that. */
-  state(netlink, { link, addresses }, recorded) {
+  state(netlink, { link, addresses }) {
     const tun = link.tun;
     const master = link.master === undefined ? undefined : netlink.getLinkByIndex(link.master, `read ${link.name}`);
-    const state: TapInterfaceState = {
+    const state: LinkOutputs<TapInterfaceState> = {
       name: link.name,
       mode: tun?.type ?? "tap",
       multiQueue: tun?.multiQueue ?? false,
@@ -68,14 +71,10 @@ export const tapInterfaceKind: LinkKind<TapInterfaceInputs, TapInterfaceState> =
       vnetHdr: tun?.vnetHdr ?? false,
       ...commonLinkState(link, addresses),
       promiscuous: isPromiscuous(link),
-      adopt: recorded.adopt,
-      stamp: recorded.stamp,
     };
     if (tun?.owner !== undefined) state.owner = tun.owner;
     if (tun?.group !== undefined) state.group = tun.group;
     if (master !== undefined && bridgeIndexOf(link) === master.index) state.bridge = master.name;
-    if (recorded.netns !== undefined) state.netns = recorded.netns;
-    if (recorded.managedBy !== undefined) state.managedBy = recorded.managedBy;
     return state;
   },
 };
@@ -103,3 +102,6 @@ function ownershipStep(link: Link, name: string, spec: TapSpec, operation: strin
     undo: () => setTunOwnership(name, flags, previous, operation, spec.netns),
   };
 }
+
+/** The TapInterface provider's real work: what pulumi-tuntap/providers/tapInterface loads when it is called. */
+export const implementation = resourceProvider(linkKind(tapInterfaceHooks));

@@ -1,6 +1,7 @@
 // Owner and group: numeric ids pass through, names are resolved on this host (NSS, via the kernel layer).
 import { lookupGroupId, lookupUserId } from "../../kernel";
-import type { CheckFailure, Properties, ResolvedPrincipals } from "../../model";
+import type { CheckFailure, Properties } from "../../model";
+import type { ResolvedPrincipals } from "./diff";
 import { containsUnknown } from "../../model";
 
 type PrincipalKind = "owner" | "group";

@@ -2,24 +2,31 @@
 // stamped; the lifecycle works on the first end, and this kind carries the peer along: checked for adopt,
 // configured by its own steps (in its own namespace), read back by its stamp. The kernel deletes both ends when
 // either goes, so deleting the first end deletes the pair.
-import { type AddressRecord, createVethPair, DeviceExistsError, type ErrorContext, type Link, type RouteNetlink, rtnetlink } from "../../kernel";
-import { checkVethPair, diffVethPair, findStamp, type Named, peerStampOf, type VethEndState, type VethPairInputs, type VethPairState } from "../../model";
+import { type AddressRecord, createVethPair, DeviceExistsError, type Link, type RouteNetlink, rtnetlink, rtnetlinkIfExists } from "../../kernel";
+import { findStamp, type Named, type Properties } from "../../model";
+import { DeviceConflictError } from "../../lifecycle/errors";
+import type { StampTransition } from "../../lifecycle/kind";
+import { stampStep, unstampStep } from "../../lifecycle/ownership";
+import { resourceProvider } from "../../lifecycle/provider";
+import type { Step } from "../../lifecycle/steps";
 import { bridgeIndex } from "../../links/bridgePort";
 import { describeDevice } from "../../links/devices";
-import { DeviceConflictError } from "../../lifecycle/errors";
-import type { LinkKind, StampTransition } from "../../links/linkKind";
-import { namespaceClient } from "../../lifecycle/lifecycle";
+import { type LinkHooks, linkKind, type LinkOutputs, linkStamps, stampNewLink } from "../../links/linkKind";
 import { bridgeIndexOf, commonLinkState, type DesiredLinkSettings, desiredFromInputs, linkSettingSteps } from "../../links/settings";
-import { stampStep, unstampStep } from "../../lifecycle/ownership";
-import type { Step } from "../../lifecycle/steps";
+import { diffVethPair } from "./diff";
+import { checkVethPair, peerStampOf, type VethEndState, type VethPairInputs, type VethPairState } from "./model";
+
+/** What the state records of a pair beyond every link's: the namespace the peer was placed in (absent: the first end's). */
+interface PeerRecorded {
+  peerNetns?: string;
+}
 
 type VethSpec = Named<VethPairInputs>;
 
-export const vethPairKind: LinkKind<VethPairInputs, VethPairState> = {
-  resource: "VethPair",
+const vethPairHooks: LinkHooks<VethPairInputs, VethPairState, PeerRecorded> = {
+  type: "VethPair",
   adoptable: "veth pairs whose peer is the declared one",
   check: checkVethPair,
-  hostFailures: () => [],
   diff: diffVethPair,
 
   mismatch(link, spec, netlink) {
@@ -50,33 +57,39 @@ export const vethPairKind: LinkKind<VethPairInputs, VethPairState> = {
    * request, so the stamps follow at once; if they cannot, the pair goes again.
    */
   make(netlink, spec, stamp, operation) {
-    const context: ErrorContext = { operation, step: "", device: spec.name };
-    const peerNetlink = rtnetlink(spec.peer.netns);
+    const context = { operation, step: "", device: spec.name };
     let created: Link;
     try {
       created = createVethPair(netlink, { name: spec.name, peer: { name: peerName(spec), ...optionalNetns(spec.peer.netns) } }, context);
     } catch (error) {
       // The first end's name taken is the lifecycle's to handle (take back, adopt or refuse); the peer's is refused here.
       if (!(error instanceof DeviceExistsError) || netlink.holderOfName(spec.name, operation) !== undefined) throw error;
-      throw peerNameTaken(peerNetlink, spec, operation) ?? error;
+      throw peerNameTaken(rtnetlink(spec.peer.netns), spec, operation) ?? error;
     }
-    try {
-      netlink.addAltName(created.index, stamp, { ...context, device: created.name });
-      peerNetlink.addAltName(peerName(spec), peerStampOf(stamp), { ...context, device: peerName(spec) });
-    } catch (error) {
-      netlink.deleteLink(created.index, { ...context, device: created.name });
-      throw error;
-    }
-    return created.name;
+    const peerNetlink = rtnetlink(spec.peer.netns);
+    return stampNewLink(
+      { netlink, link: created },
+      [
+        { netlink, device: created.index, name: created.name, stamp },
+        { netlink: peerNetlink, device: peerName(spec), name: peerName(spec), stamp: peerStampOf(stamp) },
+      ],
+      operation,
+    );
   },
 
   /** The peer: found by its stamp (or, being adopted, by its name), restamped if the identity changed, then configured as any link. */
   moreSteps(_netlink, link, _name, spec, operation, stamps) {
     const peerNetlink = rtnetlink(spec.peer.netns);
     const peer = peerOf(peerNetlink, link, spec, stamps, operation);
-    const context: ErrorContext = { operation, step: "", device: peer.name };
     const desired = { ...peerDesired(peerNetlink, spec, operation), name: peerName(spec) };
-    return [...peerStampSteps(peerNetlink, peer, stamps, context), ...linkSettingSteps(peerNetlink, peer, peerNetlink.addressesOf(peer.index, operation), desired, context)];
+    const settings = linkSettingSteps(peerNetlink, peer, peerNetlink.addressesOf(peer.index, operation), desired, { operation, step: "", device: peer.name });
+    return [...peerStampSteps(peerNetlink, peer, stamps, operation), ...settings];
+  },
+
+  recordedFor: (spec) => (spec.peer.netns === undefined ? {} : { peerNetns: spec.peer.netns }),
+  recordedFrom(props) {
+    const peerNetns = (props.peer as Properties | undefined)?.netns;
+    return typeof peerNetns === "string" ? { peerNetns } : {};
   },
 
   /**
@@ -86,20 +99,20 @@ export const vethPairKind: LinkKind<VethPairInputs, VethPairState> = {
    */
   state(netlink, { link, addresses }, recorded) {
     const operation = `read ${link.name}`;
-    const peerNetlink = namespaceClient(recorded.peerNetns);
+    const peerNetlink = rtnetlinkIfExists(recorded.peerNetns);
     if (peerNetlink === undefined) return undefined;
     const stamp = peerStampOf(recorded.stamp);
     const peer = peerNetlink.getLinkByAltName(stamp, operation);
     if (peer === undefined) throw peerMovedError(link, recorded.peerNetns, operation);
-    const state: VethPairState = {
-      ...endState(netlink, link, addresses, recorded.stamp, recorded.netns),
-      adopt: recorded.adopt,
-      peer: endState(peerNetlink, peer, peerNetlink.addressesOf(peer.index, operation), stamp, recorded.peerNetns),
-    };
-    if (recorded.managedBy !== undefined) state.managedBy = recorded.managedBy;
+    const peerState: VethEndState = { ...endState(peerNetlink, peer, peerNetlink.addressesOf(peer.index, operation)), stamp };
+    if (recorded.peerNetns !== undefined) peerState.netns = recorded.peerNetns;
+    const state: LinkOutputs<VethPairState> = { ...endState(netlink, link, addresses), peer: peerState };
     return state;
   },
 };
+
+/** The VethPair provider's real work: what pulumi-tuntap/providers/vethPair loads when it is called. */
+export const implementation = resourceProvider(linkKind(vethPairHooks));
 
 function peerName(spec: VethSpec): string {
   // check names every peer; a spec without one never reaches the kernel.
@@ -180,19 +193,20 @@ function peerMovedError(link: Link, netns: string | undefined, operation: string
 }
 
 /** The peer's stamp made to follow the pair's: added when missing (adopt, an identity change), the former one removed. */
-function peerStampSteps(peerNetlink: RouteNetlink, peer: Link, stamps: StampTransition, context: ErrorContext): Step[] {
+function peerStampSteps(peerNetlink: RouteNetlink, peer: Link, stamps: StampTransition, operation: string): Step[] {
+  const found = { netlink: peerNetlink, link: peer };
   const wanted = peerStampOf(stamps.stamp);
   const steps: Step[] = [];
-  if (!peer.altNames.includes(wanted)) steps.push(stampStep(peerNetlink, peer, wanted, context));
+  if (!peer.altNames.includes(wanted)) steps.push(stampStep(linkStamps, found, wanted, operation));
   const former = stamps.previous === undefined ? undefined : peerStampOf(stamps.previous);
-  if (former !== undefined && former !== wanted && peer.altNames.includes(former)) steps.push(unstampStep(peerNetlink, peer, former, context));
+  if (former !== undefined && former !== wanted && peer.altNames.includes(former)) steps.push(unstampStep(linkStamps, found, former, operation));
   return steps;
 }
 
-function endState(netlink: RouteNetlink, link: Link, addresses: readonly AddressRecord[], stamp: string, netns: string | undefined): VethEndState {
-  const state: VethEndState = { name: link.name, ...commonLinkState(link, addresses), stamp };
+/** One end as the kernel has it, without what the state records (its stamp and namespace). */
+function endState(netlink: RouteNetlink, link: Link, addresses: readonly AddressRecord[]): Omit<VethEndState, "stamp" | "netns"> {
+  const state: Omit<VethEndState, "stamp" | "netns"> = { name: link.name, ...commonLinkState(link, addresses) };
   const master = bridgeIndexOf(link) === 0 ? undefined : netlink.getLinkByIndex(bridgeIndexOf(link), `read ${link.name}`);
   if (master !== undefined) state.bridge = master.name;
-  if (netns !== undefined) state.netns = netns;
   return state;
 }

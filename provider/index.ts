@@ -1,21 +1,14 @@
 // pulumi-tuntap: Linux TUN/TAP devices, bridges, veth pairs, network namespaces and routes as Pulumi resources.
-export { TapInterface, type TapInterfaceArgs } from "./resources/tapInterface/tapInterface";
-export import tapInterfaceProvider = require("./resources/tapInterface/provider");
-export { Bridge, type BridgeArgs } from "./resources/bridge/bridge";
-export import bridgeProvider = require("./resources/bridge/provider");
-export { NetworkdFiles, type NetworkdFilesArgs } from "./resources/networkdFiles/networkdFiles";
-export import networkdFilesProvider = require("./resources/networkdFiles/provider");
-export { ForeignFileError, MissingDirectoryError } from "./resources/networkdFiles/errors";
+//
+// One line per kind: its folder's index.ts is everything the package exports of it (resource, provider, model).
+export * from "./resources/tapInterface";
+export * from "./resources/bridge";
+export * from "./resources/vethPair";
+export * from "./resources/networkNamespace";
+export * from "./resources/route";
+export * from "./resources/networkdFiles";
+
+// What any kind may throw.
 export { DeviceConflictError, InvalidInputsError, MissingDeviceError, PartialCreateError } from "./lifecycle/errors";
 export { ForeignDeviceError } from "./links/errors";
-export type { TapInterfaceState, BridgeState, CheckFailure, NetworkdFilesState } from "./model";
-export { VethPair, type VethPairArgs, type VethPeerArgs, type VethEndArgs } from "./resources/vethPair/vethPair";
-export import vethPairProvider = require("./resources/vethPair/provider");
-export type { VethPairState, VethEndState } from "./model";
-export { Route, type RouteArgs } from "./resources/route/route";
-export import routeProvider = require("./resources/route/provider");
-export type { RouteState } from "./model";
-export { NetworkNamespace, type NetworkNamespaceArgs } from "./resources/networkNamespace/networkNamespace";
-export import networkNamespaceProvider = require("./resources/networkNamespace/provider");
-export { ForeignNamespaceError, NamespaceInUseError } from "./resources/networkNamespace/errors";
-export type { NetworkNamespaceState } from "./model";
+export type { CheckFailure } from "./model";

@@ -1,4 +1,7 @@
-// The model layer: zod schemas, defaults, normalisation and diffs. Pure functions, no I/O.
+// The model layer every kind shares: the shape of check and its failures, fields and rules every link has,
+// addresses, MACs and names by the kernel's rules, ownership stamps, values not known yet, and what every diff
+// compares. Pure functions, no I/O. A kind's own model (schema, check, diff) lives in its folder under
+// provider/resources and is exported with the kind from the package root.
 export * from "./check";
 export * from "./linkDiff";
 export * from "./failures";
@@ -8,19 +11,4 @@ export * from "./mac";
 export * from "./names";
 export * from "./stamp";
 export * from "./unknown";
-export * from "../resources/tapInterface/model";
-export * from "../resources/tapInterface/diff";
-export * from "../resources/bridge/model";
-export * from "../resources/bridge/diff";
 export * from "./linkRules";
-export * from "../resources/networkdFiles/model";
-export * from "../resources/networkdFiles/render";
-export * from "../resources/networkdFiles/ini";
-export * from "../resources/networkdFiles/parse";
-export * from "../resources/networkdFiles/diff";
-export * from "../resources/vethPair/model";
-export * from "../resources/vethPair/diff";
-export * from "../resources/route/model";
-export * from "../resources/route/diff";
-export * from "../resources/networkdFiles/routes";
-export * from "../resources/networkNamespace/model";

@@ -9,7 +9,7 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { ownerOfFile } from "../../model";
+import { ownerOfFile } from "./render";
 
 /** networkd files are a few hundred bytes; anything much larger is not one of ours. */
 const MAX_FILE_BYTES = 1024 * 1024;

@@ -34,7 +34,6 @@ export const vethPairInputsSchema = z.strictObject({
 });
 
 export type VethPairInputs = z.output<typeof vethPairInputsSchema>;
-export type VethPeerInputs = z.output<typeof vethPeerSchema>;
 
 /** One end as the kernel has it. No key is ever undefined: Pulumi's host cannot serialize that. */
 export interface VethEndState {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { VethEndState } from "../../model";
+import type { VethEndState } from "./model";
 import vethPairProvider = require("./provider");
 
 /** The settings of one end of a veth pair. */

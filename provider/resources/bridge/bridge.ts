@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../networkdFiles/device";
 import bridgeProvider = require("./provider");
 
 /** The inputs of a Bridge. */
@@ -29,7 +30,7 @@ export interface BridgeArgs {
 }
 
 /** A Linux bridge, created, changed and deleted over rtnetlink: the declared form of `ip link add … type bridge`. */
-export class Bridge extends pulumi.dynamic.Resource {
+export class Bridge extends pulumi.dynamic.Resource implements NetworkdDevice {
   declare readonly name: pulumi.Output<string>;
   declare readonly addresses: pulumi.Output<string[]>;
   declare readonly mtu: pulumi.Output<number>;
@@ -70,5 +71,15 @@ export class Bridge extends pulumi.dynamic.Resource {
       "tuntap",
       "Bridge",
     );
+  }
+  /** What a NetworkdFiles resource writes of this bridge. */
+  networkdSettings(): NetworkdSettings {
+    return {
+      ...commonNetworkdSettings(this),
+      kind: "bridge",
+      // A bridge reports "" when the kernel gave it no address yet.
+      macAddress: this.macAddress.apply((mac) => (mac === "" ? undefined : mac)),
+      stp: this.stp,
+    };
   }
 }

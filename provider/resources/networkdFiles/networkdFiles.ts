@@ -1,9 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Bridge } from "../bridge/bridge";
-import networkdFilesProvider = require("./provider");
 import type { Route } from "../route/route";
-import type { TapInterface } from "../tapInterface/tapInterface";
-import { VethPair } from "../vethPair/vethPair";
+import type { NetworkdDevice } from "./device";
+import networkdFilesProvider = require("./provider");
 
 /** The inputs of NetworkdFiles. */
 export interface NetworkdFilesArgs {
@@ -18,7 +16,7 @@ export interface NetworkdFilesArgs {
    * MTU) and configure the first end only. systemd-networkd cannot put the peer into another network namespace:
    * a pair whose peer has a netns is refused (check says so on `peerNetns`).
    */
-  device: TapInterface | Bridge | VethPair;
+  device: NetworkdDevice;
   /**
    * Where systemd-networkd reads the files: an absolute path, written plainly (no ".", ".." or "//").
    * Default "/etc/systemd/network", which must exist. Changing it replaces the files.
@@ -69,7 +67,7 @@ export class NetworkdFiles extends pulumi.dynamic.Resource {
       networkdFilesProvider,
       name,
       {
-        ...deviceSettings(args.device),
+        ...args.device.networkdSettings(),
         directory: args.directory,
         fileStem: args.fileStem,
         ...(args.routes === undefined ? {} : { routes: args.routes.map(routeSettings) }),
@@ -98,48 +96,4 @@ function routeSettings(route: Route): pulumi.Output<Record<string, unknown>> {
       if (source !== undefined) settings.source = source;
       return settings;
     });
-}
-
-/** The device's outputs as the provider's plain inputs (an output that resolves to undefined is left out). */
-function deviceSettings(device: TapInterface | Bridge | VethPair): Record<string, pulumi.Input<unknown>> {
-  const common = {
-    name: device.name,
-    mtu: device.mtu,
-    addresses: device.addresses,
-    up: device.up,
-    description: device.description,
-    netns: device.netns,
-  };
-  if (device instanceof Bridge) {
-    return {
-      ...common,
-      kind: "bridge",
-      // A bridge reports "" when the kernel gave it no address yet.
-      macAddress: device.macAddress.apply((mac) => (mac === "" ? undefined : mac)),
-      stp: device.stp,
-    };
-  }
-  if (device instanceof VethPair) {
-    return {
-      ...common,
-      kind: "veth",
-      macAddress: device.macAddress,
-      bridge: device.bridge,
-      peerName: device.peer.name,
-      peerMacAddress: device.peer.macAddress,
-      peerNetns: device.peer.netns,
-    };
-  }
-  return {
-    ...common,
-    kind: device.mode,
-    owner: device.owner,
-    group: device.group,
-    multiQueue: device.multiQueue,
-    packetInfo: device.packetInfo,
-    vnetHdr: device.vnetHdr,
-    macAddress: device.macAddress,
-    bridge: device.bridge,
-    promiscuous: device.promiscuous,
-  };
 }

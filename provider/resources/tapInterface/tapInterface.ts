@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../networkdFiles/device";
 import tapInterfaceProvider = require("./provider");
 
 /** The inputs of a TapInterface. Every property may be a plain value or another resource's output. */
@@ -56,7 +57,7 @@ export interface TapInterfaceArgs {
  * A Linux TUN or TAP device, created with the TUN/TAP ioctls and configured over rtnetlink: the declared form
  * of `ip tuntap add` + `ip link set` + `ip addr add`.
  */
-export class TapInterface extends pulumi.dynamic.Resource {
+export class TapInterface extends pulumi.dynamic.Resource implements NetworkdDevice {
   /** The interface name, as the kernel has it (a `%d` template filled in). */
   declare readonly name: pulumi.Output<string>;
   declare readonly mode: pulumi.Output<"tap" | "tun">;
@@ -117,5 +118,20 @@ export class TapInterface extends pulumi.dynamic.Resource {
       "tuntap",
       "TapInterface",
     );
+  }
+  /** What a NetworkdFiles resource writes of this device. */
+  networkdSettings(): NetworkdSettings {
+    return {
+      ...commonNetworkdSettings(this),
+      kind: this.mode,
+      owner: this.owner,
+      group: this.group,
+      multiQueue: this.multiQueue,
+      packetInfo: this.packetInfo,
+      vnetHdr: this.vnetHdr,
+      macAddress: this.macAddress,
+      bridge: this.bridge,
+      promiscuous: this.promiscuous,
+    };
   }
 }

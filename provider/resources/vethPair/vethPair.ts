@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../networkdFiles/device";
 import type { VethEndState } from "./model";
 import vethPairProvider = require("./provider");
 
@@ -63,7 +64,7 @@ export interface VethPairArgs extends VethEndArgs {
  * A Linux veth pair, both ends owned by one resource: the declared form of `ip link add A type veth peer name B
  * netns N` + `ip link set` + `ip addr add` on each end. Deleting it deletes both ends.
  */
-export class VethPair extends pulumi.dynamic.Resource {
+export class VethPair extends pulumi.dynamic.Resource implements NetworkdDevice {
   declare readonly name: pulumi.Output<string>;
   declare readonly mtu: pulumi.Output<number>;
   declare readonly macAddress: pulumi.Output<string>;
@@ -104,5 +105,17 @@ export class VethPair extends pulumi.dynamic.Resource {
       "tuntap",
       "VethPair",
     );
+  }
+  /** What a NetworkdFiles resource writes of this pair: both ends made by its .netdev, the first end configured. */
+  networkdSettings(): NetworkdSettings {
+    return {
+      ...commonNetworkdSettings(this),
+      kind: "veth",
+      macAddress: this.macAddress,
+      bridge: this.bridge,
+      peerName: this.peer.name,
+      peerMacAddress: this.peer.macAddress,
+      peerNetns: this.peer.netns,
+    };
   }
 }

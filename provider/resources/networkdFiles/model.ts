@@ -10,6 +10,7 @@ import type { CheckFailure } from "../../model/failures";
 import * as fields from "../../model/fields";
 import { ipv6NeedsMinimumMtu, mtuProblem } from "../../model/linkRules";
 import { byteLength, quoted } from "../../model/names";
+import { TUN_MTU_RANGE, tunFields } from "../tapInterface/model";
 import { type NetworkdRoute, networkdRoute, routesLeaveByTheDevice } from "./routes";
 
 export const DEFAULT_NETWORKD_DIRECTORY = "/etc/systemd/network";
@@ -101,7 +102,7 @@ const identity = z.string().min(1).max(1024).superRefine((value, ctx) => {
 export const networkdFilesInputsSchema = z.strictObject({
   kind: z.enum(["tap", "tun", "bridge", "veth"]).optional(),
   name: networkdInterfaceName.optional(),
-  ...fields.tunFields,
+  ...tunFields,
   mtu: fields.linkFields.mtu,
   macAddress: fields.linkFields.macAddress,
   addresses: fields.linkFields.addresses,
@@ -242,7 +243,7 @@ const settingsFitTheKind: Rule = (value, unknown) => {
     if (value.macAddress !== undefined) refuse("macAddress", "a tun device carries IP packets and has no MAC address");
     if (value.bridge !== undefined) refuse("bridge", "a tun device carries IP packets, not Ethernet frames, and cannot join a bridge");
   }
-  const mtu = value.mtu === undefined ? undefined : mtuProblem(value.kind, value.mtu);
+  const mtu = value.mtu === undefined || (value.kind !== "tap" && value.kind !== "tun") ? undefined : mtuProblem(value.kind, TUN_MTU_RANGE[value.kind], value.mtu);
   if (mtu !== undefined) refuse("mtu", mtu);
   if (value.kind !== "bridge" && value.bridge !== undefined && value.bridge === value.name) refuse("bridge", `${value.name} cannot be a port of itself`);
   return failures;

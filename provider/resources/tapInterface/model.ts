@@ -3,16 +3,31 @@ import { z } from "zod";
 import { type CheckOutcome, checkInputs, type CrossFieldRule, type Properties } from "../../model/check";
 import type { CheckFailure } from "../../model/failures";
 import * as fields from "../../model/fields";
-import { adoptNeedsExactName, ipv6NeedsMinimumMtu, mtuProblem, nameUnnamedLink } from "../../model/linkRules";
+import { adoptNeedsExactName, ipv6NeedsMinimumMtu, type MtuRange, mtuProblem, nameUnnamedLink } from "../../model/linkRules";
 
 export type TunMode = "tap" | "tun";
+
+/** The MTUs the kernel accepts per mode (drivers/net/tun.c: 68–65521 for tap, 68–65535 for tun). */
+export const TUN_MTU_RANGE: Record<TunMode, MtuRange> = {
+  tap: { min: 68, max: 65521 },
+  tun: { min: 68, max: 65535 },
+};
+
+/** The flags and principals a TUN/TAP device is made with (TapInterface, and its networkd .netdev). */
+export const tunFields = {
+  owner: fields.principal("user").optional(),
+  group: fields.principal("group").optional(),
+  multiQueue: z.boolean().default(false),
+  packetInfo: z.boolean().default(false),
+  vnetHdr: z.boolean().default(false),
+};
 
 const { name, ...linkSettings } = fields.linkFields;
 
 export const tapInterfaceInputsSchema = z.strictObject({
   name,
   mode: z.enum(["tap", "tun"]).default("tap"),
-  ...fields.tunFields,
+  ...tunFields,
   ...linkSettings,
   promiscuous: z.boolean().default(false),
   bridge: fields.interfaceName({ allowTemplate: false }).optional(),
@@ -48,7 +63,7 @@ export interface TapInterfaceState {
 
 const mtuInRangeForMode: CrossFieldRule<TapInterfaceInputs> = (value, unknown) => {
   if (value.mtu === undefined || unknown.has("mode") || value.mode === undefined) return [];
-  const problem = mtuProblem(value.mode, value.mtu);
+  const problem = mtuProblem(value.mode, TUN_MTU_RANGE[value.mode], value.mtu);
   return problem === undefined ? [] : [{ property: "mtu", reason: problem }];
 };
 

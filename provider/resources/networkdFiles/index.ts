@@ -9,4 +9,4 @@ export * from "./render";
 export * from "./ini";
 export * from "./parse";
 export * from "./routes";
-export type { NetworkdDevice, NetworkdSettings } from "./device";
+export type { NetworkdDevice, NetworkdSettings } from "../../links/networkd";

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Route } from "../route/route";
-import type { NetworkdDevice } from "./device";
+import type { NetworkdDevice } from "../../links/networkd";
 import networkdFilesProvider = require("./provider");
 
 /** The inputs of NetworkdFiles. */

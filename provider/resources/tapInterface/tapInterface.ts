@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../networkdFiles/device";
+import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../../links/networkd";
 import tapInterfaceProvider = require("./provider");
 
 /** The inputs of a TapInterface. Every property may be a plain value or another resource's output. */

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../networkdFiles/device";
+import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../../links/networkd";
 import type { VethEndState } from "./model";
 import vethPairProvider = require("./provider");
 

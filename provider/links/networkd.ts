@@ -1,5 +1,5 @@
-// What NetworkdFiles needs of a device: its outputs as the files' settings. Each device kind says which of its
-// outputs those are (its resource class is a NetworkdDevice), so NetworkdFiles names no kind of device.
+// What NetworkdFiles needs of a link: its outputs as the settings of its systemd-networkd files. Each device kind
+// says which of its outputs those are (its resource class is a NetworkdDevice), so NetworkdFiles names no kind.
 import type * as pulumi from "@pulumi/pulumi";
 
 /** A device's outputs as NetworkdFiles' inputs (an output that resolves to undefined is left out). */

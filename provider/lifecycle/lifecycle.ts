@@ -20,143 +20,113 @@ export interface Created<State> {
   state: State;
 }
 
-export async function createObject<Spec extends Ownership, Recorded extends object, Found, State extends object>(
-  kind: ResourceKind<Spec, Recorded, Found, State>,
-  spec: Spec,
-): Promise<Created<State>> {
-  const operation = `create ${kind.subject(kind.idOf(spec))}`;
-  const stamp = newStamp(spec.managedBy ?? "");
-  const creation = kind.make(spec, stamp, operation);
-  if ("taken" in creation) return takeOver(kind, spec, creation.taken, creation.id, operation);
-  const { id, made } = creation;
-  const recorded = kind.recordedFor(spec, stamp);
-  try {
-    creation.finish?.();
-    return { id, state: stateAfterChange(kind, made, id, recorded, operation) };
-  } catch (error) {
-    await removeHalfMade(kind, made, id, recorded, error, operation);
-    throw error;
+export class Lifecycle<Spec extends Ownership, Recorded extends object, Found, State extends object> {
+  constructor(private readonly kind: ResourceKind<Spec, Recorded, Found, State>) {}
+
+  async create(spec: Spec): Promise<Created<State>> {
+    const { kind } = this;
+    const operation = `create ${kind.subject(kind.idOf(spec))}`;
+    const stamp = newStamp(spec.managedBy ?? "");
+    const creation = kind.make(spec, stamp, operation);
+    if ("taken" in creation) return this.takeOver(spec, creation.taken, creation.id, operation);
+    const { id, made } = creation;
+    const recorded = kind.recordedFor(spec, stamp);
+    try {
+      creation.finish?.();
+      return { id, state: this.stateAfterChange(made, id, recorded, operation) };
+    } catch (error) {
+      await this.removeHalfMade(made, id, recorded, error, operation);
+      throw error;
+    }
   }
-}
 
-export function readObject<Spec extends Ownership, Recorded extends object, Found, State extends object>(
-  kind: ResourceKind<Spec, Recorded, Found, State>,
-  id: string,
-  props: Properties,
-): State | undefined {
-  const operation = `read ${kind.subject(id)}`;
-  const recorded = kind.recordedFrom(props);
-  const found = kind.find(id, recorded, operation);
-  return found === undefined ? undefined : kind.state(found, recorded, operation);
-}
-
-export function updateObject<Spec extends Ownership, Recorded extends object, Found, State extends object>(
-  kind: ResourceKind<Spec, Recorded, Found, State>,
-  id: string,
-  olds: Properties,
-  spec: Spec,
-): State {
-  const operation = `update ${kind.subject(id)}`;
-  const recorded = kind.recordedFrom(olds);
-  const found = kind.find(id, recorded, operation);
-  if (found === undefined) throw kind.foreignAt?.(id, recorded, operation) ?? new MissingDeviceError(operation, kind.subject(id));
-  const previous = recordedStamp(recorded);
-  const stamped = kind.stamps === undefined ? { stamp: previous, steps: [] } : restamp(kind.stamps, found, previous, spec.managedBy, operation);
-  applyWithRollback([...stamped.steps, ...kind.steps(found, spec, id, { stamp: stamped.stamp, previous }, operation)]);
-  return stateAfterChange(kind, found, id, kind.recordedFor(spec, stamped.stamp), operation);
-}
-
-export async function deleteObject<Spec extends Ownership, Recorded extends object, Found, State extends object>(
-  kind: ResourceKind<Spec, Recorded, Found, State>,
-  id: string,
-  props: Properties,
-): Promise<void> {
-  const operation = `delete ${kind.subject(id)}`;
-  const recorded = kind.recordedFrom(props);
-  const found = kind.find(id, recorded, operation);
-  if (found === undefined) {
-    const refusal = kind.foreignAt?.(id, recorded, operation);
-    if (refusal !== undefined) throw refusal;
-    return;
+  read(id: string, props: Properties): State | undefined {
+    const { kind } = this;
+    const operation = `read ${kind.subject(id)}`;
+    const recorded = kind.recordedFrom(props);
+    const found = kind.find(id, recorded, operation);
+    return found === undefined ? undefined : kind.state(found, recorded, operation);
   }
-  await kind.remove(found, operation);
-}
 
-/**
- * The place is taken. Three cases: the object is this resource's own from a run that never recorded it (take it
- * back); the user asked to adopt it and it may be adopted; or it belongs to someone else, or is of another kind
- * (refuse, touch nothing).
- */
-function takeOver<Spec extends Ownership, Recorded extends object, Found, State extends object>(
-  kind: ResourceKind<Spec, Recorded, Found, State>,
-  spec: Spec,
-  taken: Found,
-  id: string,
-  operation: string,
-): Created<State> {
-  const own = kind.reclaimable(taken, spec, operation);
-  if (own === undefined) {
-    if (spec.adopt !== true || kind.adoptionRefusal === undefined) throw kind.refusal(taken, spec, operation);
-    const refusal = kind.adoptionRefusal(taken, spec, operation);
-    if (refusal !== undefined) throw refusal;
+  update(id: string, olds: Properties, spec: Spec): State {
+    const { kind } = this;
+    const operation = `update ${kind.subject(id)}`;
+    const recorded = kind.recordedFrom(olds);
+    const found = kind.find(id, recorded, operation);
+    if (found === undefined) throw kind.foreignAt?.(id, recorded, operation) ?? new MissingDeviceError(operation, kind.subject(id));
+    const previous = recordedStamp(recorded);
+    const stamped = kind.stamps === undefined ? { stamp: previous, steps: [] } : restamp(kind.stamps, found, previous, spec.managedBy, operation);
+    applyWithRollback([...stamped.steps, ...kind.steps(found, spec, id, { stamp: stamped.stamp, previous }, operation)]);
+    return this.stateAfterChange(found, id, kind.recordedFor(spec, stamped.stamp), operation);
   }
-  const stamp = own ?? newStamp(spec.managedBy ?? "");
-  const stamping = own === undefined && kind.stamps !== undefined ? [stampStep(kind.stamps, taken, stamp, operation)] : [];
-  applyWithRollback([...stamping, ...kind.steps(taken, spec, id, { stamp, previous: own }, operation)]);
-  return { id, state: stateAfterChange(kind, taken, id, kind.recordedFor(spec, stamp), operation) };
-}
 
-/** The outputs after a change, from the object looked up again: exact requests, answered now. */
-function stateAfterChange<Spec extends Ownership, Recorded extends object, Found, State extends object>(
-  kind: ResourceKind<Spec, Recorded, Found, State>,
-  found: Found,
-  id: string,
-  recorded: Recorded,
-  operation: string,
-): State {
-  const current = kind.reread === undefined ? found : kind.reread(found, operation);
-  const state = current === undefined ? undefined : kind.state(current, recorded, operation);
-  if (state === undefined) throw new MissingDeviceError(operation, kind.subject(id));
-  return state;
-}
-
-/**
- * After a create failed past the point where the object existed: remove it. If even that fails, the error
- * carries the object's id and state so the engine records it instead of leaking it.
- */
-async function removeHalfMade<Spec extends Ownership, Recorded extends object, Found, State extends object>(
-  kind: ResourceKind<Spec, Recorded, Found, State>,
-  made: Found,
-  id: string,
-  recorded: Recorded,
-  error: unknown,
-  operation: string,
-): Promise<void> {
-  const subject = kind.subject(id);
-  try {
-    await kind.remove(made, operation);
-  } catch (cleanupError) {
-    throw new PartialCreateError(
-      `${messageOf(error)} Removing the half-made ${subject} failed too (${messageOf(cleanupError)}); ` +
-        "it stays recorded in the stack so that `pulumi destroy` or the next `pulumi up` can deal with it.",
-      id,
-      stateIfReadable(kind, made, recorded, operation),
-    );
+  async delete(id: string, props: Properties): Promise<void> {
+    const { kind } = this;
+    const operation = `delete ${kind.subject(id)}`;
+    const recorded = kind.recordedFrom(props);
+    const found = kind.find(id, recorded, operation);
+    if (found === undefined) {
+      const refusal = kind.foreignAt?.(id, recorded, operation);
+      if (refusal !== undefined) throw refusal;
+      return;
+    }
+    await kind.remove(found, operation);
   }
-  if (error instanceof Error) error.message += ` ${subject} was removed again; nothing was left behind.`;
-}
 
-/** The state of a half-made object as far as it can be read: the engine records whatever it gets. */
-function stateIfReadable<Spec extends Ownership, Recorded extends object, Found, State extends object>(
-  kind: ResourceKind<Spec, Recorded, Found, State>,
-  made: Found,
-  recorded: Recorded,
-  operation: string,
-): Properties {
-  try {
-    return { ...kind.state(made, recorded, operation) };
-  } catch {
-    return {};
+  /**
+   * The place is taken. Three cases: the object is this resource's own from a run that never recorded it (take
+   * it back); the user asked to adopt it and it may be adopted; or it belongs to someone else, or is of another
+   * kind (refuse, touch nothing).
+   */
+  private takeOver(spec: Spec, taken: Found, id: string, operation: string): Created<State> {
+    const { kind } = this;
+    const own = kind.reclaimable(taken, spec, operation);
+    if (own === undefined) {
+      if (spec.adopt !== true || kind.adoptionRefusal === undefined) throw kind.refusal(taken, spec, operation);
+      const refusal = kind.adoptionRefusal(taken, spec, operation);
+      if (refusal !== undefined) throw refusal;
+    }
+    const stamp = own ?? newStamp(spec.managedBy ?? "");
+    const stamping = own === undefined && kind.stamps !== undefined ? [stampStep(kind.stamps, taken, stamp, operation)] : [];
+    applyWithRollback([...stamping, ...kind.steps(taken, spec, id, { stamp, previous: own }, operation)]);
+    return { id, state: this.stateAfterChange(taken, id, kind.recordedFor(spec, stamp), operation) };
+  }
+
+  /** The outputs after a change, from the object looked up again: exact requests, answered now. */
+  private stateAfterChange(found: Found, id: string, recorded: Recorded, operation: string): State {
+    const { kind } = this;
+    const current = kind.reread === undefined ? found : kind.reread(found, operation);
+    const state = current === undefined ? undefined : kind.state(current, recorded, operation);
+    if (state === undefined) throw new MissingDeviceError(operation, kind.subject(id));
+    return state;
+  }
+
+  /**
+   * After a create failed past the point where the object existed: remove it. If even that fails, the error
+   * carries the object's id and state so the engine records it instead of leaking it.
+   */
+  private async removeHalfMade(made: Found, id: string, recorded: Recorded, error: unknown, operation: string): Promise<void> {
+    const subject = this.kind.subject(id);
+    try {
+      await this.kind.remove(made, operation);
+    } catch (cleanupError) {
+      throw new PartialCreateError(
+        `${messageOf(error)} Removing the half-made ${subject} failed too (${messageOf(cleanupError)}); ` +
+          "it stays recorded in the stack so that `pulumi destroy` or the next `pulumi up` can deal with it.",
+        id,
+        this.stateIfReadable(made, recorded, operation),
+      );
+    }
+    if (error instanceof Error) error.message += ` ${subject} was removed again; nothing was left behind.`;
+  }
+
+  /** The state of a half-made object as far as it can be read: the engine records whatever it gets. */
+  private stateIfReadable(made: Found, recorded: Recorded, operation: string): Properties {
+    try {
+      return { ...this.kind.state(made, recorded, operation) };
+    } catch {
+      return {};
+    }
   }
 }
 

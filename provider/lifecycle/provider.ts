@@ -4,7 +4,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { type Properties, PROVIDER_KEY } from "../model";
 import { PartialCreateError } from "./errors";
 import type { Ownership, ResourceKind } from "./kind";
-import { createObject, deleteObject, readObject, updateObject } from "./lifecycle";
+import { Lifecycle } from "./lifecycle";
 import { validated } from "./validated";
 
 /** A provider whose every lifecycle method is there, as the serialized shims call them. */
@@ -13,6 +13,7 @@ export type ResourceImplementation = Required<Pick<pulumi.dynamic.ResourceProvid
 export function resourceProvider<Spec extends Ownership, Recorded extends object, Found, State extends object>(
   kind: ResourceKind<Spec, Recorded, Found, State>,
 ): ResourceImplementation {
+  const lifecycle = new Lifecycle(kind);
   /** The checked inputs as a complete spec, or an InvalidInputsError listing every failure (see validated.ts). */
   const validatedSpec = (inputs: Properties, operation: string): Spec => {
     const outcome = kind.check({}, inputs);
@@ -30,23 +31,23 @@ export function resourceProvider<Spec extends Ownership, Recorded extends object
 
     async create(inputs: Properties): Promise<pulumi.dynamic.CreateResult> {
       const spec = validatedSpec(inputs, `create ${kind.type}`);
-      const created = await recordingProviderOnPartialFailure(inputs, () => createObject(kind, spec));
+      const created = await recordingProviderOnPartialFailure(inputs, () => lifecycle.create(spec));
       return { id: created.id, outs: created.state };
     },
 
     async read(id: string, props: Properties): Promise<pulumi.dynamic.ReadResult> {
-      const state = readObject(kind, id, props);
+      const state = lifecycle.read(id, props);
       return state === undefined ? {} : { id, props: state };
     },
 
     async update(id: string, olds: Properties, news: Properties): Promise<pulumi.dynamic.UpdateResult> {
       // Called without check, inputs may lack the name: it is then the one the object was created under.
       const inputs = kind.namedById === true ? { ...news, name: news.name ?? id } : news;
-      return { outs: updateObject(kind, id, olds, validatedSpec(inputs, `update ${kind.subject(id)}`)) };
+      return { outs: lifecycle.update(id, olds, validatedSpec(inputs, `update ${kind.subject(id)}`)) };
     },
 
     async delete(id: string, props: Properties): Promise<void> {
-      await deleteObject(kind, id, props);
+      await lifecycle.delete(id, props);
     },
   };
 }

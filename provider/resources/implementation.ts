@@ -11,12 +11,3 @@ import { implementation as tapInterface } from "./tapInterface/kind";
 import { implementation as vethPair } from "./vethPair/kind";
 
 export { bridge, networkdFiles, networkNamespace, route, tapInterface, vethPair };
-
-export interface Implementation {
-  tapInterface: typeof tapInterface;
-  bridge: typeof bridge;
-  networkdFiles: typeof networkdFiles;
-  vethPair: typeof vethPair;
-  route: typeof route;
-  networkNamespace: typeof networkNamespace;
-}

@@ -28,7 +28,7 @@ export function linkKind<Inputs extends LinkInputs, State extends object, Extra 
     type: hooks.type,
     check: (olds, news) => hooks.check(olds, news),
     specOf: (outcome) => namedSpec(outcome as CheckOutcome<Inputs>),
-    ...(hooks.hostFailures === undefined ? {} : { hostFailures: hooks.hostFailures }),
+    hostFailures: hooks.hostFailures,
     diff: (id, olds, news) => hooks.diff(id, olds, news),
     namedById: true,
     idOf: (spec) => spec.name,

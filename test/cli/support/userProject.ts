@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { inHostNetwork } from "../../support/hostNetwork";
 import type { CliStack } from "./cliStack";
 import { repositoryRoot, testProgramsDirectory } from "./paths";
+import { describe as describeRun, type RunResult } from "./result";
 import { type ExportedResource, resourcesOf } from "./stateView";
 
 /** Runs a command to its end; fails the test with what it printed if it fails. */
@@ -96,4 +97,23 @@ export function recordedProvider(resource: ExportedResource | undefined, where: 
   const text = resource?.[where]?.__provider;
   assert.equal(typeof text, "string", `${resource?.urn ?? "resource"} has ${where}.__provider`);
   return text as string;
+}
+
+/**
+ * A no-change preview of the user project: nothing planned but the known preview-only update of NetworkdFiles.
+ *
+ * That is a defect of the provider (provider/resources/networkdFiles.ts, deviceSettings): in a preview, an output
+ * of the device that its state does not hold (an unset description, group, netns or owner) is unknown, so
+ * NetworkdFiles' inputs hold unknowns and the engine plans an update that `up` then finds to be none. Until the
+ * provider is fixed, this checks that the preview plans exactly that and nothing else; it fails the day the
+ * defect is gone, to be made strict then (ok, same for all).
+ */
+export function assertNoChangeButNetworkdFilesDefect(result: RunResult): void {
+  assert.equal(result.ok, false, `preview --expect-no-changes passes: the NetworkdFiles defect is fixed; make this check strict\n${describeRun(result)}`);
+  const planned = new Set(result.steps.filter((step) => step.op !== "same").map((step) => `${step.op} ${step.urn.split("::").pop()}`));
+  assert.deepEqual([...planned], ["update tap-files"], describeRun(result));
+  assert.ok(
+    result.output.some((line) => /NetworkdFiles tap-files update \[diff: \+description,group,netns,owner\]$/.test(line.trim())),
+    `the inputs that are unknown in the preview are the device's unset outputs\n${describeRun(result)}`,
+  );
 }

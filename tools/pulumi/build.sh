@@ -114,22 +114,24 @@ build_command_plugin() {
   rm -rf "$1/source"
 }
 
+# The archives first: without them no installation can be made, and the CLI's build takes minutes.
+need_archive "$language_host_archive" "The Node language host (pulumi-language-nodejs)" "github.com/pulumi/pulumi at $language_host_commit, sdk/nodejs/cmd/pulumi-language-nodejs" \
+  "install Pulumi (https://www.pulumi.com/docs/install/: \`curl -fsSL https://get.pulumi.com | sh\`), which carries it beside the CLI."
+need_archive "$command_archive" "pulumi-resource-command $command_version (the plugin behind @pulumi/command)" "github.com/pulumi/pulumi-command at v$command_version, provider/" \
+  "with a Pulumi installation that may download plugins: \`pulumi plugin install resource command $command_version\`."
+
 if ! { [ -x "$bin/pulumi" ] && [ "$("$bin/pulumi" version 2>/dev/null)" = "$cli_version" ]; }; then
   need_go "the Pulumi CLI $cli_version"
   build_entry "$(dirname "$bin")" build_cli
   say "built $("$bin/pulumi" version) in $bin"
 fi
 
-need_archive "$language_host_archive" "The Node language host (pulumi-language-nodejs)" "github.com/pulumi/pulumi at $language_host_commit, sdk/nodejs/cmd/pulumi-language-nodejs" \
-  "install Pulumi (https://www.pulumi.com/docs/install/: \`curl -fsSL https://get.pulumi.com | sh\`), which carries it beside the CLI."
 language_host="$cache/language-nodejs-$(key "$language_host_archive" "$here/language-nodejs/go.mod" "$here/language-nodejs/go.sum")-$(echo "$tags $language_host_ldflags" | sha256sum | cut -c1-8)"
 if [ ! -x "$language_host/pulumi-language-nodejs" ]; then
   need_go "the Node language host"
   build_entry "$language_host" build_language_host
 fi
 
-need_archive "$command_archive" "pulumi-resource-command $command_version (the plugin behind @pulumi/command)" "github.com/pulumi/pulumi-command at v$command_version, provider/" \
-  "with a Pulumi installation that may download plugins: \`pulumi plugin install resource command $command_version\`."
 command_plugin="$cache/command-$command_version-$(key "$command_archive")-$(echo "$command_ldflags" | sha256sum | cut -c1-8)"
 if [ ! -x "$command_plugin/pulumi-resource-command" ]; then
   need_go "pulumi-resource-command"

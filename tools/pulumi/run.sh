@@ -3,7 +3,7 @@
 # typed in (npm's INIT_CWD: the repository root for its root program, examples/vm-lab for that example), with the
 # local-backend environment — no Pulumi account, no cloud:
 #
-#   PULUMI_BACKEND_URL                      file://<repository>/.pulumi, unless you set one
+#   PULUMI_BACKEND_URL                      file://<repository> (the state in <repository>/.pulumi/), unless you set one
 #   PULUMI_CONFIG_PASSPHRASE                empty, unless you set it (or PULUMI_CONFIG_PASSPHRASE_FILE)
 #   PULUMI_SKIP_UPDATE_CHECK                true
 #   PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION  true: plugins come from the installation, never downloaded
@@ -44,7 +44,7 @@ if ! bin=$(full_installation_on_path); then
   PATH="$bin:$PATH"
 fi
 
-export PULUMI_BACKEND_URL=${PULUMI_BACKEND_URL:-file://$repository/.pulumi}
+export PULUMI_BACKEND_URL=${PULUMI_BACKEND_URL:-file://$repository}
 if [ -z "${PULUMI_CONFIG_PASSPHRASE+set}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
   export PULUMI_CONFIG_PASSPHRASE=""
 fi

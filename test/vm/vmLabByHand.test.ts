@@ -1,18 +1,12 @@
-// examples/vm-lab with real guests, through the real Pulumi CLI: `pulumi up` of the example (config kernel,
-// initrd, kernelArgs, runDirectory; the rest its defaults: two multi-queue taps with queues=2, owned by nobody,
-// on the bridge labbr0 192.168.100.1/24) makes the network; two test guests boot on the taps as the taps' owner
-// and ping each other and the bridge. Then a config change replaces the taps while the guests run, and
-// `pulumi destroy` removes everything.
-//
-// The VMs are started from the stack's own outputs. With startVms=true, `pulumi up` would start them itself
-// through @pulumi/command's local.Command, but its provider plugin (pulumi-resource-command) cannot be built on
-// these machines: its Go module is not served by the Go module proxy —
-//   go: github.com/pulumi/pulumi-command/provider@7f3eb6f3b77cd0fa3895ba437a695dd393f7dd25: invalid version:
-//   reading https://proxy.golang.org/github.com/pulumi/pulumi-command/provider/@v/7f3eb6f3b77cd0fa3895ba437a695dd393f7dd25.info: 403 Forbidden
-// (v1.2.1's commit; the module's version list answers 403 too). So the stack runs with startVms=false, and the
-// test runs exactly what the stack outputs for each VM: vm0's startCommand and stopCommand, the very strings
-// startVms gives local.Command as create and delete, run as it runs them (`sh -c`, as root: the command itself
-// switches to the tap's owner), and vm1's qemuCommand, run as the tap's owner.
+// examples/vm-lab as it runs by default (startVms=false: the stack starts no VM, it outputs the commands), with
+// real guests started by hand from those outputs, through the real Pulumi CLI: `pulumi up` of the example (config
+// kernel, initrd, kernelArgs, runDirectory; the rest its defaults: two multi-queue taps with queues=2, owned by
+// nobody, on the bridge labbr0 192.168.100.1/24) makes the network; vm0 is started by its startCommand and
+// stopped by its stopCommand (run as local.Command runs them: `sh -c`, as root; the command itself switches to
+// the tap's owner), vm1 by its qemuCommand run as the tap's owner; they ping each other and the bridge. Then a
+// config change replaces the taps while the guests run (they are the user's: they keep running, cut off), the
+// new outputs start them again, and `pulumi destroy` removes everything. With startVms=true the stack starts
+// and stops them itself: vmLab.test.ts.
 import "../support/privateNetns";
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";

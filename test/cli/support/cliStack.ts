@@ -187,6 +187,11 @@ export class CliStack {
     return JSON.parse(exported.stdout) as Deployment;
   }
 
+  /** The stack's outputs (`pulumi stack output`), secrets unwrapped. */
+  async outputs(): Promise<Record<string, unknown>> {
+    return Object.fromEntries(Object.entries(await this.stack.outputs()).map(([key, output]) => [key, output.value as unknown]));
+  }
+
   async resources(): Promise<ExportedResource[]> {
     return resourcesOf(await this.exportState());
   }
@@ -268,7 +273,7 @@ export class CliStack {
     assertCleanOutput([...output, ...diagnostics.flatMap((diagnostic) => diagnostic.message.split("\n"))], `pulumi ${command} of ${this.projectName}/${this.stackName}`);
     const errors = diagnostics.filter((diagnostic) => diagnostic.severity === "error").map((diagnostic) => diagnostic.message.trim());
     if (failure !== undefined && errors.length === 0) errors.push(failure);
-    const outputs = command === "up" && failure === undefined ? await this.stack.outputs() : {};
+    const outputs = command === "up" && failure === undefined ? await this.outputs() : {};
     return {
       command,
       ok: failure === undefined,
@@ -276,7 +281,7 @@ export class CliStack {
       diagnostics,
       changes: countChanges(changes ?? {}),
       steps,
-      outputs: Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value as unknown])),
+      outputs,
       output,
       durationMs: performance.now() - started,
     };

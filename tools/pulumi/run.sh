@@ -10,7 +10,8 @@
 #
 # Every argument goes to pulumi untouched (`npm run up -- --diff --target <urn>`). When the directory's project has
 # no stack selected, the stack `dev` is selected first (and created on this backend if new), so a bare
-# `npm run up` works in a fresh clone; a stack you selected, or named with --stack, is left alone.
+# `npm run up` works in a fresh clone; a stack you selected is left alone, and `npm run pulumi -- stack …` (where
+# you choose stacks yourself) selects none.
 #
 # Which pulumi: a full installation on PATH (the CLI with the Node language host, pulumi-language-nodejs, beside
 # it) if there is one; else the installation this repository pins, built and cached by build.sh beside this
@@ -56,7 +57,7 @@ esac
 
 cd "${INIT_CWD:-$PWD}"
 say "pulumi $(pulumi version) from $bin, in $PWD; state in $PULUMI_BACKEND_URL"
-if ! pulumi stack --show-name >/dev/null 2>&1; then
+if [ "${1:-}" != stack ] && ! pulumi stack --show-name >/dev/null 2>&1; then
   say "no stack selected here: selecting dev (created if new)"
   pulumi stack select --create dev --non-interactive >&2
 fi

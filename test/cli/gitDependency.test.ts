@@ -6,11 +6,10 @@
 // commit this checkout is at: what is not committed is not in it, as for any git dependency.
 import "../support/privateNetns";
 import assert from "node:assert/strict";
-import { existsSync, lstatSync, mkdirSync, readdirSync } from "node:fs";
+import { existsSync, lstatSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { link, namespaceFingerprint, namespaceNames } from "../support/ip";
-import { CliStack } from "./support/cliStack";
+import type { CliStack } from "./support/cliStack";
 import { repositoryRoot } from "./support/paths";
 import { describe as describeRun } from "./support/result";
 import { assertOk } from "./scenarios/sequence";
@@ -21,32 +20,21 @@ import {
   repositoryCommit,
   resourcesByKind,
   USER_PROJECT_RESOURCES,
-  UserProject,
+  type UserProject,
+  UserStack,
 } from "./support/userProject";
 
+let user: UserStack;
 let stack: CliStack;
 let project: UserProject;
-let networkdDirectory = "";
-let hostBefore = "";
 const commit = repositoryCommit();
 
 before(async () => {
-  project = new UserProject();
-  project.install(`git+file://${repositoryRoot}#${commit}`);
-  hostBefore = namespaceFingerprint();
-  stack = await CliStack.open({ projectDirectory: project.directory });
-  networkdDirectory = join(project.directory, "networkd");
-  mkdirSync(networkdDirectory);
-  await stack.setConfig("networkdDirectory", networkdDirectory);
+  user = await UserStack.create((project) => project.install(`git+file://${repositoryRoot}#${commit}`));
+  ({ stack, project } = user);
 });
 
-after(async () => {
-  try {
-    await stack?.destroyAndClose();
-  } finally {
-    project?.remove();
-  }
-});
+after(() => user?.close());
 
 test("npm install git+file://…#<commit> builds the package (prepare) and installs the build as a copy", () => {
   assert.equal(project.dependency(), `git+file://${repositoryRoot}#${commit}`);
@@ -70,29 +58,9 @@ test("preview --expect-no-changes: nothing to change but NetworkdFiles' preview-
 });
 
 test("an MTU change is an update in place", async () => {
-  const before = new Map(["ipkgbr", "ipkgtap", "ipkg0"].map((device) => [device, link(device)?.ifindex]));
-  await stack.setConfig("mtu", "1400");
-  const result = await stack.up();
-  assertOk(result);
-  assert.deepEqual(result.changes, { same: 3, update: USER_PROJECT_RESOURCES - 3 }, describeRun(result));
-  for (const [device, ifindex] of before) {
-    assert.equal(link(device)?.mtu, 1400, `${device} mtu`);
-    assert.equal(link(device)?.ifindex, ifindex, `${device} is the same device`);
-  }
-  assert.equal(link("eth0", "ipkg-ns")?.mtu, 1400, "the peer's mtu");
+  await user.upWithMtu(1400);
 });
 
-test("refresh --expect-no-changes finds the kernel as the update left it", async () => {
-  const result = await stack.refresh({ expectNoChanges: true });
-  assertOk(result);
-  assert.deepEqual(result.changes, { same: USER_PROJECT_RESOURCES }, describeRun(result));
-});
+test("refresh --expect-no-changes finds the kernel as the update left it", () => user.assertRefreshFindsNoDrift());
 
-test("destroy removes everything", async () => {
-  const result = await stack.destroy();
-  assertOk(result);
-  assert.deepEqual(result.changes, { delete: USER_PROJECT_RESOURCES }, describeRun(result));
-  assert.deepEqual(namespaceNames(), []);
-  assert.deepEqual(readdirSync(networkdDirectory), []);
-  assert.equal(namespaceFingerprint(), hostBefore);
-});
+test("destroy removes everything", () => user.assertDestroyLeavesNothing());

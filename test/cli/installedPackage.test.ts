@@ -9,12 +9,11 @@
 // cycle users run: up, preview --expect-no-changes, an update in place, refresh --expect-no-changes, destroy.
 import "../support/privateNetns";
 import assert from "node:assert/strict";
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { lstatSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
-import { link, namespaceFingerprint, namespaceNames } from "../support/ip";
-import { CliStack } from "./support/cliStack";
+import type { CliStack } from "./support/cliStack";
 import { repositoryRoot } from "./support/paths";
 import { describe as describeRun } from "./support/result";
 import { assertOk } from "./scenarios/sequence";
@@ -26,35 +25,29 @@ import {
   resourcesByKind,
   USER_PROJECT_KINDS,
   USER_PROJECT_RESOURCES,
-  UserProject,
+  type UserProject,
+  UserStack,
 } from "./support/userProject";
 
+let user: UserStack;
 let stack: CliStack;
 let project: UserProject;
 let packDirectory = "";
 let tarball = "";
-let networkdDirectory = "";
-let hostBefore = "";
 
 const escaped = (text: string) => new RegExp(text.replace(/[()".\/]/g, "\\$&"));
 
 before(async () => {
   packDirectory = mkdtempSync(join(tmpdir(), "pulumi-tuntap-pack-"));
   tarball = packRepository(packDirectory);
-  project = new UserProject();
-  project.install(repositoryRoot);
-  hostBefore = namespaceFingerprint();
-  stack = await CliStack.open({ projectDirectory: project.directory });
-  networkdDirectory = join(project.directory, "networkd");
-  mkdirSync(networkdDirectory);
-  await stack.setConfig("networkdDirectory", networkdDirectory);
+  user = await UserStack.create((project) => project.install(repositoryRoot));
+  ({ stack, project } = user);
 });
 
 after(async () => {
   try {
-    await stack?.destroyAndClose();
+    await user?.close();
   } finally {
-    project?.remove();
     rmSync(packDirectory, { recursive: true, force: true });
   }
 });
@@ -90,12 +83,7 @@ test("preview --expect-no-changes: nothing to change but NetworkdFiles' preview-
 });
 
 test("an update in place loads every provider by name from the host and records it", async (t) => {
-  await stack.setConfig("mtu", "1400");
-  const result = await stack.up();
-  assertOk(result);
-  assert.deepEqual(result.changes, { same: 3, update: USER_PROJECT_RESOURCES - 3 }, describeRun(result));
-  for (const device of ["ipkgbr", "ipkgtap", "ipkg0"]) assert.equal(link(device)?.mtu, 1400, `${device} mtu`);
-  assert.equal(link("eth0", "ipkg-ns")?.mtu, 1400, "the peer's mtu");
+  const result = await user.upWithMtu(1400);
   for (const [kind, resource] of await resourcesByKind(stack)) {
     const text = recordedProvider(resource, result.steps.some((step) => step.op === "update" && step.urn === resource.urn) ? "outputs" : "inputs");
     assert.ok(text.includes(providerByName(kind)), `${kind}: by name`);
@@ -104,17 +92,6 @@ test("an update in place loads every provider by name from the host and records 
   }
 });
 
-test("refresh --expect-no-changes reads every resource through the installed package and finds no drift", async () => {
-  const result = await stack.refresh({ expectNoChanges: true });
-  assertOk(result);
-  assert.deepEqual(result.changes, { same: USER_PROJECT_RESOURCES }, describeRun(result));
-});
+test("refresh --expect-no-changes reads every resource through the installed package and finds no drift", () => user.assertRefreshFindsNoDrift());
 
-test("destroy removes everything through the installed package", async () => {
-  const result = await stack.destroy();
-  assertOk(result);
-  assert.deepEqual(result.changes, { delete: USER_PROJECT_RESOURCES }, describeRun(result));
-  assert.deepEqual(namespaceNames(), []);
-  assert.deepEqual(readdirSync(networkdDirectory), []);
-  assert.equal(namespaceFingerprint(), hostBefore);
-});
+test("destroy removes everything through the installed package", () => user.assertDestroyLeavesNothing());

@@ -8,11 +8,12 @@
 // namespace (test/support/hostNetwork.ts); the project, and everything `pulumi` then does, is the test's.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inHostNetwork } from "../../support/hostNetwork";
-import type { CliStack } from "./cliStack";
+import { link, namespaceFingerprint, namespaceNames } from "../../support/ip";
+import { CliStack } from "./cliStack";
 import { repositoryRoot, testProgramsDirectory } from "./paths";
 import { describe as describeRun, type RunResult } from "./result";
 import { type ExportedResource, resourcesOf } from "./stateView";
@@ -116,4 +117,76 @@ export function assertNoChangeButNetworkdFilesDefect(result: RunResult): void {
     result.output.some((line) => /NetworkdFiles tap-files update \[diff: \+description,group,netns,owner\]$/.test(line.trim())),
     `the inputs that are unknown in the preview are the device's unset outputs\n${describeRun(result)}`,
   );
+}
+
+/**
+ * A new user project with pulumi-tuntap installed, and its stack, through the real CLI in the project's directory;
+ * its NetworkdFiles write into <project>/networkd.
+ */
+export class UserStack {
+  private constructor(
+    readonly project: UserProject,
+    readonly stack: CliStack,
+    readonly networkdDirectory: string,
+    /** The namespace before the first up. */
+    private readonly hostBefore: string,
+  ) {}
+
+  /** The project, pulumi-tuntap installed in it by `install`, and its stack. */
+  static async create(install: (project: UserProject) => void): Promise<UserStack> {
+    const project = new UserProject();
+    try {
+      install(project);
+      const hostBefore = namespaceFingerprint();
+      const networkdDirectory = join(project.directory, "networkd");
+      mkdirSync(networkdDirectory);
+      const stack = await CliStack.open({ projectDirectory: project.directory, config: { networkdDirectory } });
+      return new UserStack(project, stack, networkdDirectory, hostBefore);
+    } catch (error) {
+      project.remove();
+      throw error;
+    }
+  }
+
+  /** Destroys what the stack still holds, forgets it, and removes the project. */
+  async close(): Promise<void> {
+    try {
+      await this.stack.destroyAndClose();
+    } finally {
+      this.project.remove();
+    }
+  }
+
+  /** `mtu` set, then `pulumi up`: an update in place of the five resources that carry it, the same devices. */
+  async upWithMtu(mtu: number): Promise<RunResult> {
+    const devices = ["ipkgbr", "ipkgtap", "ipkg0"];
+    const before = devices.map((device) => link(device)?.ifindex);
+    await this.stack.setConfig("mtu", String(mtu));
+    const result = await this.stack.up();
+    assert.ok(result.ok, describeRun(result));
+    assert.deepEqual(result.changes, { same: 3, update: USER_PROJECT_RESOURCES - 3 }, describeRun(result));
+    for (const [index, device] of devices.entries()) {
+      assert.equal(link(device)?.mtu, mtu, `${device} mtu`);
+      assert.equal(link(device)?.ifindex, before[index], `${device} is the same device`);
+    }
+    assert.equal(link("eth0", "ipkg-ns")?.mtu, mtu, "the peer's mtu");
+    return result;
+  }
+
+  /** `pulumi refresh --expect-no-changes`: every resource read back through the installed package, as recorded. */
+  async assertRefreshFindsNoDrift(): Promise<void> {
+    const result = await this.stack.refresh({ expectNoChanges: true });
+    assert.ok(result.ok, describeRun(result));
+    assert.deepEqual(result.changes, { same: USER_PROJECT_RESOURCES }, describeRun(result));
+  }
+
+  /** `pulumi destroy`: everything deleted through the installed package; no namespace, no file, nothing else left. */
+  async assertDestroyLeavesNothing(): Promise<void> {
+    const result = await this.stack.destroy();
+    assert.ok(result.ok, describeRun(result));
+    assert.deepEqual(result.changes, { delete: USER_PROJECT_RESOURCES }, describeRun(result));
+    assert.deepEqual(namespaceNames(), []);
+    assert.deepEqual(readdirSync(this.networkdDirectory), []);
+    assert.equal(namespaceFingerprint(), this.hostBefore);
+  }
 }

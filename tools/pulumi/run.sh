@@ -51,12 +51,13 @@ if [ -z "${PULUMI_CONFIG_PASSPHRASE+set}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_
 fi
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
-case $PULUMI_BACKEND_URL in
-  file://*) mkdir -p "${PULUMI_BACKEND_URL#file://}" ;;
-esac
 
 cd "${INIT_CWD:-$PWD}"
-say "pulumi $(pulumi version) from $bin, in $PWD; state in $PULUMI_BACKEND_URL"
+state=$PULUMI_BACKEND_URL
+case $state in
+  file://*) state="${state#file://}/.pulumi" ;;
+esac
+say "pulumi $(pulumi version) from $bin, in $PWD; state in $state"
 if [ "${1:-}" != stack ] && ! pulumi stack --show-name >/dev/null 2>&1; then
   say "no stack selected here: selecting dev (created if new)"
   pulumi stack select --create dev --non-interactive >&2

@@ -23,3 +23,4 @@ export * from "./route";
 export * from "./routeDiff";
 export * from "./networkdRoutes";
 export * from "./networkNamespace";
+export * from "./vxlanExports";

@@ -23,10 +23,10 @@ export const NDA_PORT = 6;
 export const NDA_VNI = 7;
 export const NDA_IFINDEX = 8;
 export const NDA_MASTER = 9;
+/** Who made an entry — kept by the IPv4/IPv6 neighbour tables, accepted and dropped on a VXLAN FDB entry. */
 export const NDA_PROTOCOL = 12;
 
 export const NTF_SELF = 0x02;
-export const NTF_MASTER = 0x04;
 
 export const NUD_NOARP = 0x40;
 export const NUD_PERMANENT = 0x80;
@@ -56,7 +56,7 @@ export interface FdbEntry extends Omit<FdbRemote, "destination"> {
   macAddress: Buffer;
   /** NUD_* */
   state: number;
-  /** NTF_*: NTF_SELF for the device's own table, NTF_MASTER for its bridge's. */
+  /** NTF_*: NTF_SELF for the device's own table; its bridge's entries for it carry NDA_MASTER instead. */
   flags: number;
   /** NDA_MASTER: the bridge, for an entry of the bridge's table. */
   master?: number;
@@ -119,7 +119,7 @@ export function deleteDefaultRemotePayload(index: number, remote: FdbRemote): Bu
 /**
  * RTM_GETNEIGH dump request for the FDB entries of one device (ndm_ifindex, which the kernel's strict checking
  * reads as the port to filter on: rtnetlink.c valid_fdb_dump_strict). A device that is a bridge port also
- * gets its bridge's entries for it (NTF_MASTER).
+ * gets its bridge's entries for it (with NDA_MASTER).
  */
 export function dumpDeviceFdbPayload(index: number): Buffer {
   return encodeNeighbourHeader({ family: AF_BRIDGE, index, state: 0, flags: 0 });

@@ -1,7 +1,9 @@
-// The kernel's refusals of VXLAN requests, with the remedy that fits each. The kernel's own words (its extended
-// ack, quoted from drivers/net/vxlan/vxlan_core.c) tell apart refusals that share an errno.
-import { type ErrorContext, errorFromErrno, KernelError, NoSuchDeviceError } from "./errors";
-import { errno } from "./system";
+// What the kernel's refusals of VXLAN requests mean, passed with each request (ErrorContext.meanings): the error
+// class and the remedy that fit. The kernel's own words (its extended ack, quoted from
+// drivers/net/vxlan/vxlan_core.c) tell apart refusals that share an errno; where they do not match, the one errno
+// table's meaning holds (an EEXIST without "VNI" is a name already taken, an ENODEV without "local interface" is the
+// VXLAN device itself gone).
+import { type ErrnoMeanings, type ErrorContext, KernelError, NoSuchDeviceError } from "./errors";
 
 /** Another VXLAN device of the namespace has the VNI on the same destination port and underlay family. */
 export class VniInUseError extends KernelError {}
@@ -18,9 +20,6 @@ export class VxlanPortInUseError extends KernelError {}
 /** A peer's address family is not the device's underlay family. */
 export class PeerFamilyError extends KernelError {}
 
-/** What the request was doing — making the device, changing its VXLAN settings, changing what every link has, adding or removing peers — which decides how a shared errno reads. */
-export type VxlanSituation = "create" | "change" | "link" | "peer";
-
 export const vxlanRemedies = {
   vniInUse:
     "Another VXLAN device in this network namespace already uses this VNI on this destination port (`ip -d link show type vxlan` " +
@@ -36,6 +35,9 @@ export const vxlanRemedies = {
     "device's socket. Stop that program or choose another port.",
   underlayIpv6Disabled:
     "IPv6 is disabled on the underlay device (net.ipv6.conf.DEVICE.disable_ipv6 = 1): enable it there, or use an IPv4 underlay.",
+  mtu:
+    "The MTU does not fit in the underlay device's MTU once the encapsulation (50 bytes over IPv4, 70 over IPv6) is added: lower it, " +
+    "or raise the underlay's.",
   peerFamily:
     "The peer's address family is not the device's: a VXLAN device sends over one underlay family, the local address's (the " +
     "group's without one; IPv4 with neither). Give IPv4 peers to an IPv4 device and IPv6 peers to one with an IPv6 local address.",
@@ -44,28 +46,36 @@ export const vxlanRemedies = {
     "replacing the device, or remove entries no longer needed.",
 } as const;
 
-/** The kernel's refusal as the error that fits a VXLAN request, with its remedy. */
-export function vxlanError(error: KernelError, situation: VxlanSituation): KernelError {
-  const context: ErrorContext = { operation: error.operation, step: error.step, ...(error.kernelMessage === undefined ? {} : { kernelMessage: error.kernelMessage }) };
-  if (error.device !== undefined) context.device = error.device;
-  const said = error.kernelMessage ?? "";
-  switch (error.errno) {
-    case errno.EEXIST:
-      return /VNI/.test(said) ? new VniInUseError({ ...context, errno: error.errno, remedy: vxlanRemedies.vniInUse }) : error;
-    case errno.EOPNOTSUPP:
-      return situation === "change" ? new VxlanSettingFixedError({ ...context, errno: error.errno, remedy: vxlanRemedies.fixedSetting }) : error;
-    case errno.ENODEV:
-      // The same errno says the VXLAN device itself is gone; the kernel names the underlay when it is the one missing.
-      return /local interface/.test(said) ? new NoSuchDeviceError({ ...context, errno: error.errno, remedy: vxlanRemedies.missingUnderlay }) : error;
-    case errno.EPERM:
-      return /IPv6 support disabled/.test(said) ? errorFromErrno(error.errno, { ...context, remedy: vxlanRemedies.underlayIpv6Disabled }) : error;
-    case errno.EADDRINUSE:
-      return new VxlanPortInUseError({ ...context, errno: error.errno, remedy: vxlanRemedies.portInUse });
-    case errno.EAFNOSUPPORT:
-      return situation === "peer" ? new PeerFamilyError({ ...context, errno: error.errno, remedy: vxlanRemedies.peerFamily }) : error;
-    case errno.ENOSPC:
-      return situation === "peer" ? errorFromErrno(error.errno, { ...context, remedy: vxlanRemedies.fdbLimit }) : error;
-    default:
-      return error;
-  }
-}
+const kernelSaid = (pattern: RegExp) => (context: ErrorContext) => pattern.test(context.kernelMessage ?? "");
+
+/** Refusals a VXLAN device's settings meet, when it is made or changed. */
+const settingMeanings: ErrnoMeanings = {
+  EEXIST: { error: VniInUseError, remedy: vxlanRemedies.vniInUse, when: kernelSaid(/VNI/) },
+  ENODEV: { error: NoSuchDeviceError, remedy: vxlanRemedies.missingUnderlay, when: kernelSaid(/local interface/) },
+  EPERM: { remedy: vxlanRemedies.underlayIpv6Disabled, when: kernelSaid(/IPv6 support disabled/) },
+};
+
+/** RTM_NEWLINK making a VXLAN device. */
+export const createVxlanMeanings: ErrnoMeanings = settingMeanings;
+
+/** RTM_NEWLINK changing a VXLAN device's own settings, which it refuses for what is fixed at creation. */
+export const changeVxlanMeanings: ErrnoMeanings = {
+  ...settingMeanings,
+  EOPNOTSUPP: { error: VxlanSettingFixedError, remedy: vxlanRemedies.fixedSetting },
+};
+
+/**
+ * The changes every link has (MTU, up…) on a VXLAN device: an MTU above what the underlay carries once encapsulated
+ * (EINVAL, from vxlan_change_mtu without a message), and a destination port another UDP socket holds when the device
+ * comes up (EADDRINUSE: the kernel opens the device's socket then, not at creation).
+ */
+export const vxlanLinkMeanings: ErrnoMeanings = {
+  EINVAL: { error: VxlanMtuError, remedy: vxlanRemedies.mtu, when: (context) => context.step.includes("set mtu") },
+  EADDRINUSE: { error: VxlanPortInUseError, remedy: vxlanRemedies.portInUse },
+};
+
+/** RTM_NEWNEIGH / RTM_DELNEIGH of a peer's remote. */
+export const peerMeanings: ErrnoMeanings = {
+  EAFNOSUPPORT: { error: PeerFamilyError, remedy: vxlanRemedies.peerFamily },
+  ENOSPC: { remedy: vxlanRemedies.fdbLimit },
+};

@@ -1,13 +1,7 @@
-// The peers of a VXLAN device: remotes of its all-zero FDB entry, one per peer, as Flannel's vxlan backend and
-// `bridge fdb append 00:00:00:00:00:00 dst PEER dev vx0` make them. Adding or removing one touches that remote
-// alone: the kernel keeps each remote of the entry apart (destination, port, VNI, output device) and a request
-// names exactly one.
-//
-// What the kernel does not do is say who made a remote: it keeps no mark per remote (NDA_PROTOCOL is read by the
-// neighbour tables only, and the flags and state of the all-zero entry are shared by all its remotes, each append
-// overwriting them: vxlan_fdb_update_existing). So ownership is recorded by the caller — the remotes it added,
-// in its state — and a remote that was there before it (`bridge fdb append` by hand, another program) is never
-// counted as added: appending a remote that exists already changes nothing and answers success.
+// The peers of a VXLAN device: remotes of its all-zero FDB entry, one per peer, as `bridge fdb append
+// 00:00:00:00:00:00 dst PEER dev vx0` makes them. Adding or removing one touches that remote alone: the kernel
+// keeps each remote of the entry apart (destination, port, VNI, output device) and a request names exactly one.
+// Entries of other MACs (learned, or added by other programs for one MAC) are neither listed nor touched here.
 import type { ErrorContext, KernelError } from "./errors";
 import type { Message } from "./netlink/codec";
 import { NLM_F_CREATE } from "./netlink/constants";
@@ -28,7 +22,7 @@ import type { NetlinkRequest } from "./netlink/socket";
 import { describeUnderlayAddress } from "./netlink/vxlan";
 import type { RouteNetlink } from "./rtnetlink";
 import { errno } from "./system";
-import { vxlanError } from "./vxlanErrors";
+import { peerMeanings } from "./vxlanErrors";
 
 /**
  * One peer's remote. Leave port and VNI out where they are the device's own: the kernel fills those in, and
@@ -50,7 +44,7 @@ export function listFdbEntries(netlink: RouteNetlink, index: number, operation: 
     .filter((entry) => entry.index === index);
 }
 
-/** The remotes of the device's all-zero entry: its peers, whoever added them, and a multicast group's entry. */
+/** The remotes of the device's all-zero entry: its peers, whoever added them, and a multicast group's own entry. */
 export function listPeerEntries(netlink: RouteNetlink, index: number, operation: string): PeerEntry[] {
   return listFdbEntries(netlink, index, operation).filter(isDefaultRemote).map(remoteOf);
 }
@@ -65,7 +59,7 @@ export function addPeerEntries(netlink: RouteNetlink, index: number, peers: read
       type: RTM_NEWNEIGH,
       flags: NLM_F_CREATE | NLM_F_APPEND,
       payload: appendDefaultRemotePayload(index, peer),
-      context: { ...context, step: `bridge fdb append 00:00:00:00:00:00 ${describePeer(peer)}` },
+      context: { ...context, step: `bridge fdb append 00:00:00:00:00:00 ${describePeer(peer)}`, meanings: peerMeanings },
     }),
   );
   return outcomeOf(netlink, peers, requests, false);
@@ -81,7 +75,7 @@ export function removePeerEntries(netlink: RouteNetlink, index: number, peers: r
     (peer): NetlinkRequest => ({
       type: RTM_DELNEIGH,
       payload: deleteDefaultRemotePayload(index, peer),
-      context: { ...context, step: `bridge fdb del 00:00:00:00:00:00 ${describePeer(peer)}` },
+      context: { ...context, step: `bridge fdb del 00:00:00:00:00:00 ${describePeer(peer)}`, meanings: peerMeanings },
     }),
   );
   return outcomeOf(netlink, peers, requests, true);
@@ -98,7 +92,7 @@ function outcomeOf(netlink: RouteNetlink, peers: readonly PeerEntry[], requests:
     const peer = peers[position];
     if (peer === undefined) return;
     if (result.ok || (goneIsDone && result.error.errno === errno.ENOENT)) outcome.applied.push(peer);
-    else outcome.failed.push({ peer, error: vxlanError(result.error, "peer") });
+    else outcome.failed.push({ peer, error: result.error });
   });
   return outcome;
 }

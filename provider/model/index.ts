@@ -12,4 +12,3 @@ export * from "./names";
 export * from "./stamp";
 export * from "./unknown";
 export * from "./linkRules";
-export * from "./vxlanExports";

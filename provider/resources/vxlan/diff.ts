@@ -9,10 +9,16 @@
 //   family does not match old"), and unbinding the underlay device — the kernel accepts IFLA_VXLAN_LINK 0 but
 //   keeps the device bound (vxlan_config_apply sets the remote ifindex only for a device it finds), so the
 //   device would still go when the old underlay does.
-import type { Properties } from "./check";
-import { differs, diffLink, type DiffOutcome, linkDiffOutcome, sameAddressSet } from "./linkDiff";
-import { containsUnknown } from "./unknown";
-import { DEFAULT_VXLAN_PORT, underlayFamily } from "./vxlan";
+//
+// What the kernel removes with another device: deleting the underlay device deletes the VXLAN device, and
+// deleting a bridge takes its ports off it. When either is another resource's output and that resource is
+// replaced, the engine asks this diff with the output unknown (pulumi's calculateDependentReplacements, for a
+// delete-before-replace); a replacement here makes it delete this device before the underlay or bridge goes and
+// create it again after, in that same `pulumi up`, on the new one. A known change moves the device in place.
+import type { Properties } from "../../model/check";
+import { differs, diffLink, type DiffOutcome, linkDiffOutcome, sameAddressSet } from "../../model/linkDiff";
+import { containsUnknown } from "../../model/unknown";
+import { DEFAULT_VXLAN_PORT, underlayFamily } from "./model";
 
 function text(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
@@ -38,12 +44,13 @@ export function diffVxlan(id: string, olds: Properties, news: Properties): DiffO
     else findings.updates.push(key);
   }
 
-  if (news.underlay === undefined && olds.underlay !== undefined) findings.replaces.push("underlay");
+  if (containsUnknown(news.underlay) || (news.underlay === undefined && olds.underlay !== undefined)) findings.replaces.push("underlay");
   else if (differs(news.underlay, olds.underlay)) findings.updates.push("underlay");
 
   if (differs(news.ttl ?? 0, olds.ttl)) findings.updates.push("ttl");
   if (differs(news.learning ?? true, olds.learning)) findings.updates.push("learning");
   if (containsUnknown(news.peers) || !sameAddressSet(strings(news.peers), strings(olds.peers))) findings.updates.push("peers");
-  if (differs(news.bridge, olds.bridge)) findings.updates.push("bridge");
+  if (containsUnknown(news.bridge)) findings.replaces.push("bridge");
+  else if (differs(news.bridge, olds.bridge)) findings.updates.push("bridge");
   return linkDiffOutcome(findings);
 }

@@ -2,15 +2,16 @@
 // (schema, defaults, the rules between them), its MTU default, and its state. Pure.
 //
 // Frames with no better destination (broadcast, unknown unicast, multicast) go either to a multicast `group`
-// the hosts join, or to each of a list of unicast `peers` (one all-zero FDB entry per peer, as Flannel's vxlan
-// backend and Docker Swarm's overlay do it). The rules below are the kernel's (drivers/net/vxlan/vxlan_core.c:
-// vxlan_config_validate, vxlan_fdb_add), checked here so that bad input fails `pulumi preview`, not the update.
+// the hosts join, or to each of a list of unicast `peers`: head-end replication, one remote of the all-zero FDB
+// entry per peer, as `bridge fdb append 00:00:00:00:00:00 dst PEER dev vx0` adds it. The rules below are the
+// kernel's (drivers/net/vxlan/vxlan_core.c: vxlan_config_validate, vxlan_fdb_add), checked here so that bad input
+// fails `pulumi preview`, not the update.
 import { z } from "zod";
-import { type CheckOutcome, checkInputs, type CrossFieldRule, type Properties } from "./check";
-import type { CheckFailure } from "./failures";
-import * as fields from "./fields";
-import { formatAddress, type IpFamily, parseIPv4, parseIPv6 } from "./ip";
-import { adoptNeedsExactName, ipv6NeedsMinimumMtu, nameUnnamedLink } from "./linkRules";
+import { type CheckOutcome, checkInputs, type CrossFieldRule, type Properties } from "../../model/check";
+import type { CheckFailure } from "../../model/failures";
+import * as fields from "../../model/fields";
+import { formatAddress, type IpFamily, parseIPv4, parseIPv6 } from "../../model/ip";
+import { adoptNeedsExactName, ipv6NeedsMinimumMtu, nameUnnamedLink } from "../../model/linkRules";
 
 /** The IANA port (RFC 7348). The kernel's own default is 8472, Linux's port from before the IANA one. */
 export const DEFAULT_VXLAN_PORT = 4789;
@@ -26,7 +27,7 @@ export const VXLAN_OVERHEAD: Record<IpFamily, number> = { 4: 50, 6: 70 };
 export const ASSUMED_UNDERLAY_MTU = 1500;
 
 /** An address without a prefix: "192.0.2.10", "fd00::10", in canonical text. */
-function parseBareAddress(text: string): { family: IpFamily; bytes: Uint8Array } | undefined {
+export function parseBareAddress(text: string): { family: IpFamily; bytes: Uint8Array } | undefined {
   const v4 = parseIPv4(text);
   if (v4 !== undefined) return { family: 4, bytes: v4 };
   const v6 = text.includes(":") ? parseIPv6(text) : undefined;
@@ -117,7 +118,7 @@ export const vxlanInputsSchema = z.strictObject({
 /** Inputs after check: normalised (addresses canonical), defaults filled, a name always present. */
 export type VxlanInputs = z.output<typeof vxlanInputsSchema>;
 
-/** What the provider stores as outputs: every input as it is on the host, plus identity and peer ownership. */
+/** What the provider stores as outputs: every input as it is on the host, plus identity. */
 export interface VxlanState {
   name: string;
   vni: number;
@@ -127,12 +128,12 @@ export interface VxlanState {
   learning: boolean;
   ttl: number;
   group?: string;
-  /** The declared peers the device has now (a remote deleted by hand is missing here until `pulumi up`). */
+  /**
+   * The remotes of the device's all-zero FDB entry as the kernel has them now, sorted: the declared peers, and any
+   * added or lost by hand since (drift, which `pulumi up` undoes). A remote with its own port, VNI or output device
+   * reads "192.0.2.7 port 4790 vni 7 via 3". A multicast group's own entry is not a peer.
+   */
   peers: string[];
-  /** The peers whose FDB remote this resource added: the only ones it ever removes (see planPeers). */
-  ownedPeers: string[];
-  /** Remotes of the all-zero entry that are neither declared nor ours: reported, never touched. */
-  otherPeers: string[];
   mtu: number;
   macAddress: string;
   addresses: string[];
@@ -223,4 +224,20 @@ export function checkVxlan(olds: Properties, news: Properties): CheckOutcome<Vxl
     oneUnderlayFamily,
   ]);
   return nameUnnamedLink(outcome, olds, "Vxlan", "vxlan");
+}
+
+/** What takes the device's flood list from `present` (its all-zero remotes now, as `peers` prints them) to `declared`. */
+export interface PeerPlan {
+  add: string[];
+  remove: string[];
+}
+
+/**
+ * The device is the stack's, and so is its flood list: what is declared and missing is added, what is there and
+ * not declared is removed, one remote each, and nothing else is touched (no flush and refill).
+ */
+export function planPeers(declared: readonly string[], present: readonly string[]): PeerPlan {
+  const isDeclared = new Set(declared);
+  const isPresent = new Set(present);
+  return { add: declared.filter((peer) => !isPresent.has(peer)), remove: present.filter((peer) => !isDeclared.has(peer)) };
 }

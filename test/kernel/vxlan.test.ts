@@ -9,27 +9,29 @@ import { once } from "node:events";
 import { after, before, describe, test } from "node:test";
 import {
   changeVxlan,
-  changeVxlanLink,
   createVxlan,
   DeviceExistsError,
   IFLA_VXLAN_ID,
   IFLA_VXLAN_PORT,
+  type LinkChange,
   linkPayload,
   netlinkCodec,
   netlinkConstants,
   NoSuchDeviceError,
-  readVxlan,
   rtnetlink,
   VniInUseError,
   VxlanMtuError,
   VxlanPortInUseError,
   VxlanSettingFixedError,
+  vxlanLinkMeanings,
 } from "pulumi-tuntap/kernel";
 import { floodDestinations } from "../support/bridgeFdb";
 import { ip, link, mustLink } from "../support/ip";
 
 const netlink = rtnetlink();
 const context = (operation: string) => ({ operation, step: "" });
+/** A change every link has, with what its refusals mean on a VXLAN device (as the Vxlan kind passes them). */
+const changeVxlanLink = (index: number, change: LinkChange, operation: string) => netlink.changeLink(index, change, { ...context(operation), meanings: vxlanLinkMeanings });
 const v4 = (text: string) => Buffer.from(text.split(".").map(Number));
 const v6 = (last: number) => Buffer.from(`fd00${"0".repeat(26)}${last.toString(16).padStart(2, "0")}`, "hex");
 
@@ -61,13 +63,13 @@ describe("creating and reading", () => {
       context("create kvx0"),
     );
     const seen = infoData("kvx0");
-    assert.equal(created.link.index, mustLink("kvx0").ifindex);
+    assert.equal(created.index, mustLink("kvx0").ifindex);
     assert.equal(mustLink("kvx0").linkinfo?.info_kind, "vxlan");
     assert.deepEqual(
       { id: seen.id, port: seen.port, local: seen.local, link: seen.link, ttl: seen.ttl, learning: seen.learning },
       { id: 4242, port: 4789, local: "192.0.2.1", link: "kvu0", ttl: 17, learning: false },
     );
-    const read = readVxlan(netlink, { name: "kvx0" }, "read kvx0");
+    const read = netlink.getLink("kvx0", "read kvx0");
     assert.ok(read?.vxlan);
     assert.deepEqual(
       { vni: read.vxlan.vni, port: read.vxlan.port, local: read.vxlan.local?.toString("hex"), underlay: read.vxlan.underlayIndex, ttl: read.vxlan.ttl, learning: read.vxlan.learning, family: read.vxlan.family },
@@ -75,26 +77,26 @@ describe("creating and reading", () => {
     );
     assert.equal(read.vxlan.ageing, seen.ageing);
     assert.equal(read.vxlan.udpChecksum, seen.udp_csum);
-    assert.equal(read.link.mtu, 1450, "the kernel gives the underlay's MTU less 50 bytes (IPv4)");
-    assert.deepEqual(readVxlan(netlink, { index: created.link.index }, "read by index")?.vxlan, read.vxlan);
+    assert.equal(read.mtu, 1450, "the kernel gives the underlay's MTU less 50 bytes (IPv4)");
+    assert.deepEqual(netlink.getLinkByIndex(created.index, "read by index")?.vxlan, read.vxlan);
   });
 
   test("over IPv6 the kernel leaves 70 bytes; without an underlay device it gives 1500, leaving none", () => {
     createVxlan(netlink, { name: "kvx6", vni: 6, port: 4789, local: v6(1), underlayIndex: underlay, ttl: 0, learning: true }, context("create kvx6"));
     assert.equal(mustLink("kvx6").mtu, 1430);
     assert.equal(infoData("kvx6").local6, "fd00::1", "ip prints IFLA_VXLAN_LOCAL6 as local6");
-    assert.equal(readVxlan(netlink, { name: "kvx6" }, "read")?.vxlan?.family, 6);
+    assert.equal(netlink.getLink("kvx6", "read")?.vxlan?.family, 6);
     createVxlan(netlink, { name: "kvxn", vni: 7, port: 4789, ttl: 0, learning: true }, context("create kvxn"));
     assert.equal(mustLink("kvxn").mtu, 1500);
-    assert.equal(readVxlan(netlink, { name: "kvxn" }, "read")?.vxlan?.family, undefined, "neither local nor group: the kernel reports no family");
+    assert.equal(netlink.getLink("kvxn", "read")?.vxlan?.family, undefined, "neither local nor group: the kernel reports no family");
     ip("link", "del", "kvx6");
     ip("link", "del", "kvxn");
   });
 
-  test("a link that is not VXLAN reads with no VXLAN data; a missing one reads as nothing", () => {
-    assert.equal(readVxlan(netlink, { name: "kvu0" }, "read kvu0")?.vxlan, undefined);
-    assert.equal(readVxlan(netlink, { name: "kvnone" }, "read kvnone"), undefined);
-    assert.equal(readVxlan(netlink, { altName: "pulumi:no:such:stamp" }, "read by stamp"), undefined);
+  test("a link that is not VXLAN reads with no VXLAN data", () => {
+    assert.equal(netlink.getLink("kvu0", "read kvu0")?.vxlan, undefined);
+    assert.equal(netlink.getLink("kvnone", "read kvnone"), undefined);
+    assert.equal(netlink.getLinkByAltName("pulumi:no:such:stamp", "read by stamp"), undefined);
   });
 
   test("refusals: a taken name, a VNI in use on the port, a missing underlay — and nothing is left behind", () => {
@@ -152,7 +154,7 @@ describe("changing in place", () => {
     assert.deepEqual(floodDestinations("kvx0"), ["239.1.1.2"]);
     changeVxlan(netlink, index, [{ kind: "group", address: v4("0.0.0.0") }], context("update kvx0"));
     assert.equal(infoData("kvx0").group, undefined);
-    assert.equal(readVxlan(netlink, { index }, "read")?.vxlan?.group, undefined);
+    assert.equal(netlink.getLinkByIndex(index, "read")?.vxlan?.group, undefined);
     assert.deepEqual(floodDestinations("kvx0"), []);
   });
 
@@ -168,9 +170,9 @@ describe("changing in place", () => {
 
   test("the MTU changes alone, up to the underlay's less the encapsulation; above, a VxlanMtuError", () => {
     const index = mustLink("kvx0").ifindex;
-    changeVxlanLink(netlink, index, { kind: "mtu", mtu: 1400 }, context("update kvx0"));
+    changeVxlanLink(index, { kind: "mtu", mtu: 1400 }, "update kvx0");
     assert.equal(mustLink("kvx0").mtu, 1400);
-    assert.throws(() => changeVxlanLink(netlink, index, { kind: "mtu", mtu: 1451 }, context("update kvx0")), (error: unknown) => {
+    assert.throws(() => changeVxlanLink(index, { kind: "mtu", mtu: 1451 }, "update kvx0"), (error: unknown) => {
       assert.ok(error instanceof VxlanMtuError);
       assert.match(error.message, /set mtu 1451: EINVAL.*50 bytes over IPv4/);
       return true;
@@ -217,7 +219,7 @@ describe("what needs a new device", () => {
     createVxlan(netlink, { name: "kvxb", vni: 11, port: 4789, underlayIndex: otherUnderlay, ttl: 0, learning: true }, context("create kvxb"));
     changeVxlan(netlink, mustLink("kvxb").ifindex, [{ kind: "underlay", index: 0 }], context("update kvxb"));
     assert.equal(infoData("kvxb").link, "kvw0", "vxlan_config_apply keeps the remote ifindex when no device is found");
-    assert.equal(readVxlan(netlink, { name: "kvxb" }, "read")?.vxlan?.underlayIndex, otherUnderlay);
+    assert.equal(netlink.getLink("kvxb", "read")?.vxlan?.underlayIndex, otherUnderlay);
   });
 });
 
@@ -235,7 +237,7 @@ describe("what the kernel does on its own", () => {
     await once(socket, "listening");
     try {
       const created = createVxlan(netlink, { name: "kvxp", vni: 12, port: 4790, ttl: 0, learning: true }, context("create kvxp"));
-      assert.throws(() => changeVxlanLink(netlink, created.link.index, { kind: "up", up: true }, context("update kvxp")), (error: unknown) => {
+      assert.throws(() => changeVxlanLink(created.index, { kind: "up", up: true }, "update kvxp"), (error: unknown) => {
         assert.ok(error instanceof VxlanPortInUseError);
         assert.match(error.message, /set up: EADDRINUSE.*ss -ulpn/);
         return true;
@@ -243,7 +245,7 @@ describe("what the kernel does on its own", () => {
     } finally {
       socket.close();
     }
-    changeVxlanLink(netlink, mustLink("kvxp").ifindex, { kind: "up", up: true }, context("update kvxp"));
+    changeVxlanLink(mustLink("kvxp").ifindex, { kind: "up", up: true }, "update kvxp");
     assert.ok(mustLink("kvxp").flags.includes("UP"));
   });
 });

@@ -8,12 +8,12 @@ import { spawnSync } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import {
   addPeerEntries,
-  changeVxlanLink,
   closeRtnetlink,
   createVxlan,
   type PeerEntry,
   removePeerEntries,
   rtnetlink,
+  vxlanLinkMeanings,
 } from "pulumi-tuntap/kernel";
 import { floodDestinations } from "../support/bridgeFdb";
 import { ip, mustLink } from "../support/ip";
@@ -58,9 +58,9 @@ function joinOverlay(host: Host, peer: Host, overlay: Overlay, hostNumber: numbe
     context(`create ${overlay.device} in ${host.netns}`),
   );
   const remote: PeerEntry = { destination: overlay.family === 4 ? bytes4(peer.underlay4) : bytes6(peer.underlay6) };
-  assert.deepEqual(addPeerEntries(netlink, created.link.index, [remote], context("add peer")).failed, []);
+  assert.deepEqual(addPeerEntries(netlink, created.index, [remote], context("add peer")).failed, []);
   ip("-n", host.netns, "addr", "add", `${overlay.subnet}.${hostNumber}/24`, "dev", overlay.device);
-  changeVxlanLink(netlink, created.link.index, { kind: "up", up: true }, context(`up ${overlay.device}`));
+  netlink.changeLink(created.index, { kind: "up", up: true }, { ...context(`up ${overlay.device}`), meanings: vxlanLinkMeanings });
 }
 
 /** One echo request from the host, `size` bytes of ICMP data (busybox ping's default 56 when absent); the replies received. */

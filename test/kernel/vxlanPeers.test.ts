@@ -55,7 +55,7 @@ before(() => {
     netlink,
     { name: "kpx0", vni: 100, port: 4789, local: Buffer.from([192, 0, 2, 1]), underlayIndex: mustLink("kpu0").ifindex, ttl: 0, learning: true },
     context("create kpx0"),
-  ).link.index;
+  ).index;
   bridgeCommand(["fdb", "append", "00:00:00:00:00:00", "dst", HAND_MADE, "dev", "kpx0"]);
 });
 
@@ -101,7 +101,7 @@ describe("one entry at a time", () => {
     const before = fdbEntries("kpx0");
     removeOne(v4("192.0.2.99"));
     assert.deepEqual(fdbEntries("kpx0"), before, "the kernel answers success and removes nothing");
-    const bare = createVxlan(netlink, { name: "kpx1", vni: 101, port: 4789, ttl: 0, learning: true }, context("create kpx1")).link.index;
+    const bare = createVxlan(netlink, { name: "kpx1", vni: 101, port: 4789, ttl: 0, learning: true }, context("create kpx1")).index;
     const outcome = removePeerEntries(netlink, bare, [v4("192.0.2.2")], context("remove peer"));
     assert.deepEqual([outcome.applied.length, outcome.failed.length], [1, 0], "ENOENT: no all-zero entry at all, so nothing to remove");
     ip("link", "del", "kpx1");

@@ -3,7 +3,8 @@
 // are inputs as check returns them.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { checkVxlan, type DiffOutcome, diffVxlan, UNKNOWN, type VxlanState } from "pulumi-tuntap/model";
+import { checkVxlan, diffVxlan, type VxlanState } from "pulumi-tuntap";
+import { type DiffOutcome, UNKNOWN } from "pulumi-tuntap/model";
 
 /** The device as the last read stored it. */
 const STATE: VxlanState = {
@@ -15,8 +16,6 @@ const STATE: VxlanState = {
   learning: true,
   ttl: 0,
   peers: ["192.0.2.2", "192.0.2.3"],
-  ownedPeers: ["192.0.2.2", "192.0.2.3"],
-  otherPeers: [],
   mtu: 1450,
   macAddress: "52:54:00:12:34:56",
   addresses: ["10.10.0.1/24"],
@@ -68,8 +67,10 @@ describe("in place", () => {
 
   test("an underlay device bound where there was none", () => inPlace(diff({}, { ...STATE, underlay: undefined })));
   test("a peer deleted by hand (refresh dropped it from the state) is put back", () => inPlace(diff({}, { ...STATE, peers: ["192.0.2.2"] })));
+  test("a remote added by hand (refresh added it to the state) is removed", () => inPlace(diff({}, { ...STATE, peers: ["192.0.2.2", "192.0.2.3", "198.51.100.9"] })));
+  test("a remote with its own port, added by hand, is another remote", () => inPlace(diff({}, { ...STATE, peers: ["192.0.2.2", "192.0.2.3", "192.0.2.3 port 4790"] })));
   test("a group changed within its family", () => {
-    const groupState = { ...STATE, peers: [], ownedPeers: [], group: "239.1.1.1" };
+    const groupState = { ...STATE, peers: [], group: "239.1.1.1" };
     inPlace(diff({ peers: [], group: "239.1.1.2" }, groupState));
     inPlace(diff({ peers: [] }, groupState));
   });
@@ -99,6 +100,10 @@ describe("unknown values (preview)", () => {
   });
   test("an unknown local address may be of the other family", () => {
     assert.deepEqual(diffVxlan("vx0", { ...STATE }, { ...MATCHING, vni: 42, local: UNKNOWN }).replaces, ["local"]);
+  });
+  test("an unknown underlay or bridge — its resource being replaced, which takes this device (or its port) with it — needs a new device", () => {
+    assert.deepEqual(diffVxlan("vx0", { ...STATE }, { ...MATCHING, vni: 42, underlay: UNKNOWN }).replaces, ["underlay"]);
+    assert.deepEqual(diffVxlan("vx0", { ...STATE }, { ...MATCHING, vni: 42, bridge: UNKNOWN }).replaces, ["bridge"]);
   });
   test("unknown peers are an update, never a new device", () => {
     const outcome = diffVxlan("vx0", { ...STATE }, { ...MATCHING, vni: 42, peers: ["192.0.2.2", UNKNOWN] });

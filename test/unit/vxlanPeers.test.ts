@@ -1,38 +1,34 @@
-// Reconciling a Vxlan's peers: what to add and remove so that the device floods to exactly the declared peers,
-// without ever removing a remote this resource did not add.
+// Reconciling a Vxlan's peers: the device is the stack's, and its all-zero FDB entry's remotes are its declared
+// flood list. The plan adds what is declared and missing, removes what is there and not declared — one remote
+// each, so that a change touches only the remotes that differ.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { planPeers } from "pulumi-tuntap/model";
+import { planPeers } from "pulumi-tuntap";
 
 const A = "192.0.2.1";
 const B = "192.0.2.2";
 const C = "192.0.2.3";
 const HAND = "198.51.100.9";
 
-test("a new device: every declared peer is added and owned", () => {
-  assert.deepEqual(planPeers([A, B], [], []), { add: [A, B], remove: [], owned: [A, B], shared: [], foreign: [] });
+test("a new device: every declared peer is added", () => {
+  assert.deepEqual(planPeers([A, B], []), { add: [A, B], remove: [] });
 });
 
-test("a peer added to the inventory is added alone; one taken out is removed alone", () => {
-  assert.deepEqual(planPeers([A, B, C], [A, B], [A, B]), { add: [C], remove: [], owned: [A, B, C], shared: [], foreign: [] });
-  assert.deepEqual(planPeers([A, C], [A, B, C], [A, B, C]), { add: [], remove: [B], owned: [A, C], shared: [], foreign: [] });
+test("a host added to the inventory is added alone; one taken out is removed alone", () => {
+  assert.deepEqual(planPeers([A, B, C], [A, B]), { add: [C], remove: [] });
+  assert.deepEqual(planPeers([A, C], [A, B, C]), { add: [], remove: [B] });
 });
 
-test("a remote added by hand is reported and left alone, also when our peers change", () => {
-  assert.deepEqual(planPeers([A], [A, B], [A, B, HAND]), { add: [], remove: [B], owned: [A], shared: [], foreign: [HAND] });
+test("drift: a remote added by hand is removed, one deleted by hand is added back", () => {
+  assert.deepEqual(planPeers([A, B], [A, B, HAND]), { add: [], remove: [HAND] });
+  assert.deepEqual(planPeers([A, B], [A]), { add: [B], remove: [] });
 });
 
-test("a declared peer that was there before us is used, never claimed, so never removed", () => {
-  const first = planPeers([A, HAND], [], [HAND]);
-  assert.deepEqual(first, { add: [A], remove: [], owned: [A], shared: [HAND], foreign: [] });
-  assert.deepEqual(planPeers([A], first.owned, [A, HAND]), { add: [], remove: [], owned: [A], shared: [], foreign: [HAND] });
+test("a remote with its own port or VNI is not the declared peer of its address", () => {
+  assert.deepEqual(planPeers([A], [A, `${A} port 4790`]), { add: [], remove: [`${A} port 4790`] });
 });
 
-test("an owned peer deleted by hand is added back; one deleted by hand and no longer declared is forgotten", () => {
-  assert.deepEqual(planPeers([A, B], [A, B], [A]), { add: [B], remove: [], owned: [A, B], shared: [], foreign: [] });
-  assert.deepEqual(planPeers([A], [A, B], [A]), { add: [], remove: [], owned: [A], shared: [], foreign: [] });
-});
-
-test("nothing declared, nothing owned: nothing to do, whatever is there", () => {
-  assert.deepEqual(planPeers([], [], [HAND]), { add: [], remove: [], owned: [], shared: [], foreign: [HAND] });
+test("nothing declared: the flood list is emptied; already as declared: nothing to do", () => {
+  assert.deepEqual(planPeers([], [HAND]), { add: [], remove: [HAND] });
+  assert.deepEqual(planPeers([B, A], [A, B]), { add: [], remove: [] });
 });

@@ -2,7 +2,8 @@
 // recognises; a good one comes back normalised with every default filled.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { checkVxlan, creationMtu, underlayFamily, UNKNOWN } from "pulumi-tuntap/model";
+import { checkVxlan, creationMtu, underlayFamily } from "pulumi-tuntap";
+import { UNKNOWN } from "pulumi-tuntap/model";
 import { type AcceptedRow, assertAccepted, assertRejected, type RejectedRow } from "./support/checkRows";
 
 /** What check fills in for a device declared with a name and a VNI. */

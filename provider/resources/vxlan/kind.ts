@@ -179,15 +179,17 @@ interface PresentPeer {
 
 /** The device's peers: the remotes of its all-zero entry, less the one a multicast group makes for itself. */
 function peersOf(netlink: RouteNetlink, link: Link): PresentPeer[] {
-  const group = link.vxlan?.group;
   const operation = `read ${link.name}`;
   return listPeerEntries(netlink, link.index, operation)
-    .filter((entry) => !(group !== undefined && isPlain(entry) && entry.destination.equals(group)))
+    .filter((entry) => !isGroupEntry(link, entry))
     .map((entry) => ({ text: peerText(netlink, entry, operation), entry }));
 }
 
-function isPlain(entry: PeerEntry): boolean {
-  return entry.port === undefined && entry.vni === undefined && entry.outputIndex === undefined;
+/** The entry the kernel makes for the group (vxlan_dev_configure): to the group, by the underlay device. */
+function isGroupEntry(link: Link, entry: PeerEntry): boolean {
+  const vxlan = link.vxlan;
+  if (vxlan?.group === undefined || !entry.destination.equals(vxlan.group)) return false;
+  return entry.port === undefined && entry.vni === undefined && (entry.outputIndex === undefined || entry.outputIndex === vxlan.underlayIndex);
 }
 
 /** "192.0.2.2"; with what differs from the device's own, as `bridge fdb` prints it: "192.0.2.7 port 4790 vni 7 via eth1". */

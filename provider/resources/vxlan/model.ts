@@ -52,7 +52,7 @@ function underlayAddressProblem(use: "local" | "group" | "peer", family: IpFamil
   return undefined;
 }
 
-function underlayAddress(use: "local" | "group" | "peer") {
+export function underlayAddress(use: "local" | "group" | "peer") {
   return z.string().transform((text, ctx) => {
     const parsed = parseBareAddress(text);
     if (parsed === undefined) {

@@ -133,7 +133,7 @@ export class Vxlan extends pulumi.dynamic.Resource implements NetworkdDevice {
       vni: this.vni,
       destinationPort: this.destinationPort,
       local: this.local,
-      group: this.group,
+      multicastGroup: this.group,
       underlay: this.underlay,
       learning: this.learning,
       ttl: this.ttl,

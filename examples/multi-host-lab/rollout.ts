@@ -18,9 +18,9 @@
 // gs://, azblob://, file://, or Pulumi Cloud when unset and logged in) and PULUMI_CONFIG_PASSPHRASE.
 import { mkdtempSync, rmSync, writeFileSync, chmodSync, mkdirSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join, resolve } from "node:path";
+import { delimiter, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { CommandError, LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import { CommandError, type EngineEvent, LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 
 export interface RolloutOptions {
   /** The directory holding inventory/ and host/. */
@@ -73,7 +73,7 @@ export async function rollout(options: RolloutOptions): Promise<RolloutReport> {
   const lab = new Lab(options);
   try {
     const inventory = await lab.inventory();
-    const inventoryOutcome = await lab.run("inventory", () => inventory.up({ onOutput: lab.printer("inventory") }));
+    const inventoryOutcome = await lab.run("inventory", (onEvent) => inventory.up({ onOutput: lab.printer("inventory"), onEvent }));
     if (!inventoryOutcome.ok) return { inventory: inventoryOutcome, hosts: [], stale: [], pruned: [] };
     const listed = ((await inventory.outputs()).hosts?.value as InventoryHostOutput[] | undefined)?.map((host) => host.name) ?? [];
     const hosts = options.only === undefined ? listed : listed.filter((host) => options.only?.includes(host));
@@ -93,7 +93,7 @@ export async function destroyLab(options: RolloutOptions): Promise<HostOutcome[]
     const hosts = await lab.hostStacks();
     const outcomes = await inParallel(hosts, options.parallel ?? hosts.length, (host) => lab.destroyHost(host));
     const inventory = await lab.inventory();
-    outcomes.push(await lab.run("inventory", () => inventory.destroy({ onOutput: lab.printer("inventory") })));
+    outcomes.push(await lab.run("inventory", (onEvent) => inventory.destroy({ onOutput: lab.printer("inventory"), onEvent })));
     return outcomes;
   } finally {
     lab.close();
@@ -106,6 +106,7 @@ class Lab {
   private readonly hostDirectory: string;
   private readonly env: Record<string, string>;
   private readonly launchers: string;
+  private local: Promise<PulumiCommand> | undefined;
 
   constructor(private readonly options: RolloutOptions) {
     this.inventoryDirectory = resolve(options.lab, "inventory");
@@ -121,38 +122,44 @@ class Lab {
     rmSync(this.launchers, { recursive: true, force: true });
   }
 
-  inventory(): Promise<Stack> {
-    return LocalWorkspace.createOrSelectStack({ stackName: this.inventoryStackName, workDir: this.inventoryDirectory }, { envVars: this.env });
+  async inventory(): Promise<Stack> {
+    return LocalWorkspace.createOrSelectStack({ stackName: this.inventoryStackName, workDir: this.inventoryDirectory }, await this.here());
   }
 
   /** The stacks of the host project on the backend: one per host that was ever rolled out. */
   async hostStacks(): Promise<string[]> {
-    const workspace = await LocalWorkspace.create({ workDir: this.hostDirectory, envVars: this.env });
+    const workspace = await LocalWorkspace.create({ workDir: this.hostDirectory, ...(await this.here()) });
     return (await workspace.listStacks()).map((stack) => stack.name).sort();
   }
 
   async upHost(host: string): Promise<HostOutcome> {
-    return this.run(host, async () => {
+    return this.run(host, async (onEvent) => {
       const stack = await this.hostStack(host);
       await stack.setConfig("inventory", { value: `${this.options.organization ?? "organization"}/${await this.inventoryProject()}/${this.inventoryStackName}` });
-      return stack.up({ refresh: this.options.refresh ?? true, onOutput: this.printer(host) });
+      return stack.up({ refresh: this.options.refresh ?? true, onOutput: this.printer(host), onEvent });
     });
   }
 
   async destroyHost(host: string): Promise<HostOutcome> {
-    return this.run(host, async () => (await this.hostStack(host)).destroy({ refresh: true, onOutput: this.printer(host) }));
+    return this.run(host, async (onEvent) => (await this.hostStack(host)).destroy({ refresh: true, onOutput: this.printer(host), onEvent }));
   }
 
-  /** Runs one stack's command and reports it, whatever happens. */
-  async run(host: string, command: () => Promise<{ summary: { resourceChanges?: Record<string, number> } }>): Promise<HostOutcome> {
+  /** Runs one stack's command and reports it, whatever happens: on failure, the errors the engine reported, resource by resource. */
+  async run(host: string, command: (onEvent: (event: EngineEvent) => void) => Promise<{ summary: { resourceChanges?: Record<string, number> } }>): Promise<HostOutcome> {
     const started = Date.now();
     const seconds = () => Math.round((Date.now() - started) / 100) / 10;
+    const errors: string[] = [];
+    const onEvent = (event: EngineEvent) => {
+      const diagnostic = event.diagnosticEvent;
+      // The resource's own error says why; the stack's "update failed" that follows it says nothing more.
+      if (diagnostic?.severity === "error" && !/^update failed\s*$/.test(diagnostic.message.trim())) errors.push(diagnostic.message.trim());
+    };
     try {
-      const result = await command();
+      const result = await command(onEvent);
       return { host, ok: true, changes: result.summary.resourceChanges ?? {}, seconds: seconds() };
     } catch (error) {
-      const message = error instanceof CommandError ? errorLines(error.message) : String(error);
-      return { host, ok: false, changes: {}, seconds: seconds(), error: message };
+      const said = errors.length > 0 ? errors.join("\n") : error instanceof CommandError ? lastLines(error.message) : String(error);
+      return { host, ok: false, changes: {}, seconds: seconds(), error: said };
     }
   }
 
@@ -167,7 +174,13 @@ class Lab {
   }
 
   private async inventoryProject(): Promise<string> {
-    return (await (await LocalWorkspace.create({ workDir: this.inventoryDirectory, envVars: this.env })).projectSettings()).name;
+    return (await (await LocalWorkspace.create({ workDir: this.inventoryDirectory, ...(await this.here()) })).projectSettings()).name;
+  }
+
+  /** Workspace options for what runs here, not on a host (the inventory, which declares no resource; listing stacks). */
+  private async here(): Promise<{ envVars: Record<string, string>; pulumiCommand: PulumiCommand }> {
+    this.local ??= PulumiCommand.get({ root: dirname(dirname(realPulumi(this.env.PATH ?? ""))) });
+    return { envVars: this.env, pulumiCommand: await this.local };
   }
 
   /** The host's stack, run by the `pulumi` that runs on that host. */
@@ -177,8 +190,8 @@ class Lab {
   }
 
   /** `pulumi` behind the launcher: a bin/pulumi that runs `<launcher> <the real pulumi> "$@"`. */
-  private async pulumiOn(host: string): Promise<PulumiCommand | undefined> {
-    if (this.options.launcher === undefined) return undefined;
+  private async pulumiOn(host: string): Promise<PulumiCommand> {
+    if (this.options.launcher === undefined) return (await this.here()).pulumiCommand;
     const root = join(this.launchers, host);
     mkdirSync(join(root, "bin"), { recursive: true });
     const words = [...this.options.launcher.map((word) => word.replaceAll("{host}", host)), realPulumi(this.env.PATH ?? "")];
@@ -188,7 +201,7 @@ class Lab {
   }
 }
 
-/** The `pulumi` binary on PATH, by its full path (the launcher's own bin/ comes first on the CLI's PATH). */
+/** The `pulumi` binary on the commands' PATH, by its full path (a launcher's own bin/ comes first on the CLI's PATH). */
 function realPulumi(path: string): string {
   for (const directory of path.split(delimiter)) {
     const candidate = join(directory, "pulumi");
@@ -201,11 +214,9 @@ function shellQuote(word: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-/** What the CLI said went wrong: its "error:" lines and the diagnostics under them, without the rest of its output. */
-function errorLines(message: string): string {
-  const lines = message.split("\n").map((line) => line.trimEnd());
-  const errors = lines.filter((line) => /error:|Error:|invalid inputs|^\s+- /.test(line));
-  return (errors.length > 0 ? errors : lines.slice(-5)).join("\n").trim();
+/** The end of what a command printed, when the engine reported no error of its own (the CLI could not start, say). */
+function lastLines(message: string): string {
+  return message.trim().split("\n").slice(-5).join("\n");
 }
 
 async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {

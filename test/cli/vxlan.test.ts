@@ -1,4 +1,4 @@
-// A Vxlan through the real CLI: made over a VethPair underlay in a Bridge; its peers changed in place (exactly the
+// A Vxlan through the real CLI: bad input refused by check; made over a VethPair underlay in a Bridge; its peers changed in place (exactly the
 // remotes that differ, checked with `bridge -j fdb`); drift — a remote added by hand — found by refresh, shown by
 // preview and removed by up; and what the kernel removes with a replaced device back after that one `pulumi up`:
 // the VXLAN device with its underlay (the pair replaced under the same name), its bridge port with its bridge (a
@@ -48,6 +48,25 @@ async function assertNothingToDo(): Promise<void> {
 function opsOf(result: RunResult): string[] {
   return result.steps.map((step) => `${step.op} ${step.urn.slice(step.urn.lastIndexOf("::") + 2)}`).sort();
 }
+
+test("bad input — a VNI out of range, a port of 0, a peer of the other family — is refused by check, naming each property", async () => {
+  const refusals = async (config: Record<string, string>): Promise<string> => {
+    for (const [key, value] of Object.entries(config)) await stack.setConfig(key, value);
+    try {
+      const preview = await stack.preview();
+      assert.equal(preview.ok, false, describeRun(preview));
+      return preview.errors.join("\n");
+    } finally {
+      for (const key of Object.keys(config)) await stack.removeConfig(key);
+    }
+  };
+  const ranges = await refusals({ vni: "16777216", destinationPort: "0" });
+  assert.match(ranges, /property vni\b.*a VNI is a 24-bit number from 1 to 16777215 \(0 is left unused\), got 16777216/);
+  assert.match(ranges, /property destinationPort\b.*got 0 \(the kernel would take 0 as its own default, 8472/);
+  const family = await refusals({ peers: JSON.stringify(["192.0.2.2", "fd00::3"]) });
+  assert.match(family, /property peers\[1\].*fd00::3 is IPv6 but the local address 192\.0\.2\.1 is IPv4/);
+  assert.equal(namespaceFingerprint(), empty, "nothing reached the kernel");
+});
 
 test("up makes the bridge, the underlay and the VXLAN device over it, in the bridge, with its peers", async () => {
   const up = await stack.up();

@@ -4,7 +4,7 @@
 // `pulumi up` before the hosts' (rollout.ts does).
 //
 // Config (all optional):
-//   hosts            [{ name, underlay, device?, slot }]: `pulumi config set --path 'hosts[3].name' d` and so on
+//   hosts            [{ name, underlay, device?, slot }], as JSON: `pulumi config set hosts '[{"name":"a",…}]'`
 //                    (default: a, b, c on 192.0.2.11–13, slots 1–3, NIC eth0)
 //   vni              the overlay's VXLAN Network Identifier (default 4242)
 //   destinationPort  its UDP port (default 4789)

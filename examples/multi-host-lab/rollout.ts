@@ -20,7 +20,7 @@ import { mkdtempSync, rmSync, writeFileSync, chmodSync, mkdirSync, existsSync } 
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { CommandError, type EngineEvent, LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import { CommandError, LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 
 export interface RolloutOptions {
   /** The directory holding inventory/ and host/. */
@@ -73,7 +73,7 @@ export async function rollout(options: RolloutOptions): Promise<RolloutReport> {
   const lab = new Lab(options);
   try {
     const inventory = await lab.inventory();
-    const inventoryOutcome = await lab.run("inventory", (onEvent) => inventory.up({ onOutput: lab.printer("inventory"), onEvent }));
+    const inventoryOutcome = await lab.run("inventory", (onOutput) => inventory.up({ onOutput }));
     if (!inventoryOutcome.ok) return { inventory: inventoryOutcome, hosts: [], stale: [], pruned: [] };
     const listed = ((await inventory.outputs()).hosts?.value as InventoryHostOutput[] | undefined)?.map((host) => host.name) ?? [];
     const hosts = options.only === undefined ? listed : listed.filter((host) => options.only?.includes(host));
@@ -93,7 +93,7 @@ export async function destroyLab(options: RolloutOptions): Promise<HostOutcome[]
     const hosts = await lab.hostStacks();
     const outcomes = await inParallel(hosts, options.parallel ?? hosts.length, (host) => lab.destroyHost(host));
     const inventory = await lab.inventory();
-    outcomes.push(await lab.run("inventory", (onEvent) => inventory.destroy({ onOutput: lab.printer("inventory"), onEvent })));
+    outcomes.push(await lab.run("inventory", (onOutput) => inventory.destroy({ onOutput })));
     return outcomes;
   } finally {
     lab.close();
@@ -133,40 +133,36 @@ class Lab {
   }
 
   async upHost(host: string): Promise<HostOutcome> {
-    return this.run(host, async (onEvent) => {
+    return this.run(host, async (onOutput) => {
       const stack = await this.hostStack(host);
       await stack.setConfig("inventory", { value: `${this.options.organization ?? "organization"}/${await this.inventoryProject()}/${this.inventoryStackName}` });
-      return stack.up({ refresh: this.options.refresh ?? true, onOutput: this.printer(host), onEvent });
+      return stack.up({ refresh: this.options.refresh ?? true, onOutput });
     });
   }
 
   async destroyHost(host: string): Promise<HostOutcome> {
-    return this.run(host, async (onEvent) => (await this.hostStack(host)).destroy({ refresh: true, onOutput: this.printer(host), onEvent }));
+    return this.run(host, async (onOutput) => (await this.hostStack(host)).destroy({ refresh: true, onOutput }));
   }
 
-  /** Runs one stack's command and reports it, whatever happens: on failure, the errors the engine reported, resource by resource. */
-  async run(host: string, command: (onEvent: (event: EngineEvent) => void) => Promise<{ summary: { resourceChanges?: Record<string, number> } }>): Promise<HostOutcome> {
+  /** Runs one stack's command and reports it, whatever happens: on failure, what the CLI's Diagnostics said. */
+  async run(host: string, command: (onOutput: (text: string) => void) => Promise<{ summary: { resourceChanges?: Record<string, number> } }>): Promise<HostOutcome> {
     const started = Date.now();
     const seconds = () => Math.round((Date.now() - started) / 100) / 10;
-    const errors: string[] = [];
-    const onEvent = (event: EngineEvent) => {
-      const diagnostic = event.diagnosticEvent;
-      // The resource's own error says why; the stack's "update failed" that follows it says nothing more.
-      if (diagnostic?.severity === "error" && !/^update failed\s*$/.test(diagnostic.message.trim())) errors.push(diagnostic.message.trim());
+    const printed: string[] = [];
+    const onOutput = (text: string) => {
+      for (const line of text.split("\n")) {
+        if (line.trim() === "") continue;
+        printed.push(line);
+        this.options.onOutput?.(host, line);
+      }
     };
     try {
-      const result = await command(onEvent);
+      const result = await command(onOutput);
       return { host, ok: true, changes: result.summary.resourceChanges ?? {}, seconds: seconds() };
     } catch (error) {
-      const said = errors.length > 0 ? errors.join("\n") : error instanceof CommandError ? lastLines(error.message) : String(error);
+      const said = diagnosticsOf(printed) ?? (error instanceof CommandError ? lastLines(error.message) : String(error));
       return { host, ok: false, changes: {}, seconds: seconds(), error: said };
     }
-  }
-
-  printer(host: string): (text: string) => void {
-    return (text) => {
-      for (const line of text.split("\n")) if (line.trim() !== "") this.options.onOutput?.(host, line);
-    };
   }
 
   private get inventoryStackName(): string {
@@ -214,7 +210,24 @@ function shellQuote(word: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-/** The end of what a command printed, when the engine reported no error of its own (the CLI could not start, say). */
+/**
+ * The resources' errors from the "Diagnostics:" part of what the CLI printed, each under the resource it names
+ * (the stack's own "update failed" after them says nothing more); undefined when there is none.
+ */
+function diagnosticsOf(printed: readonly string[]): string | undefined {
+  const start = printed.findIndex((line) => line.trim() === "Diagnostics:");
+  if (start === -1) return undefined;
+  const groups: string[][] = [];
+  for (const line of printed.slice(start + 1)) {
+    if (!line.startsWith(" ")) break;
+    if (!line.startsWith("    ")) groups.push([line.trim()]);
+    else groups.at(-1)?.push(line.slice(2));
+  }
+  const telling = groups.filter((group) => !group.slice(1).every((line) => /^\s*error: update failed\s*$/.test(line)));
+  return telling.length === 0 ? undefined : telling.map((group) => group.join("\n")).join("\n");
+}
+
+/** The end of what a command printed, when the CLI printed no diagnostics (it could not start, say). */
 function lastLines(message: string): string {
   return message.trim().split("\n").slice(-5).join("\n");
 }
@@ -236,8 +249,9 @@ function describeOutcome(outcome: HostOutcome): string {
   const changes = Object.entries(outcome.changes)
     .map(([kind, count]) => `${kind} ${count}`)
     .join(", ");
-  const status = outcome.ok ? `ok      ${changes || "no resources"}` : `FAILED  ${(outcome.error ?? "").split("\n").join("\n" + " ".repeat(24))}`;
-  return `${outcome.host.padEnd(12)} ${`${outcome.seconds} s`.padStart(8)}  ${status}`;
+  const lead = `${outcome.host.padEnd(12)} ${`${outcome.seconds} s`.padStart(8)}  `;
+  const status = outcome.ok ? `ok      ${changes || "no resources"}` : `FAILED  ${(outcome.error ?? "").split("\n").join(`\n${" ".repeat(lead.length + 8)}`)}`;
+  return lead + status;
 }
 
 async function main(): Promise<number> {

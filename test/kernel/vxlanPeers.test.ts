@@ -1,6 +1,7 @@
 // A VXLAN device's peers against the real kernel: remotes of the all-zero FDB entry added and removed one at a
 // time, each checked with `bridge -j fdb show`, while an entry made by hand with `bridge fdb append` stays
-// exactly as it was. Also what makes ownership a record of ours rather than a mark in the kernel.
+// exactly as it was. Also why no remote can be told apart by who made it: the kernel keeps no mark per remote, so the
+// Vxlan kind holds the device's whole all-zero entry as its own flood list (provider/resources/vxlan/kind.ts).
 import "../support/privateNetns";
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -150,7 +151,7 @@ describe("batches and refusals", () => {
   });
 });
 
-describe("ownership cannot be marked in the kernel", () => {
+describe("who made a remote cannot be marked in the kernel", () => {
   test("NDA_PROTOCOL is accepted on a VXLAN FDB entry and dropped: a dump never carries it", () => {
     const payload = Buffer.concat([
       appendDefaultRemotePayload(index, v4("192.0.2.10")),
@@ -170,7 +171,7 @@ describe("ownership cannot be marked in the kernel", () => {
     addOne(v4(HAND_MADE));
     assert.deepEqual(floodDestinations("kpx0"), [HAND_MADE], "no second remote");
     assert.deepEqual(handMade(), foreign);
-    // Which is why a remote found already there is never counted as ours (model/vxlanPeers.ts planPeers).
+    // One remote per destination, whoever appended it: a declared peer and a hand-made remote to it are one entry.
     removeOne(v4(HAND_MADE));
     assert.deepEqual(floodDestinations("kpx0"), []);
     bridgeCommand(["fdb", "append", "00:00:00:00:00:00", "dst", HAND_MADE, "dev", "kpx0"]);

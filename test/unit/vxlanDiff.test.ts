@@ -83,7 +83,7 @@ describe("a new device", () => {
   test("an IPv6 local address on an IPv4 device", () => replacing(["local"])(diff({ local: "fd00::1", peers: ["fd00::2"] })));
   test("an IPv6 local address where there was none (the device is IPv4)", () => replacing(["local"])(diff({ local: "fd00::1", peers: [] }, { ...STATE, local: undefined, peers: [] })));
   test("an IPv6 group replacing the one that made the device IPv6 — removed, so IPv4", () => {
-    const v6 = { ...STATE, local: undefined, group: "ff05::1", peers: [], ownedPeers: [] };
+    const v6 = { ...STATE, local: undefined, group: "ff05::1", peers: [] };
     replacing(["group"])(diff({ local: undefined, peers: [] }, v6));
   });
   test("the underlay device unbound: the kernel accepts it and keeps the device bound", () => replacing(["underlay"])(diff({ underlay: undefined })));

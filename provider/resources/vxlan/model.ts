@@ -15,7 +15,7 @@ import { adoptNeedsExactName, ipv6NeedsMinimumMtu, nameUnnamedLink } from "../..
 
 /** The IANA port (RFC 7348). The kernel's own default is 8472, Linux's port from before the IANA one. */
 export const DEFAULT_VXLAN_PORT = 4789;
-/** VNIs are 24 bits; 0 is left out, as Flannel, EVPN and most switches do. */
+/** VNIs are 24 bits; 0 is left unused, as systemd-networkd (VNI= takes 1…16777215) and ifupdown2 (vxlan-id from 1) do. */
 export const MAX_VNI = 16777215;
 
 /**

@@ -8,6 +8,7 @@
 //   npm run bench                          # CLI: N = 100, 1000; provider: N = 10, 100, 1000; 3 repetitions
 //   npm run bench -- --sizes 10,100 --repetitions 5 --methods inProcess,ipBatch --cli-sizes 100
 //   npm run bench -- --cli-sizes 0         # skip the CLI part; --profile DIR: CPU profiles of the provider host
+//   npm run bench -- --peers 100           # VXLAN peers reconciled for 100 hosts (bench/vxlanPeers.ts; 0 skips)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, release } from "node:os";
 import { join, resolve } from "node:path";
@@ -20,6 +21,7 @@ import { ipBatchMethod } from "./methods/ipBatch";
 import { ipPerStepMethod } from "./methods/ipPerStep";
 import { providerHostMethod } from "./methods/providerHost";
 import { formatMicroseconds, formatMilliseconds, formatRatio, median } from "./statistics";
+import { type PeerRow, printPeerTable, runPeerBench } from "./vxlanPeers";
 import { type BenchDevice, type BenchMethod, type Phase, phases, workload } from "./workload";
 
 interface Options {
@@ -29,6 +31,7 @@ interface Options {
   repetitions: number;
   methods: string[] | undefined;
   output: string;
+  peers: number;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -46,6 +49,7 @@ function parseOptions(argv: readonly string[]): Options {
     repetitions: Number(value("--repetitions") ?? 3),
     methods: value("--methods")?.split(","),
     output: value("--output") ?? join(__dirname, "..", "..", "bench", "results", "latest.json"),
+    peers: Number(value("--peers") ?? 100),
   };
 }
 
@@ -175,6 +179,13 @@ async function main(): Promise<void> {
     if (options.profileDirectory !== undefined) printProfileSummary(options.profileDirectory);
     console.log("");
   }
+  let peerRows: PeerRow[] = [];
+  if (options.peers > 0) {
+    console.log(`VXLAN peers reconciled for N = ${options.peers} hosts`);
+    peerRows = await runPeerBench({ peers: options.peers, repetitions: options.repetitions, cli: true });
+    printPeerTable(peerRows);
+    console.log("");
+  }
   const allRows: Row[] = [];
   const figures: Record<string, Record<string, number>> = {};
   try {
@@ -194,7 +205,7 @@ async function main(): Promise<void> {
     console.log(`${key}: ${Object.entries(values).map(([name, value]) => `${name} ${value}`).join(", ")}`);
   }
   mkdirSync(join(options.output, ".."), { recursive: true });
-  writeFileSync(options.output, `${JSON.stringify({ date: new Date().toISOString(), machine, options, cliRows, rows: allRows, figures }, null, 2)}\n`);
+  writeFileSync(options.output, `${JSON.stringify({ date: new Date().toISOString(), machine, options, cliRows, peerRows, rows: allRows, figures }, null, 2)}\n`);
   console.log(`\nJSON: ${options.output}`);
 }
 

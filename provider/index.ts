@@ -1,9 +1,11 @@
-// pulumi-tuntap: Linux TUN/TAP devices, bridges, veth pairs, network namespaces and routes as Pulumi resources.
+// pulumi-tuntap: Linux TUN/TAP devices, bridges, veth pairs, VXLAN devices, network namespaces and routes as Pulumi
+// resources.
 //
 // One line per kind: its folder's index.ts is everything the package exports of it (resource, provider, model).
 export * from "./resources/tapInterface";
 export * from "./resources/bridge";
 export * from "./resources/vethPair";
+export * from "./resources/vxlan";
 export * from "./resources/networkNamespace";
 export * from "./resources/route";
 export * from "./resources/networkdFiles";

@@ -139,6 +139,11 @@ export type KernelErrorClass = new (details: KernelErrorDetails) => KernelError;
 export interface ErrnoMeaning {
   error?: KernelErrorClass;
   remedy?: string;
+  /**
+   * Where one errno means several things in one call, the case this meaning is for (the kernel's extended ack
+   * naming it, the step that met it); elsewhere the table's meaning holds.
+   */
+  when?: (context: ErrorContext) => boolean;
 }
 
 /** What some errnos mean for one call, by name ("EEXIST"); the caller's word beats the table below. */
@@ -180,7 +185,8 @@ function tableMeaning(name: string, context: ErrorContext): ErrnoMeaning {
 export function errorFromErrno(errno: number, context: ErrorContext): KernelError {
   const name = errnoName(errno);
   const table = tableMeaning(name, context);
-  const caller = context.meanings?.[name] ?? {};
+  const meaning = context.meanings?.[name];
+  const caller = meaning !== undefined && (meaning.when === undefined || meaning.when(context)) ? meaning : {};
   const { meanings: _meanings, remedy: _remedy, ...where } = context;
   const details: KernelErrorDetails = { ...where, errno };
   const remedy = caller.remedy ?? context.remedy ?? table.remedy;

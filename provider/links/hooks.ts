@@ -3,7 +3,7 @@
 // means for adopt, the steps only it has, and the outputs only it has. linkKind.ts writes the rest once. A device
 // with a second end (a veth pair) finds, configures and reports that end in its own hooks, as iproute2's veth
 // parses its peer by calling the generic link parser again: nothing shared knows of peers.
-import type { AddressRecord, Link, RouteNetlink } from "../kernel";
+import type { AddressRecord, ErrnoMeanings, Link, RouteNetlink } from "../kernel";
 import type { CheckFailure, CheckOutcome, DiffOutcome, Named, Properties } from "../model";
 import type { StampTransition } from "../lifecycle/kind";
 import type { Step } from "../lifecycle/steps";
@@ -49,6 +49,8 @@ export interface LinkHooks<Inputs extends LinkInputs, State extends object, Extr
   check(olds: Properties, news: Properties): CheckOutcome<Inputs>;
   /** Failures only this host can tell (a user name that does not exist here); checked inputs, unknowns kept. */
   hostFailures?(inputs: Properties): CheckFailure[];
+  /** What the kernel's refusals of the settings every link has mean on this kind (a VXLAN device's MTU bound by its underlay). */
+  readonly meanings?: ErrnoMeanings;
   /** The model's diff; `id` is the name the device was created under. */
   diff(id: string, olds: Properties, news: Properties): DiffOutcome;
   /** Why an existing link is not one this resource could have made (for adopt and reclaim), or undefined. */

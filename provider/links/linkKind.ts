@@ -2,7 +2,7 @@
 // (hooks.ts): a device is found by the stamp it carries as an altname (which survives renames), made by its kind's
 // own request, configured in one go when new and step by step otherwise, and deleted in batches; the state's
 // stamp, adopt, netns and managedBy are added here for every kind.
-import { DeviceExistsError, type ErrorContext, type Link, type RouteNetlink, rtnetlink, rtnetlinkIfExists, teardownFor } from "../kernel";
+import { DeviceExistsError, type ErrnoMeanings, type ErrorContext, type Link, type RouteNetlink, rtnetlink, rtnetlinkIfExists, teardownFor } from "../kernel";
 import { type CheckOutcome, findStamp, intendedName, isNameTemplate, matchesNameTemplate, type Named, namedSpec } from "../model";
 import { DeviceConflictError, MissingDeviceError } from "../lifecycle/errors";
 import type { Creation, ResourceKind } from "../lifecycle/kind";
@@ -75,7 +75,7 @@ export function linkKind<Inputs extends LinkInputs, State extends object, Extra 
     steps({ netlink, link }, spec, id, stamps, operation) {
       // A device renamed by hand gets its declared name back (a template keeps any name it could have produced).
       const desired = { ...hooks.desired(netlink, spec, operation), name: intendedName(spec.name, id, link.name) };
-      const settings = linkSettingSteps(netlink, link, netlink.addressesOf(link.index, operation), desired, linkContext(link, operation));
+      const settings = linkSettingSteps(netlink, link, netlink.addressesOf(link.index, operation), desired, linkContext(link, operation, hooks.meanings));
       return [...settings, ...hooks.moreSteps(netlink, link, desired.name, spec, operation, stamps)];
     },
 
@@ -121,7 +121,7 @@ function makeLink<Inputs extends LinkInputs, State extends object, Extra extends
   const link = netlink.getLink(name, operation);
   if (link === undefined) throw new MissingDeviceError(operation, name);
   const finish = () => {
-    configureNewLink(netlink, link, desired, linkContext(link, operation));
+    configureNewLink(netlink, link, desired, linkContext(link, operation, hooks.meanings));
     applyWithRollback(hooks.moreSteps(netlink, link, name, spec, operation, { stamp, previous: stamp }));
   };
   return { id: name, made: { netlink, link }, finish };
@@ -173,8 +173,8 @@ export function stampNewLink(created: LinkFound, stamps: readonly NewLinkStamp[]
   return link.name;
 }
 
-function linkContext(link: Link, operation: string): ErrorContext {
-  return { operation, step: "", device: link.name };
+function linkContext(link: Link, operation: string, meanings?: ErrnoMeanings): ErrorContext {
+  return { operation, step: "", device: link.name, ...(meanings === undefined ? {} : { meanings }) };
 }
 
 /** What the state records for every link, without a kind's extras; no key is ever undefined (Pulumi's host cannot serialize that). */

@@ -12,7 +12,8 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { bridgeProvider, networkdFilesProvider, routeProvider, tapInterfaceProvider } from "pulumi-tuntap";
+import { bridgeProvider, networkdFilesProvider, routeProvider, tapInterfaceProvider, vethPairProvider, vxlanProvider } from "pulumi-tuntap";
+import { floodDestinations } from "../support/bridgeFdb";
 import { insidePrivateNamespace } from "../support/privateNetns";
 import { cidrs, link } from "../support/ip";
 import { routeLines } from "../support/ipRoute";
@@ -34,6 +35,22 @@ function fromTap(outs: Properties): Properties {
 function fromBridge(outs: Properties): Properties {
   const { name, mtu, macAddress, addresses, stp, up, description } = outs;
   return { kind: "bridge", name, mtu, macAddress: macAddress === "" ? undefined : macAddress, addresses, stp, up, description };
+}
+
+function fromVeth(outs: Properties, vxlans: Properties[] = []): Properties {
+  const { name, mtu, macAddress, addresses, up, description, peer } = outs;
+  const peerOuts = peer as Properties;
+  return { kind: "veth", name, mtu, macAddress, addresses, up, description, peerName: peerOuts.name, peerMacAddress: peerOuts.macAddress, vxlans: vxlans.map(carried) };
+}
+
+function fromVxlan(outs: Properties): Properties {
+  const { name, mtu, macAddress, addresses, up, description, bridge, vni, destinationPort, local, group, underlay, learning, ttl, peers } = outs;
+  return { kind: "vxlan", name, mtu, macAddress, addresses, up, description, bridge, vni, destinationPort, local, multicastGroup: group, underlay, learning, ttl, peers };
+}
+
+/** A Vxlan's outputs as one entry of its underlay's `vxlans`. */
+function carried(outs: Properties): Properties {
+  return { name: outs.name, underlay: outs.underlay };
 }
 
 /** The same mapping the NetworkdFiles class makes from a Route's outputs. */
@@ -86,6 +103,13 @@ process.on("exit", () => networkd?.kill());
 /** The device's addresses, or none while it does not exist yet. */
 function cidrsIfPresent(name: string): string[] {
   return link(name) === undefined ? [] : cidrs(name);
+}
+
+/** A reload makes a running networkd read new files (a boot does the same from scratch); without D-Bus, a restart. */
+function reloadNetworkd(): void {
+  if (run("/usr/bin/networkctl", "reload") === undefined) return;
+  networkd?.kill();
+  networkd = spawn(NETWORKD, [], { stdio: "ignore" });
 }
 
 /** Waits for what systemd-networkd does on its own time; fails with what it logged. */
@@ -180,13 +204,7 @@ test("a tun for a VPN daemon: owner, MTU, IPv4 and IPv6, and its routes, which c
   });
   await tapInterfaceProvider.delete?.(tun.id, tun.outs);
   assert.deepEqual(routeLines(), [], "the routes went with the tun");
-  // networkd is running: a reload is what makes it read new files (a boot does the same from scratch).
-  const reload = run("/usr/bin/networkctl", "reload");
-  if (reload !== undefined) {
-    // Without D-Bus there is no networkctl: restart networkd instead.
-    networkd.kill();
-    networkd = spawn(NETWORKD, [], { stdio: "ignore" });
-  }
+  reloadNetworkd();
   await networkdDid(() => cidrsIfPresent("vpn0").length === 2, "configuring vpn0");
   const seen = link("vpn0");
   assert.ok(seen);
@@ -199,4 +217,63 @@ test("a tun for a VPN daemon: owner, MTU, IPv4 and IPv6, and its routes, which c
   for (const route of routes) assert.deepEqual((await routeProvider.read?.(route.id, route.outs))?.props, route.outs, `the stack finds ${route.id} as its own`);
   await networkdFilesProvider.delete?.(files.id, files.outs);
   for (const route of routes) await routeProvider.delete?.(route.id, route.outs);
+});
+
+test("VXLAN devices: one over a veth underlay (VXLAN= in the veth's .network), one on its own; settings, bridge port and peers come back", async (t) => {
+  if (sandboxProblem !== undefined || networkd === undefined) {
+    t.skip(`cannot run systemd-networkd here: ${sandboxProblem ?? "the first test did not start it"}`);
+    return;
+  }
+  const bridge = await create(bridgeProvider, { name: "bootbr1", addresses: ["10.77.0.1/24"], managedBy: managedBy("overlay-bridge") });
+  const underlay = await create(vethPairProvider, { name: "bootu0", addresses: ["192.0.2.1/24"], peer: { name: "bootu0p" }, managedBy: managedBy("underlay") });
+  const over = await create(vxlanProvider, {
+    name: "bootvx0",
+    vni: 77,
+    local: "192.0.2.1",
+    underlay: "bootu0",
+    learning: false,
+    ttl: 9,
+    peers: ["192.0.2.2", "192.0.2.3"],
+    bridge: "bootbr1",
+    managedBy: managedBy("overlay"),
+  });
+  const alone = await create(vxlanProvider, { name: "bootvx1", vni: 78, local: "192.0.2.1", destinationPort: 4790, peers: ["198.51.100.7"], managedBy: managedBy("alone") });
+  const files = [
+    await create(networkdFilesProvider, { ...fromBridge(bridge.outs), directory: RUNTIME_DIRECTORY, managedBy: managedBy("overlay-bridge-files") }),
+    await create(networkdFilesProvider, { ...fromVeth(underlay.outs, [over.outs]), directory: RUNTIME_DIRECTORY, managedBy: managedBy("underlay-files") }),
+    await create(networkdFilesProvider, { ...fromVxlan(over.outs), directory: RUNTIME_DIRECTORY, managedBy: managedBy("overlay-files") }),
+    await create(networkdFilesProvider, { ...fromVxlan(alone.outs), directory: RUNTIME_DIRECTORY, managedBy: managedBy("alone-files") }),
+  ];
+  const before = { over: link("bootvx0"), alone: link("bootvx1") };
+  for (const [provider, made] of [
+    [vxlanProvider, alone],
+    [vxlanProvider, over],
+    [vethPairProvider, underlay],
+    [bridgeProvider, bridge],
+  ] as const) {
+    await provider.delete?.(made.id, made.outs);
+  }
+  assert.equal(link("bootvx0"), undefined);
+
+  reloadNetworkd();
+  await networkdDid(
+    () => link("bootvx0")?.master === "bootbr1" && floodDestinations("bootvx0").length === 2 && floodDestinations("bootvx1").length === 1,
+    "making bootvx0 over bootu0 in bootbr1, and bootvx1, with their peers",
+  );
+  const settings = (name: string) => {
+    const data = link(name)?.linkinfo?.info_data ?? {};
+    const { id, local, link: underlayName, port, learning, ttl, udp_csum: udpChecksum } = data;
+    return { id, local, underlay: underlayName, port, learning, ttl, udpChecksum, mtu: link(name)?.mtu };
+  };
+  const expected = (name: string, seen: typeof before.over) => {
+    const data = seen?.linkinfo?.info_data ?? {};
+    return { id: data.id, local: data.local, underlay: data.link, port: data.port, learning: data.learning, ttl: data.ttl, udpChecksum: data.udp_csum, mtu: seen?.mtu, name };
+  };
+  assert.deepEqual({ ...settings("bootvx0"), name: "bootvx0" }, expected("bootvx0", before.over), "networkd made bootvx0 as the provider had");
+  assert.deepEqual({ ...settings("bootvx1"), name: "bootvx1" }, expected("bootvx1", before.alone), "networkd made bootvx1 as the provider had");
+  assert.deepEqual(settings("bootvx0"), { id: 77, local: "192.0.2.1", underlay: "bootu0", port: 4789, learning: false, ttl: 9, udpChecksum: true, mtu: 1450 });
+  assert.deepEqual(settings("bootvx1"), { id: 78, local: "192.0.2.1", underlay: undefined, port: 4790, learning: true, ttl: 0, udpChecksum: true, mtu: 1450 });
+  assert.deepEqual(floodDestinations("bootvx0"), ["192.0.2.2", "192.0.2.3"]);
+  assert.deepEqual(floodDestinations("bootvx1"), ["198.51.100.7"]);
+  for (const file of files) await networkdFilesProvider.delete?.(file.id, file.outs);
 });

@@ -51,6 +51,7 @@ import {
   IFLA_TXQLEN,
   RTEXT_FILTER_SKIP_STATS,
 } from "./constants";
+import { decodeVxlanInfoData, VXLAN_KIND, type VxlanLinkData } from "./vxlanInfo";
 
 export interface InterfaceInfoHeader {
   family: number;
@@ -142,6 +143,7 @@ export interface Link {
   portKind?: string;
   tun?: TunLinkData;
   bridge?: BridgeLinkData;
+  vxlan?: VxlanLinkData;
 }
 
 export function isUp(link: Link): boolean {
@@ -199,6 +201,7 @@ function decodeLinkInfo(link: Link, payload: Buffer): void {
   if (data === undefined) return;
   if (kind === "tun") link.tun = decodeTunData(data);
   if (kind === "bridge") link.bridge = decodeBridgeData(data);
+  if (kind === VXLAN_KIND) link.vxlan = decodeVxlanInfoData(data);
 }
 
 /** IFF_TUN / IFF_TAP as IFLA_TUN_TYPE reports them. */

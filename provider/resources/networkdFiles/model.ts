@@ -12,6 +12,7 @@ import { ipv6NeedsMinimumMtu, mtuProblem } from "../../model/linkRules";
 import { byteLength, quoted } from "../../model/names";
 import { TUN_MTU_RANGE, tunFields } from "../tapInterface/model";
 import { type NetworkdRoute, networkdRoute, routesLeaveByTheDevice } from "./routes";
+import { type NetworkdVxlanSettings, vxlanFields, vxlansOverTheDevice, vxlanSettingsFitTheKind } from "./vxlan";
 
 export const DEFAULT_NETWORKD_DIRECTORY = "/etc/systemd/network";
 /**
@@ -22,7 +23,7 @@ export const DEFAULT_FILE_STEM_PREFIX = "50-";
 export const NETDEV_EXTENSION = ".netdev";
 export const NETWORK_EXTENSION = ".network";
 
-export type NetworkdDeviceKind = "tap" | "tun" | "bridge" | "veth";
+export type NetworkdDeviceKind = "tap" | "tun" | "bridge" | "veth" | "vxlan";
 
 /** Room for the longest extension and the temporary-file decoration within NAME_MAX (255 bytes). */
 const MAX_FILE_STEM_BYTES = 200;
@@ -100,7 +101,7 @@ const identity = z.string().min(1).max(1024).superRefine((value, ctx) => {
 });
 
 export const networkdFilesInputsSchema = z.strictObject({
-  kind: z.enum(["tap", "tun", "bridge", "veth"]).optional(),
+  kind: z.enum(["tap", "tun", "bridge", "veth", "vxlan"]).optional(),
   name: networkdInterfaceName.optional(),
   ...tunFields,
   mtu: fields.linkFields.mtu,
@@ -121,12 +122,14 @@ export const networkdFilesInputsSchema = z.strictObject({
   peerNetns: z.string().optional(),
   /** Routes out of the device (Route resources' outputs), each a [Route] section of the .network file. */
   routes: z.array(networkdRoute).default([]),
+  // A VXLAN device's settings and peers, and the VXLAN devices a link carries (see vxlan.ts).
+  ...vxlanFields,
 });
 
 export type NetworkdFilesInputs = z.output<typeof networkdFilesInputsSchema>;
 
 /** What a NetworkdFiles resource renders from: the device's settings, every required one present. */
-export interface NetworkdDeviceSettings {
+export interface NetworkdDeviceSettings extends NetworkdVxlanSettings {
   kind: NetworkdDeviceKind;
   name: string;
   owner?: number | string;
@@ -175,7 +178,7 @@ type Rule = CrossFieldRule<NetworkdFilesInputs>;
 
 const required: Rule = (value, unknown) => {
   const reasons: Record<"kind" | "name" | "managedBy", string> = {
-    kind: 'required: "tap", "tun", "bridge" or "veth" (the NetworkdFiles class takes it from the device)',
+    kind: 'required: "tap", "tun", "bridge", "veth" or "vxlan" (the NetworkdFiles class takes it from the device)',
     name: "required: the device's interface name (the NetworkdFiles class takes it from the device)",
     managedBy: 'required: "project/stack/resource", written into each file\'s ownership marker (the NetworkdFiles class sets it)',
   };
@@ -229,7 +232,7 @@ const settingsFitTheKind: Rule = (value, unknown) => {
   if (unknown.has("kind") || value.kind === undefined) return [];
   const failures: CheckFailure[] = [];
   const refuse = (property: string, reason: string) => failures.push({ property, reason });
-  if (value.kind === "bridge" || value.kind === "veth") {
+  if (value.kind === "bridge" || value.kind === "veth" || value.kind === "vxlan") {
     for (const key of ["owner", "group"] as const) {
       if (value[key] !== undefined) refuse(key, `a ${value.kind} has no owner or group: only TUN/TAP devices are opened by a process`);
     }
@@ -261,6 +264,8 @@ export function checkNetworkdFiles(_olds: Properties, news: Properties): CheckOu
     vethPeerAtHome,
     ipv6NeedsMinimumMtu,
     routesLeaveByTheDevice,
+    vxlanSettingsFitTheKind,
+    vxlansOverTheDevice,
   ]);
   const value = outcome.value;
   if (value === undefined || value.fileStem !== undefined || outcome.unknown.has("fileStem") || value.name === undefined) return outcome;
@@ -296,5 +301,10 @@ export function networkdSpecOf(outcome: CheckOutcome<NetworkdFilesInputs>): Netw
   if (value.peerName !== undefined) spec.peerName = value.peerName;
   if (value.peerMacAddress !== undefined) spec.peerMacAddress = value.peerMacAddress;
   if (value.routes.length > 0) spec.routes = value.routes;
+  for (const key of ["vni", "destinationPort", "local", "multicastGroup", "underlay", "learning", "ttl"] as const) {
+    if (value[key] !== undefined) Object.assign(spec, { [key]: value[key] });
+  }
+  if (value.peers.length > 0) spec.peers = value.peers;
+  if (value.vxlans.length > 0) spec.vxlans = value.vxlans;
   return spec;
 }

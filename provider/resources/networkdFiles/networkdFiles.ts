@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Route } from "../route/route";
+import type { Vxlan } from "../vxlan/vxlan";
 import type { NetworkdDevice } from "../../links/networkd";
 import networkdFilesProvider = require("./provider");
 
@@ -15,6 +16,9 @@ export interface NetworkdFilesArgs {
    * A VethPair's files make both ends ([Peer] in the .netdev: its name and MAC; networkd gives it the first end's
    * MTU) and configure the first end only. systemd-networkd cannot put the peer into another network namespace:
    * a pair whose peer has a netns is refused (check says so on `peerNetns`).
+   *
+   * A Vxlan's .netdev carries [VXLAN] (VNI, local, group, port, learning, TTL) and its .network one [BridgeFDB] per
+   * peer. Over an underlay device, networkd makes it only when the underlay's .network names it: see `vxlans`.
    */
   device: NetworkdDevice;
   /**
@@ -34,19 +38,24 @@ export interface NetworkdFilesArgs {
    * Route resource's own). A route that leaves by another device is refused. Default: none.
    */
   routes?: Route[];
+  /**
+   * Vxlan devices made over this device (their `underlay`): each a `VXLAN=` line of the .network file, which is
+   * what makes networkd create them at boot. A Vxlan over another device is refused. Default: none.
+   */
+  vxlans?: Vxlan[];
 }
 
 /**
- * The boot-time twin of a TapInterface or Bridge: the systemd-networkd `.netdev` file that creates the same
- * device at boot and the `.network` file that configures it (addresses, MTU, MAC, bridge port, promiscuity),
- * the declarative successor of a hand-written boot script. Written atomically, updated when the device
+ * The boot-time twin of a TapInterface, Bridge, VethPair or Vxlan: the systemd-networkd `.netdev` file that
+ * creates the same device at boot and the `.network` file that configures it (addresses, MTU, MAC, bridge port,
+ * promiscuity, a VXLAN device's peers), the declarative successor of a hand-written boot script. Written atomically, updated when the device
  * changes, removed on delete; a file this resource did not write (no marker naming it) is never overwritten
  * or removed. Writing the files does not reload networkd: they take effect at the next boot (or
  * `networkctl reload`). For hosts that use systemd-networkd; NetworkManager does not read them.
  */
 export class NetworkdFiles extends pulumi.dynamic.Resource {
-  /** "tap", "tun", "bridge" or "veth". */
-  declare readonly kind: pulumi.Output<"tap" | "tun" | "bridge" | "veth">;
+  /** "tap", "tun", "bridge", "veth" or "vxlan". */
+  declare readonly kind: pulumi.Output<"tap" | "tun" | "bridge" | "veth" | "vxlan">;
   /** The device's interface name, as written into both files. */
   declare readonly name: pulumi.Output<string>;
   declare readonly directory: pulumi.Output<string>;
@@ -71,6 +80,7 @@ export class NetworkdFiles extends pulumi.dynamic.Resource {
         directory: args.directory,
         fileStem: args.fileStem,
         ...(args.routes === undefined ? {} : { routes: args.routes.map(routeSettings) }),
+        ...(args.vxlans === undefined ? {} : { vxlans: args.vxlans.map(carriedVxlan) }),
         managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
         // Outputs that are not inputs still need a key to be exposed.
         netdevPath: undefined,
@@ -96,4 +106,9 @@ function routeSettings(route: Route): pulumi.Output<Record<string, unknown>> {
       if (source !== undefined) settings.source = source;
       return settings;
     });
+}
+
+/** A Vxlan's name and underlay, as one entry of the provider's `vxlans` input. */
+function carriedVxlan(vxlan: Vxlan): pulumi.Output<{ name: string; underlay?: string }> {
+  return pulumi.all([vxlan.name, vxlan.underlay]).apply(([name, underlay]) => (underlay === undefined ? { name } : { name, underlay }));
 }

@@ -5,6 +5,7 @@
 import { lastValueOf, parseBoolean, parseIni, valuesOf } from "./ini";
 import type { NetworkdDeviceSettings } from "./model";
 import { routesFromSections } from "./routes";
+import { vxlanSettingsFromSections } from "./vxlan";
 
 function parseWholeNumber(text: string | undefined): number | undefined {
   return text !== undefined && /^[0-9]{1,10}$/.test(text) ? Number(text) : undefined;
@@ -25,7 +26,7 @@ export function settingsFromNetworkdFiles(netdevText: string, networkText: strin
     if (value !== undefined) settings[key] = value;
   };
   const kind = lastValueOf(netdev, "NetDev", "Kind");
-  if (kind === "tap" || kind === "tun" || kind === "bridge" || kind === "veth") settings.kind = kind;
+  if (kind === "tap" || kind === "tun" || kind === "bridge" || kind === "veth" || kind === "vxlan") settings.kind = kind;
   set("name", lastValueOf(netdev, "NetDev", "Name"));
   set("description", lastValueOf(netdev, "NetDev", "Description"));
   const tuntap = kind === "tun" ? "Tun" : "Tap";
@@ -36,7 +37,7 @@ export function settingsFromNetworkdFiles(netdevText: string, networkText: strin
   set("vnetHdr", parseBoolean(lastValueOf(netdev, tuntap, "VNetHeader")) ?? false);
   set("stp", parseBoolean(lastValueOf(netdev, "Bridge", "STP")) ?? false);
   // A bridge's and a veth pair's MTU and MAC are in its .netdev, a tun/tap's in the .network (see render.ts).
-  const linkPlace = kind === "bridge" || kind === "veth" ? { sections: netdev, name: "NetDev" } : { sections: network, name: "Link" };
+  const linkPlace = kind === "bridge" || kind === "veth" || kind === "vxlan" ? { sections: netdev, name: "NetDev" } : { sections: network, name: "Link" };
   set("mtu", parseWholeNumber(lastValueOf(linkPlace.sections, linkPlace.name, "MTUBytes")));
   set("macAddress", lastValueOf(linkPlace.sections, linkPlace.name, "MACAddress"));
   set("promiscuous", parseBoolean(lastValueOf(network, "Link", "Promiscuous")) ?? false);
@@ -48,5 +49,5 @@ export function settingsFromNetworkdFiles(netdevText: string, networkText: strin
   set("peerMacAddress", lastValueOf(netdev, "Peer", "MACAddress"));
   const routes = settings.name === undefined ? [] : routesFromSections(network, settings.name);
   if (routes.length > 0) settings.routes = routes;
-  return settings;
+  return { ...settings, ...vxlanSettingsFromSections(netdev, network, settings.name) };
 }

@@ -12,6 +12,8 @@
 //                      tun/tap .netdev), RequiredForOnline= (236), Promiscuous= (248), ActivationPolicy= (248)
 //   .network [Network] Description=, Address=, Bridge= (211), IPv6AcceptRA= (231), ConfigureWithoutCarrier= (235)
 //   .network [Route]   Destination=, Gateway=, Metric=, Table=, Scope=, PreferredSource=, Protocol= (see routes.ts)
+//   .netdev [VXLAN]    VNI=, Local=, Group=, DestinationPort=, MacLearning=, TTL=, UDPChecksum=, Independent= (247);
+//   .network [BridgeFDB] MACAddress=, Destination= (243), and [Network] VXLAN= on the underlay (see vxlan.ts)
 // So the files need systemd 235; Promiscuous= and ActivationPolicy= need 248 and are written only when they
 // say something (promiscuous on, administratively down), each with a comment. Older networkd logs an unknown
 // key and ignores it.
@@ -20,6 +22,7 @@
 // without it (or naming someone else) are never overwritten or deleted.
 import type { NetworkdDeviceSettings } from "./model";
 import { routeSections } from "./routes";
+import { bridgeFdbSections, vxlanSection } from "./vxlan";
 
 export const MARKER_PREFIX = "# Managed by pulumi-tuntap for ";
 
@@ -60,10 +63,11 @@ function netdevFile(device: NetworkdDeviceSettings, managedBy: string): string {
   const netdev: Line[] = [`Name=${device.name}`, `Kind=${device.kind}`];
   if (device.description !== undefined) netdev.push(`Description=${device.description}`);
   const lines = header(managedBy, `Creates ${device.kind} ${device.name} at boot; its addresses and link settings are in the .network file of the same name.`);
-  if (device.kind === "bridge" || device.kind === "veth") {
+  if (device.kind === "bridge" || device.kind === "veth" || device.kind === "vxlan") {
     if (device.mtu !== undefined) netdev.push(`MTUBytes=${device.mtu}`);
     if (device.macAddress !== undefined) netdev.push(`MACAddress=${device.macAddress}`);
   }
+  if (device.kind === "vxlan") return [...lines, ...section("NetDev", netdev), ...vxlanSection(device), ""].join("\n");
   if (device.kind === "bridge") return [...lines, ...section("NetDev", netdev), ...section("Bridge", [`STP=${yesNo(device.stp)}`]), ""].join("\n");
   if (device.kind === "veth") {
     const peer: Line[] = [`Name=${device.peerName ?? ""}`];
@@ -96,6 +100,7 @@ function networkFile(device: NetworkdDeviceSettings, managedBy: string): string 
   if (device.description !== undefined) network.push(`Description=${device.description}`);
   for (const address of device.addresses) network.push(`Address=${address}`);
   if (device.bridge !== undefined) network.push(`Bridge=${device.bridge}`);
+  for (const vxlan of device.vxlans ?? []) network.push(`VXLAN=${vxlan.name}`);
   network.push(
     "# Without carrier (no VM or VPN daemon attached yet) networkd would not configure the link at all.",
     "ConfigureWithoutCarrier=yes",
@@ -103,7 +108,15 @@ function networkFile(device: NetworkdDeviceSettings, managedBy: string): string 
     "IPv6AcceptRA=no",
   );
   const lines = header(managedBy, `Configures ${device.kind} ${device.name}, created at boot by the .netdev file of the same name.`);
-  return [...lines, ...section("Match", [`Name=${device.name}`]), ...section("Link", link), ...section("Network", network), ...routeSections(device.routes ?? []), ""].join("\n");
+  return [
+    ...lines,
+    ...section("Match", [`Name=${device.name}`]),
+    ...section("Link", link),
+    ...section("Network", network),
+    ...routeSections(device.routes ?? []),
+    ...bridgeFdbSections(device.peers ?? []),
+    "",
+  ].join("\n");
 }
 
 export function renderNetworkdFiles(device: NetworkdDeviceSettings, managedBy: string): RenderedNetworkdFiles {

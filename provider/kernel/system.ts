@@ -16,6 +16,8 @@ export const SOCK_RAW = 3;
 export const SOCK_CLOEXEC = O_CLOEXEC;
 /** recv(2): return the datagram's real length even when it did not fit the buffer. */
 export const MSG_TRUNC = 0x20;
+/** recv(2): return at once (EAGAIN) when nothing is queued. */
+export const MSG_DONTWAIT = 0x40;
 
 /** setns(2): the descriptor names a network namespace. */
 export const CLONE_NEWNET = 0x40000000;

@@ -18,3 +18,4 @@ export * from "./routes";
 export * from "./netlink/route";
 export * from "./namespaces";
 export { closeRtnetlink } from "./rtnetlink";
+export * as nftables from "./nftables";

@@ -19,3 +19,4 @@ export * from "./netlink/route";
 export * from "./namespaces";
 export { closeRtnetlink } from "./rtnetlink";
 export * as nftables from "./nftables";
+export * from "./sysctl";

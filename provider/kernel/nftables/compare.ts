@@ -9,8 +9,13 @@ import { NFT_TABLE_F_DORMANT } from "./constants";
 import { describeExpression } from "./expressions";
 import type { TableContents, TableSpec } from "./tables";
 
+function expressionsText(rule: RuleSpec): string {
+  return rule.expressions.map(describeExpression).join("; ");
+}
+
+/** What two rules are compared by: every expression and the comment. */
 function ruleText(rule: RuleSpec): string {
-  return `${rule.expressions.map(describeExpression).join("; ")}${rule.comment === undefined ? "" : ` comment ${JSON.stringify(rule.comment)}`}`;
+  return `${expressionsText(rule)}${rule.comment === undefined ? "" : ` comment ${JSON.stringify(rule.comment)}`}`;
 }
 
 function ruleName(rule: RuleSpec, index: number): string {
@@ -60,7 +65,7 @@ function ruleDifferences(chain: ChainSpec, actual: { rules: readonly RuleSpec[] 
     const elsewhere = unused((position) => actualTexts[position] === expectedTexts[index]);
     const changed = elsewhere !== -1 || rule.comment === undefined ? -1 : unused((position) => actual.rules[position]?.comment === rule.comment);
     if (elsewhere !== -1) differences.push(`chain ${chain.name}: ${ruleName(rule, index)} is at position ${elsewhere + 1} instead of ${index + 1}`);
-    else if (changed !== -1) differences.push(`chain ${chain.name}: ${ruleName(rule, index)} was changed: it reads "${actualTexts[changed]}" instead of "${expectedTexts[index]}"`);
+    else if (changed !== -1) differences.push(`chain ${chain.name}: ${ruleName(rule, index)} was changed: it reads "${expressionsText(actual.rules[changed] ?? rule)}" instead of "${expressionsText(rule)}"`);
     else differences.push(`chain ${chain.name}: ${ruleName(rule, index)} is missing`);
     const taken = elsewhere !== -1 ? elsewhere : changed;
     if (taken !== -1) used.add(taken);

@@ -71,10 +71,15 @@ export function matchPrefix(direction: "source" | "destination", prefix: Prefix)
   if (prefix.network.length !== layout.bytes || prefix.length < 0 || prefix.length > layout.bytes * 8) {
     throw new RangeError(`an IPv${prefix.version} prefix has ${layout.bytes} bytes and a length of 0 to ${layout.bytes * 8}`);
   }
+  const mask = Buffer.alloc(layout.bytes);
+  for (let bit = 0; bit < prefix.length; bit++) mask[bit >> 3] = (mask[bit >> 3] ?? 0) | (0x80 >> (bit & 7));
+  const network = Buffer.from(prefix.network);
+  if (network.some((byte, index) => (byte & ~(mask[index] ?? 0) & 0xff) !== 0)) {
+    throw new RangeError(`IPv${prefix.version} prefix /${prefix.length} has host bits set`);
+  }
   const version = matchIpVersion(prefix.version);
   if (prefix.length === 0) return version;
   const offset = direction === "source" ? layout.source : layout.destination;
-  const network = Buffer.from(prefix.network);
   if (prefix.length % 8 === 0) {
     const bytes = prefix.length / 8;
     return [
@@ -82,11 +87,6 @@ export function matchPrefix(direction: "source" | "destination", prefix: Prefix)
       { kind: "payload", base: NFT_PAYLOAD_NETWORK_HEADER, offset, length: bytes, register: NFT_REG_1 },
       { kind: "cmp", op: NFT_CMP_EQ, register: NFT_REG_1, data: network.subarray(0, bytes) },
     ];
-  }
-  const mask = Buffer.alloc(layout.bytes);
-  for (let bit = 0; bit < prefix.length; bit++) mask[bit >> 3] = (mask[bit >> 3] ?? 0) | (0x80 >> (bit & 7));
-  if (network.some((byte, index) => (byte & ~(mask[index] ?? 0) & 0xff) !== 0)) {
-    throw new RangeError(`IPv${prefix.version} prefix /${prefix.length} has host bits set`);
   }
   return [
     ...version,

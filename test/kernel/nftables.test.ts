@@ -293,3 +293,30 @@ describe("all or nothing", () => {
     assert.equal(nftStatus(["list", "table", "inet", NAME]).status, 0);
   });
 });
+
+describe("claims on forwarding switches", () => {
+  test("a claim is a table without base chains, one chain per sysctl; every stack's claims are listed, nothing else is", () => {
+    nftFile(FOREIGN);
+    // Text only: reloading the listed ruleset below gives every table a new handle.
+    const before = ruleset().text;
+    const mine = nftables.forwardingClaimTable({ table: "pulumi-fwd-3f9a2c", owner: "pulumi:lab:dev:fwd:0123abcd", switches: [{ name: "net.ipv4.ip_forward", found: 0 }, { name: "net.ipv4.conf.lab0.forwarding", found: 1 }] });
+    const theirs = nftables.forwardingClaimTable({ table: "pulumi-fwd-9e8d7c", owner: "pulumi:other:prod:fwd:89abcdef", switches: [{ name: "net.ipv6.conf.all.forwarding", found: 0 }] });
+    create(mine);
+    create(theirs);
+    create(masquerade());
+    const printed = nft(["list", "table", "inet", "pulumi-fwd-3f9a2c"]);
+    assert.match(printed, /chain net\.ipv4\.ip_forward \{\n\t\tcomment "found 0"\n\t\}/);
+    const claims = nftables.withNftables(undefined, OPERATION, (client) => nftables.listForwardingClaims(client, OPERATION));
+    assert.deepEqual(claims, [
+      { table: "pulumi-fwd-3f9a2c", owner: "pulumi:lab:dev:fwd:0123abcd", switches: [{ name: "net.ipv4.ip_forward", found: 0 }, { name: "net.ipv4.conf.lab0.forwarding", found: 1 }] },
+      { table: "pulumi-fwd-9e8d7c", owner: "pulumi:other:prod:fwd:89abcdef", switches: [{ name: "net.ipv6.conf.all.forwarding", found: 0 }] },
+    ]);
+    const listed = nft(["list", "ruleset"]);
+    nft(["flush", "ruleset"]);
+    nftFile(listed);
+    assert.equal(nft(["list", "ruleset"]), listed, "nft loads the claims it listed");
+    for (const name of ["pulumi-fwd-3f9a2c", "pulumi-fwd-9e8d7c", NAME]) remove(name);
+    assert.equal(ruleset().text, before);
+    assert.throws(() => nftables.forwardingClaimTable({ table: "x", owner: "pulumi:x", switches: [{ name: "net.ipv4.tcp_syncookies", found: 0 }] }), /not a forwarding sysctl/);
+  });
+});

@@ -7,3 +7,4 @@ export * from "./tables";
 export * from "./compare";
 export * from "./errors";
 export * from "./masqueradeRuleset";
+export * from "./forwardingClaims";

@@ -8,3 +8,4 @@ export * from "./compare";
 export * from "./errors";
 export * from "./masqueradeRuleset";
 export * from "./forwardingClaims";
+export * from "./forwardDrops";

@@ -115,11 +115,8 @@ export const NFPROTO_NETDEV = 5;
 export const NFPROTO_BRIDGE = 7;
 export const NFPROTO_IPV6 = 10;
 
-/** Hook numbers of the ip, ip6 and inet families (enum nf_inet_hooks). */
-export const NF_INET_PRE_ROUTING = 0;
-export const NF_INET_LOCAL_IN = 1;
+/** Hook numbers of the ip, ip6 and inet families (enum nf_inet_hooks: prerouting 0, input 1, forward 2, output 3, postrouting 4). */
 export const NF_INET_FORWARD = 2;
-export const NF_INET_LOCAL_OUT = 3;
 export const NF_INET_POST_ROUTING = 4;
 
 export const NF_DROP = 0;
@@ -143,9 +140,8 @@ export const NFT_CMP_LTE = 3;
 export const NFT_CMP_GT = 4;
 export const NFT_CMP_GTE = 5;
 
-export const NFT_PAYLOAD_LL_HEADER = 0;
+/** enum nft_payload_bases: the link layer header is 0, the transport header 2. */
 export const NFT_PAYLOAD_NETWORK_HEADER = 1;
-export const NFT_PAYLOAD_TRANSPORT_HEADER = 2;
 
 export const NFT_META_IIFNAME = 6;
 export const NFT_META_OIFNAME = 7;
@@ -153,11 +149,9 @@ export const NFT_META_NFPROTO = 15;
 export const NFT_META_L4PROTO = 16;
 
 export const NFT_CT_STATE = 0;
-/** Bits of the ct state key (NF_CT_STATE_BIT(IP_CT_*), linux/netfilter/nf_conntrack_common.h). */
-export const NF_CT_STATE_INVALID_BIT = 1 << 0;
+/** Bits of the ct state key (NF_CT_STATE_BIT(IP_CT_*), linux/netfilter/nf_conntrack_common.h; invalid is bit 0, new bit 3). */
 export const NF_CT_STATE_ESTABLISHED_BIT = 1 << 1;
 export const NF_CT_STATE_RELATED_BIT = 1 << 2;
-export const NF_CT_STATE_NEW_BIT = 1 << 3;
 
 /** IFNAMSIZ: meta iifname/oifname load and compare 16 bytes, the name NUL-padded. */
 export const IFNAMSIZ = 16;

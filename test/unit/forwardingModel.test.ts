@@ -2,7 +2,8 @@
 // switch: lowered only when this stack raised it and no other claim remains.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { checkForwarding, diffForwarding, forwardingClaimName, forwardingSwitches, foundBeforeAnyStack, type Properties, releaseSwitch, UNKNOWN } from "pulumi-tuntap/model";
+import { checkForwarding, diffForwarding, forwardingClaimName, forwardingSwitches, foundBeforeAnyStack, releaseSwitch } from "pulumi-tuntap";
+import { type Properties, UNKNOWN } from "pulumi-tuntap/model";
 import { type AcceptedRow, assertAccepted, assertRejected, type RejectedRow } from "./support/checkRows";
 
 describe("Forwarding check", () => {

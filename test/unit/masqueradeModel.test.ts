@@ -2,7 +2,8 @@
 // normalisation, the table's name, and the diff's split between updates in place and a replacement.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { checkMasquerade, diffMasquerade, masqueradeTableName, type Properties, UNKNOWN } from "pulumi-tuntap/model";
+import { checkMasquerade, diffMasquerade, masqueradeTableName } from "pulumi-tuntap";
+import { type Properties, UNKNOWN } from "pulumi-tuntap/model";
 import { type AcceptedRow, assertAccepted, assertRejected, type RejectedRow } from "./support/checkRows";
 
 const lab = { sources: ["10.0.0.0/24"], device: "lab0" };

@@ -14,9 +14,8 @@
 // `forwarding` is its router/host behaviour; forwarding through one device alone is `force_forwarding`
 // (Linux 6.17 and later).
 import { readFileSync, writeFileSync } from "node:fs";
-import { errorFromErrno, type KernelError } from "./errors";
+import { errnoOfNodeError, errorFromErrno, type KernelError } from "./errors";
 import { runInNetworkNamespace } from "./netns";
-import { errno } from "./system";
 
 /** A forwarding switch: global (all devices), or one device's. */
 export type ForwardingKey =
@@ -42,26 +41,17 @@ export function forwardingName(key: ForwardingKey): string {
     .join(".");
 }
 
-function errnoOf(error: unknown): number {
-  const code = (error as NodeJS.ErrnoException).code;
-  return (code === undefined ? undefined : (errno as Record<string, number | undefined>)[code]) ?? errno.EIO;
-}
-
+/** A refused read or write of a switch's file, with what ENOENT and a refusal mean for that switch. */
 function fileError(error: unknown, key: ForwardingKey, operation: string, step: string): KernelError {
-  const failure = errnoOf(error);
   const name = forwardingName(key);
-  let remedy: string | undefined;
-  if (failure === errno.ENOENT) {
-    remedy =
-      key.device !== undefined
-        ? key.version === 6
-          ? `${name} does not exist: either the device "${key.device}" does not exist (any more) in this namespace, or the kernel is older than 6.17, which brought IPv6 forwarding per device; leave the devices out to use the global switch.`
-          : `The device "${key.device}" does not exist (any more) in this namespace: create it first.`
-        : `${name} does not exist: this kernel has no ${key.version === 4 ? "IPv4" : "IPv6"} in this namespace (ipv6.disable=1?).`;
-  } else if (failure === errno.EACCES || failure === errno.EPERM || failure === errno.EROFS) {
-    remedy = `Writing ${name} was refused: it needs CAP_NET_ADMIN in the namespace's user namespace, and /proc/sys must not be mounted read-only (as in some containers).`;
-  }
-  return errorFromErrno(failure, { operation, step: `${step} ${name}`, ...(remedy === undefined ? {} : { remedy }) });
+  const missing =
+    key.device === undefined
+      ? `${name} does not exist: this kernel has no ${key.version === 4 ? "IPv4" : "IPv6"} in this namespace (ipv6.disable=1?).`
+      : key.version === 6
+        ? `${name} does not exist: either the device "${key.device}" does not exist (any more) in this namespace, or the kernel is older than 6.17, which brought IPv6 forwarding per device; leave the devices out to use the global switch.`
+        : `The device "${key.device}" does not exist (any more) in this namespace: create it first.`;
+  const refused = { remedy: `Writing ${name} was refused: it needs CAP_NET_ADMIN in the namespace's user namespace, and /proc/sys must not be mounted read-only (as in some containers).` };
+  return errorFromErrno(errnoOfNodeError(error), { operation, step: `${step} ${name}`, meanings: { ENOENT: { remedy: missing }, EACCES: refused, EPERM: refused, EROFS: refused } });
 }
 
 function parseSwitch(text: string, key: ForwardingKey): number {

@@ -4,7 +4,11 @@
 import { constants as fileConstants } from "node:fs";
 import { constants as osConstants } from "node:os";
 
-export const errno = osConstants.errno;
+/**
+ * Node's errno values, and ERESTART (include/uapi/asm-generic/errno.h), which Node does not list: the kernel keeps
+ * it to itself but for nfnetlink, which answers a batch computed against a stale ruleset generation with it.
+ */
+export const errno = { ...osConstants.errno, ERESTART: 85 };
 
 export const O_RDONLY = fileConstants.O_RDONLY;
 export const O_RDWR = fileConstants.O_RDWR;

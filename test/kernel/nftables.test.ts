@@ -261,7 +261,7 @@ describe("all or nothing", () => {
       () => nftables.withNftables(undefined, OPERATION, (client) => client.replaceTable({ handle: snapshot.contents!.table.handle, generation: snapshot.generation }, masquerade({ egressDevice: "up0" }), OPERATION)),
       (error: unknown) => {
         assert.ok(error instanceof nftables.RulesetChangedError);
-        assert.match(error.message, /commit: errno 85.*nothing was changed/);
+        assert.match(error.message, /commit: ERESTART \(interrupted system call should be restarted\)\. The nftables ruleset changed.*nothing was changed/);
         return true;
       },
     );

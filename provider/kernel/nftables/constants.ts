@@ -1,6 +1,6 @@
 // nf_tables numbers, named and ordered as in the kernel's uapi headers: linux/netlink.h (NETLINK_NETFILTER),
 // linux/netfilter/nfnetlink.h, linux/netfilter/nf_tables.h, linux/netfilter.h, linux/netfilter/nf_nat.h,
-// linux/netfilter/nf_conntrack_common.h; and asm-generic/errno.h for ERESTART, which Node does not list.
+// linux/netfilter/nf_conntrack_common.h.
 
 export const NETLINK_NETFILTER = 12;
 
@@ -13,8 +13,6 @@ export const NFNL_MSG_BATCH_BEGIN = 0x10;
 export const NFNL_MSG_BATCH_END = 0x11;
 /** In NFNL_MSG_BATCH_BEGIN: the ruleset generation the batch was computed against (NLA_U32, big-endian). */
 export const NFNL_BATCH_GENID = 1;
-/** The kernel's answer to a batch whose NFNL_BATCH_GENID is no longer current. */
-export const ERESTART = 85;
 
 // ---------------------------------------------------------------------------------------------- messages
 

@@ -83,3 +83,8 @@ export function withoutProviderKey(properties: Properties): Properties {
   const { [PROVIDER_KEY]: _provider, ...rest } = properties;
   return rest;
 }
+
+/** The properties with every undefined value left out: Pulumi's dynamic-provider host cannot serialize undefined in outputs. */
+export function withoutUndefined<T extends object>(properties: T): T {
+  return Object.fromEntries(Object.entries(properties).filter(([, value]) => value !== undefined)) as T;
+}

@@ -113,6 +113,13 @@ export class NftablesClient {
     return this.dump(NFT_MSG_GETCHAIN, encodeNfgenmsg(NFPROTO_UNSPEC), NFT_MSG_NEWCHAIN, operation).map((message) => decodeChain(message.payload));
   }
 
+  /** Every rule of one table, in each chain's order (a table of anyone's: only read). */
+  listRules(family: TableFamily, table: string, operation: string): RuleRecord[] {
+    return this.dump(NFT_MSG_GETRULE, dumpRulesPayload(family, table), NFT_MSG_NEWRULE, operation)
+      .map((message) => decodeRule(message.payload))
+      .filter((rule) => rule.table === table);
+  }
+
   /**
    * The table with its chains and rules as they were at one generation: read between two identical generation
    * numbers, again while the ruleset changes underneath.
@@ -162,9 +169,7 @@ export class NftablesClient {
     const chains = this.dump(NFT_MSG_GETCHAIN, encodeNfgenmsg(familyNumber(family)), NFT_MSG_NEWCHAIN, operation)
       .map((message) => decodeChain(message.payload))
       .filter((chain) => chain.table === name);
-    const rules = this.dump(NFT_MSG_GETRULE, dumpRulesPayload(family, name), NFT_MSG_NEWRULE, operation)
-      .map((message) => decodeRule(message.payload))
-      .filter((rule) => rule.table === name);
+    const rules = this.listRules(family, name, operation);
     return { table, chains: chains.map((chain) => ({ ...chain, rules: rules.filter((rule) => rule.chain === chain.name) })) };
   }
 

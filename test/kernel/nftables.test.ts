@@ -8,7 +8,7 @@ import { before, beforeEach, describe, test } from "node:test";
 import { KernelError, nftables } from "pulumi-tuntap/kernel";
 import { parseCidr } from "pulumi-tuntap/model";
 import { ip } from "../support/ip";
-import { nft, nftFile, nftStatus, ruleHandles, ruleset, table } from "../support/nft";
+import { FOREIGN, foreignTables, nft, nftFile, nftStatus, ruleHandles, ruleset, table } from "../support/nft";
 
 const OPERATION = "kernel test";
 const OWNER = "pulumi:lab:dev:nat:0123abcd";
@@ -49,36 +49,6 @@ function remove(name = NAME, netns?: string): void {
   assert.ok(snapshot.contents);
   const { family, handle } = snapshot.contents.table;
   nftables.withNftables(netns, OPERATION, (client) => client.deleteTable({ family, name, handle }, snapshot.generation, OPERATION));
-}
-
-/** Tables the way libvirt (network_nftables.c), Docker 29 (firewall-backend nftables) and a Debian admin make them. */
-const FOREIGN = `
-table ip libvirt_network {
-  comment "Managed by libvirt for virtual networks: https://libvirt.org/firewall.html#the-virtual-network-driver"
-  chain forward { type filter hook forward priority 0; policy accept; counter jump guest_cross; counter jump guest_input; counter jump guest_output; }
-  chain guest_output { ip saddr 192.168.122.0/24 iif "virbr0" counter accept; iif "virbr0" counter reject; }
-  chain guest_input { oif "virbr0" ip daddr 192.168.122.0/24 ct state related,established counter accept; oif "virbr0" counter reject; }
-  chain guest_cross { iif "virbr0" oif "virbr0" counter accept; }
-  chain guest_nat {
-    type nat hook postrouting priority 100; policy accept;
-    ip saddr 192.168.122.0/24 ip daddr 224.0.0.0/24 counter return
-    ip saddr 192.168.122.0/24 ip daddr 255.255.255.255 counter return
-    meta l4proto tcp ip saddr 192.168.122.0/24 ip daddr != 192.168.122.0/24 counter masquerade to :1024-65535
-    ip saddr 192.168.122.0/24 ip daddr != 192.168.122.0/24 counter masquerade
-  }
-}
-table ip docker-bridges {
-  chain filter-FORWARD { type filter hook forward priority filter; policy accept; oifname "docker0" ct state established,related counter accept; iifname "docker0" counter accept; }
-  chain nat-POSTROUTING { type nat hook postrouting priority srcnat; policy accept; oifname != "docker0" ip saddr 172.17.0.0/16 counter masquerade; }
-}
-table inet filter {
-  chain input { type filter hook input priority filter; policy accept; }
-  chain forward { type filter hook forward priority filter; policy drop; }
-}
-`;
-
-function foreignTables(): Record<string, { json: string; text: string } | undefined> {
-  return { libvirt: table("ip", "libvirt_network"), docker: table("ip", "docker-bridges"), admin: table("inet", "filter") };
 }
 
 beforeEach(() => {

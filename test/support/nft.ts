@@ -45,3 +45,37 @@ export function ruleHandles(family: string, tableName: string, chain: string, ne
   const parsed = JSON.parse(nft(["-j", "-a", "list", "chain", family, tableName, chain], netns)) as { nftables: { rule?: { handle: number } }[] };
   return parsed.nftables.flatMap((entry) => (entry.rule === undefined ? [] : [entry.rule.handle]));
 }
+
+/**
+ * Tables the way other programs make theirs: libvirt (network_nftables.c; its rules name virbr0 by index, so the
+ * device must exist), Docker 29 (firewall-backend nftables) and a Debian admin whose forward policy is drop.
+ */
+export const FOREIGN = `
+table ip libvirt_network {
+  comment "Managed by libvirt for virtual networks: https://libvirt.org/firewall.html#the-virtual-network-driver"
+  chain forward { type filter hook forward priority 0; policy accept; counter jump guest_cross; counter jump guest_input; counter jump guest_output; }
+  chain guest_output { ip saddr 192.168.122.0/24 iif "virbr0" counter accept; iif "virbr0" counter reject; }
+  chain guest_input { oif "virbr0" ip daddr 192.168.122.0/24 ct state related,established counter accept; oif "virbr0" counter reject; }
+  chain guest_cross { iif "virbr0" oif "virbr0" counter accept; }
+  chain guest_nat {
+    type nat hook postrouting priority 100; policy accept;
+    ip saddr 192.168.122.0/24 ip daddr 224.0.0.0/24 counter return
+    ip saddr 192.168.122.0/24 ip daddr 255.255.255.255 counter return
+    meta l4proto tcp ip saddr 192.168.122.0/24 ip daddr != 192.168.122.0/24 counter masquerade to :1024-65535
+    ip saddr 192.168.122.0/24 ip daddr != 192.168.122.0/24 counter masquerade
+  }
+}
+table ip docker-bridges {
+  chain filter-FORWARD { type filter hook forward priority filter; policy accept; oifname "docker0" ct state established,related counter accept; iifname "docker0" counter accept; }
+  chain nat-POSTROUTING { type nat hook postrouting priority srcnat; policy accept; oifname != "docker0" ip saddr 172.17.0.0/16 counter masquerade; }
+}
+table inet filter {
+  chain input { type filter hook input priority filter; policy accept; }
+  chain forward { type filter hook forward priority filter; policy drop; }
+}
+`;
+
+/** The three foreign tables as nft prints them (JSON with handles, and text): equal snapshots mean untouched. */
+export function foreignTables(netns?: string): Record<string, { json: string; text: string } | undefined> {
+  return { libvirt: table("ip", "libvirt_network", netns), docker: table("ip", "docker-bridges", netns), admin: table("inet", "filter", netns) };
+}

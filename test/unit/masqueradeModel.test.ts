@@ -2,7 +2,7 @@
 // normalisation, the table's name, and the diff's split between updates in place and a replacement.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { checkMasquerade, diffMasquerade, masqueradeTableName } from "pulumi-tuntap";
+import { checkMasquerade, diffMasquerade, forwardDropWarning, masqueradeTableName } from "pulumi-tuntap";
 import { type Properties, UNKNOWN } from "pulumi-tuntap/model";
 import { type AcceptedRow, assertAccepted, assertRejected, type RejectedRow } from "./support/checkRows";
 
@@ -100,5 +100,19 @@ describe("Masquerade diff: the table is swapped whole in place; only another nam
   test("drift found by a refresh is a change, which the update repairs", () => {
     const drifted = { ...olds, drift: ['chain forward: rule "forward 10.0.0.0/24 from lab0 out of eth0" is missing'] };
     assert.deepEqual(diffMasquerade(drifted, { ...lab, sources: ["10.0.0.0/24", "fd00:1::/64"], egressDevice: "eth0" }), { changes: true, replaces: [], deleteBeforeReplace: false });
+  });
+});
+
+describe("the warning for another program's forward chain with policy drop", () => {
+  test("none without such chains", () => assert.equal(forwardDropWarning("lab0", []), undefined));
+
+  test("names each chain and the two rules to add there, in nft's words or iptables'", () => {
+    const warning = forwardDropWarning("lab0", [
+      { family: "inet", table: "filter", chain: "forward" },
+      { family: "ip", table: "filter", chain: "FORWARD" },
+    ]);
+    assert.match(warning ?? "", /^traffic forwarded from lab0 is accepted in this Masquerade's table, but the forward chains inet filter forward, ip filter FORWARD of another program have policy drop and will still drop it: an accept in one nftables table does not get a packet past another table's drop\./);
+    assert.ok(warning?.includes('`nft insert rule inet filter forward iifname "lab0" accept` and `nft insert rule inet filter forward oifname "lab0" ct state established,related accept`'), warning);
+    assert.ok(warning?.includes("`iptables -I FORWARD -i lab0 -j ACCEPT` and `iptables -I FORWARD -o lab0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT` (on a Docker host, the same with -I DOCKER-USER)"), warning);
   });
 });

@@ -1,4 +1,6 @@
-// Masquerade: what the package exports of this kind (its model for now; its resource and provider join it below).
+// Masquerade: what the package exports of this kind (its resource, its provider, its model).
+export { Masquerade, type MasqueradeArgs } from "./masquerade";
+export import masqueradeProvider = require("./provider");
 export * from "./model";
 export * from "./diff";
 export * from "./prefix";

@@ -3,19 +3,13 @@
 // thread that opens the file, and the global switches overwrite every device's own.
 import "../support/privateNetns";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { closeSync, openSync, writeSync } from "node:fs";
 import { before, test } from "node:test";
 import { forwardingName, forwardingPath, KernelError, readForwarding, runInNetworkNamespace, writeForwarding } from "pulumi-tuntap/kernel";
 import { ip } from "../support/ip";
+import { sysctl } from "../support/sysctl";
 
 const OPERATION = "kernel test";
-
-/** `sysctl -n NAME`, run inside the named namespace when given: the independent observer. */
-function sysctl(name: string, netns?: string): string {
-  const [file, args] = netns === undefined ? ["sysctl", ["-n", name]] : ["ip", ["netns", "exec", netns, "sysctl", "-n", name]];
-  return execFileSync(file, args, { encoding: "utf8" }).trim();
-}
 
 before(() => {
   ip("netns", "add", "fwd-ns");

@@ -37,7 +37,8 @@ test("the switches: one per family, globally or per device, IPv4 first", () => {
     { version: 4, device: "eth0" },
   ]);
   // Derived as interface names are (15 bytes: the logical name cut to fit), after "pulumi-".
-  assert.match(forwardingClaimName("lab/dev/forwarding"), /^pulumi-forwardi-[0-9a-f]{6}$/);
+  assert.match(forwardingClaimName("lab/dev/forwarding", "00000000"), /^pulumi-forwardi-[0-9a-f]{6}$/);
+  assert.equal(forwardingClaimName(undefined, "abcdef12"), "pulumi-fwd-abcdef", "no identity: a random name");
 });
 
 describe("claims: what was there before any stack, and who may lower it", () => {

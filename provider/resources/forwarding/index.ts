@@ -1,3 +1,5 @@
-// Forwarding: what the package exports of this kind (its model for now; its resource and provider join it below).
+// Forwarding: what the package exports of this kind (its resource, its provider, its model).
+export { Forwarding, type ForwardingArgs } from "./forwarding";
+export import forwardingProvider = require("./provider");
 export * from "./model";
 export * from "./diff";

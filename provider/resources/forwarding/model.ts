@@ -10,7 +10,7 @@ import { z } from "zod";
 import { type CheckOutcome, checkInputs, type CrossFieldRule, type Properties } from "../../model/check";
 import * as fields from "../../model/fields";
 import { resourcePartOf } from "../../model/linkRules";
-import { deriveInterfaceName } from "../../model/names";
+import { deriveInterfaceName, randomInterfaceName } from "../../model/names";
 
 const devices = z
   .array(fields.interfaceName({ allowTemplate: false }))
@@ -75,8 +75,9 @@ export function forwardingSwitches(inputs: Pick<ForwardingInputs, "ipv4" | "ipv6
 /** Every claim's table is named "pulumi-…", as a Masquerade's: `nft list tables` shows at a glance which are a stack's. */
 const CLAIM_TABLE_PREFIX = "pulumi-";
 
-/** The claim table's name, after the resource's identity (as a Masquerade's table is). */
-export function forwardingClaimName(managedBy: string): string {
+/** The claim table's name, after the resource's identity (as a Masquerade's table is); without one, a random name. */
+export function forwardingClaimName(managedBy: string | undefined, randomHex: string): string {
+  if (managedBy === undefined) return CLAIM_TABLE_PREFIX + randomInterfaceName("fwd", randomHex);
   return CLAIM_TABLE_PREFIX + deriveInterfaceName(resourcePartOf(managedBy), `Forwarding:${managedBy}`, "fwd");
 }
 

@@ -5,12 +5,12 @@
 // when another table's forward chain has policy drop, which no accept of ours can overrule.
 import "../support/privateNetns";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
 import { before, describe, test } from "node:test";
 import { nftables, writeForwarding } from "pulumi-tuntap/kernel";
 import { parseCidr } from "pulumi-tuntap/model";
 import { ip } from "../support/ip";
 import { nft, nftFile, ruleset } from "../support/nft";
+import { captureEchoRequest, ping as pingFrom } from "../support/packets";
 
 const OPERATION = "packet test";
 const NAME = "pulumi-nat-packets";
@@ -68,32 +68,8 @@ function deleteTable(): void {
   });
 }
 
-/**
- * One ping from the guest: true when answered, false when not (ping's status 1); anything else (no ping
- * installed, a bad address) fails the test rather than pass for an unanswered ping. `seconds`: how long to wait.
- */
 function ping(version: 4 | 6, seconds: number): boolean {
-  const result = spawnSync("ip", ["netns", "exec", "inside", "ping", `-${version}`, "-c", "1", "-W", String(seconds), FAMILIES[version].outside], { encoding: "utf8" });
-  if (result.status === 0 || result.status === 1) return result.status === 0;
-  throw new Error(`ping could not run (status ${result.status}): ${result.stderr}${result.error?.message ?? ""}`);
-}
-
-/** tcpdump in the outside namespace, started and listening for one echo request; `printed` resolves with its line. */
-async function captureEchoRequest(version: 4 | 6): Promise<{ printed: Promise<string>; stop: () => void }> {
-  const filter = version === 4 ? "icmp and icmp[icmptype] == icmp-echo" : "icmp6 and ip6[40] == 128";
-  const capture = spawn("ip", ["netns", "exec", "outside", "tcpdump", "-l", "-n", "-c", "1", "-i", "world", filter], { stdio: ["ignore", "pipe", "pipe"] });
-  let printed = "";
-  capture.stdout.on("data", (chunk: Buffer) => (printed += chunk.toString()));
-  const exited = new Promise<string>((resolve) => capture.on("exit", () => resolve(printed)));
-  await new Promise<void>((resolve, reject) => {
-    let said = "";
-    capture.stderr.on("data", (chunk: Buffer) => {
-      said += chunk.toString();
-      if (said.includes("listening on")) resolve();
-    });
-    capture.on("exit", (code) => reject(new Error(`tcpdump exited (${code}) before listening: ${said}`)));
-  });
-  return { printed: exited, stop: () => capture.kill() };
+  return pingFrom("inside", version, FAMILIES[version].outside, seconds);
 }
 
 describe("a guest's ping leaves through the uplink's address", () => {
@@ -102,7 +78,7 @@ describe("a guest's ping leaves through the uplink's address", () => {
       nft(["flush", "ruleset"]);
       assert.equal(ping(version, 2), false, "without masquerade, the outside has no way back to the lab");
       createTable();
-      const capture = await captureEchoRequest(version);
+      const capture = await captureEchoRequest("outside", "world", version);
       let line: string;
       try {
         assert.equal(ping(version, 10), true, "with our table, the guest's ping is answered");

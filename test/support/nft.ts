@@ -26,18 +26,27 @@ export function nftStatus(args: readonly string[], netns?: string): { status: nu
 }
 
 /**
- * The whole ruleset twice over: `nft -j list ruleset` (JSON, handles included) and `nft list ruleset` (text, which
- * alone shows table and chain comments in nft 1.0.6). Two equal snapshots mean an unchanged ruleset.
+ * nft's output with every counter's values set to 0: they are the kernel's tally of the packets that passed, which
+ * traffic changes (a guest's ping through another program's `counter jump`), not part of anyone's ruleset.
  */
-export function ruleset(netns?: string): { json: string; text: string } {
-  return { json: nft(["-j", "list", "ruleset"], netns), text: nft(["list", "ruleset"], netns) };
+function withoutTallies(printed: string): string {
+  return printed.replace(/"counter": \{"packets": \d+, "bytes": \d+\}/g, '"counter": {"packets": 0, "bytes": 0}').replace(/counter packets \d+ bytes \d+/g, "counter packets 0 bytes 0");
 }
 
-/** One table as nft prints it (text and JSON, with handles), or undefined when there is no such table. */
+/**
+ * The whole ruleset twice over: `nft -j list ruleset` (JSON, handles included) and `nft list ruleset` (text, which
+ * alone shows table and chain comments in nft 1.0.6), counters' tallies aside. Two equal snapshots mean an
+ * unchanged ruleset.
+ */
+export function ruleset(netns?: string): { json: string; text: string } {
+  return { json: withoutTallies(nft(["-j", "list", "ruleset"], netns)), text: withoutTallies(nft(["list", "ruleset"], netns)) };
+}
+
+/** One table as nft prints it (text and JSON, with handles, counters' tallies aside), or undefined when there is no such table. */
 export function table(family: string, name: string, netns?: string): { json: string; text: string } | undefined {
   const listed = nftStatus(["list", "table", family, name], netns);
   if (listed.status !== 0) return undefined;
-  return { json: nft(["-j", "-a", "list", "table", family, name], netns), text: nft(["-a", "list", "table", family, name], netns) };
+  return { json: withoutTallies(nft(["-j", "-a", "list", "table", family, name], netns)), text: withoutTallies(nft(["-a", "list", "table", family, name], netns)) };
 }
 
 /** The handles of a table's rules in one chain, in order, as `nft -j -a` lists them. */

@@ -1,0 +1,34 @@
+// Real packets between namespaces, observed from outside our code: `ping` from one namespace, `tcpdump` in another
+// (Debian's iputils-ping and tcpdump).
+import { spawn, spawnSync } from "node:child_process";
+
+/**
+ * One ping from inside `netns` to `target`: true when answered, false when not (ping's status 1); anything else
+ * (no ping installed, a bad address) throws rather than pass for an unanswered ping. `seconds`: how long to wait.
+ */
+export function ping(netns: string, version: 4 | 6, target: string, seconds: number): boolean {
+  const result = spawnSync("ip", ["netns", "exec", netns, "ping", `-${version}`, "-c", "1", "-W", String(seconds), target], { encoding: "utf8" });
+  if (result.status === 0 || result.status === 1) return result.status === 0;
+  throw new Error(`ping could not run (status ${result.status}): ${result.stderr}${result.error?.message ?? ""}`);
+}
+
+/**
+ * tcpdump inside `netns` on `device`, listening (resolved once it says so) for one ICMP echo request; `printed`
+ * resolves with the line it printed for it.
+ */
+export async function captureEchoRequest(netns: string, device: string, version: 4 | 6): Promise<{ printed: Promise<string>; stop: () => void }> {
+  const filter = version === 4 ? "icmp and icmp[icmptype] == icmp-echo" : "icmp6 and ip6[40] == 128";
+  const capture = spawn("ip", ["netns", "exec", netns, "tcpdump", "-l", "-n", "-c", "1", "-i", device, filter], { stdio: ["ignore", "pipe", "pipe"] });
+  let printed = "";
+  capture.stdout.on("data", (chunk: Buffer) => (printed += chunk.toString()));
+  const exited = new Promise<string>((resolve) => capture.on("exit", () => resolve(printed)));
+  await new Promise<void>((resolve, reject) => {
+    let said = "";
+    capture.stderr.on("data", (chunk: Buffer) => {
+      said += chunk.toString();
+      if (said.includes("listening on")) resolve();
+    });
+    capture.on("exit", (code) => reject(new Error(`tcpdump exited (${code}) before listening: ${said}`)));
+  });
+  return { printed: exited, stop: () => capture.kill() };
+}

@@ -11,6 +11,7 @@ import * as fields from "../../model/fields";
 import { ipv6NeedsMinimumMtu, mtuProblem } from "../../model/linkRules";
 import { byteLength, quoted } from "../../model/names";
 import { TUN_MTU_RANGE, tunFields } from "../tapInterface/model";
+import { type DhcpServerSettings, dhcpServerSchema, type ForwardingSettings, forwardingSettingsSchema, gatewayRules, type MasqueradeSettings, masqueradeSettingsSchema } from "./gateway";
 import { type NetworkdRoute, networkdRoute, routesLeaveByTheDevice } from "./routes";
 
 export const DEFAULT_NETWORKD_DIRECTORY = "/etc/systemd/network";
@@ -121,6 +122,14 @@ export const networkdFilesInputsSchema = z.strictObject({
   peerNetns: z.string().optional(),
   /** Routes out of the device (Route resources' outputs), each a [Route] section of the .network file. */
   routes: z.array(networkdRoute).default([]),
+  /** A DHCP server on the device: DHCPServer= and its [DHCPServer] and [DHCPServerStaticLease] sections. */
+  dhcpServer: dhcpServerSchema.optional(),
+  /** A Masquerade of the device's prefixes (its outputs): IPMasquerade=. */
+  masquerade: masqueradeSettingsSchema.optional(),
+  /** A Forwarding (its outputs): IPForward= or IPv4Forwarding=/IPv6Forwarding=, as `networkdVersion` reads them. */
+  forwarding: forwardingSettingsSchema.optional(),
+  /** The systemd version the files are for; the NetworkdFiles provider fills in this host's. */
+  networkdVersion: z.number().int().min(200).max(9999).optional(),
 });
 
 export type NetworkdFilesInputs = z.output<typeof networkdFilesInputsSchema>;
@@ -146,6 +155,10 @@ export interface NetworkdDeviceSettings {
   peerName?: string;
   peerMacAddress?: string;
   routes?: NetworkdRoute[];
+  dhcpServer?: DhcpServerSettings;
+  masquerade?: MasqueradeSettings;
+  forwarding?: ForwardingSettings;
+  networkdVersion?: number;
 }
 
 export interface NetworkdFilesSpec extends NetworkdDeviceSettings {
@@ -261,6 +274,7 @@ export function checkNetworkdFiles(_olds: Properties, news: Properties): CheckOu
     vethPeerAtHome,
     ipv6NeedsMinimumMtu,
     routesLeaveByTheDevice,
+    ...gatewayRules,
   ]);
   const value = outcome.value;
   if (value === undefined || value.fileStem !== undefined || outcome.unknown.has("fileStem") || value.name === undefined) return outcome;
@@ -296,5 +310,9 @@ export function networkdSpecOf(outcome: CheckOutcome<NetworkdFilesInputs>): Netw
   if (value.peerName !== undefined) spec.peerName = value.peerName;
   if (value.peerMacAddress !== undefined) spec.peerMacAddress = value.peerMacAddress;
   if (value.routes.length > 0) spec.routes = value.routes;
+  if (value.dhcpServer !== undefined) spec.dhcpServer = value.dhcpServer;
+  if (value.masquerade !== undefined) spec.masquerade = value.masquerade;
+  if (value.forwarding !== undefined) spec.forwarding = value.forwarding;
+  if (value.networkdVersion !== undefined) spec.networkdVersion = value.networkdVersion;
   return spec;
 }

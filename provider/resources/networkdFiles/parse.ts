@@ -4,6 +4,7 @@
 // value that does not parse) is simply not reported, and check decides what the result is worth.
 import { lastValueOf, parseBoolean, parseIni, valuesOf } from "./ini";
 import type { NetworkdDeviceSettings } from "./model";
+import { gatewayFromSections } from "./gateway";
 import { routesFromSections } from "./routes";
 
 function parseWholeNumber(text: string | undefined): number | undefined {
@@ -48,5 +49,5 @@ export function settingsFromNetworkdFiles(netdevText: string, networkText: strin
   set("peerMacAddress", lastValueOf(netdev, "Peer", "MACAddress"));
   const routes = settings.name === undefined ? [] : routesFromSections(network, settings.name);
   if (routes.length > 0) settings.routes = routes;
-  return settings;
+  return { ...settings, ...gatewayFromSections(network, settings.name, settings.addresses ?? [], networkText) };
 }

@@ -12,6 +12,8 @@
 //                      tun/tap .netdev), RequiredForOnline= (236), Promiscuous= (248), ActivationPolicy= (248)
 //   .network [Network] Description=, Address=, Bridge= (211), IPv6AcceptRA= (231), ConfigureWithoutCarrier= (235)
 //   .network [Route]   Destination=, Gateway=, Metric=, Table=, Scope=, PreferredSource=, Protocol= (see routes.ts)
+//   .network           DHCPServer=, IPMasquerade=, IPForward= or IPv4Forwarding=, [DHCPServer], [DHCPServerStaticLease]
+//                      (see gateway.ts: written only when declared, each with the version it needs)
 // So the files need systemd 235; Promiscuous= and ActivationPolicy= need 248 and are written only when they
 // say something (promiscuous on, administratively down), each with a comment. Older networkd logs an unknown
 // key and ignores it.
@@ -19,6 +21,7 @@
 // The first line is the ownership marker. A file is this resource's only while that line names it: files
 // without it (or naming someone else) are never overwritten or deleted.
 import type { NetworkdDeviceSettings } from "./model";
+import { dhcpServerSections, gatewayNetworkLines } from "./gateway";
 import { routeSections } from "./routes";
 
 export const MARKER_PREFIX = "# Managed by pulumi-tuntap for ";
@@ -101,9 +104,10 @@ function networkFile(device: NetworkdDeviceSettings, managedBy: string): string 
     "ConfigureWithoutCarrier=yes",
     "# Static settings only: nothing learned from router advertisements sent by a guest.",
     "IPv6AcceptRA=no",
+    ...gatewayNetworkLines(device),
   );
   const lines = header(managedBy, `Configures ${device.kind} ${device.name}, created at boot by the .netdev file of the same name.`);
-  return [...lines, ...section("Match", [`Name=${device.name}`]), ...section("Link", link), ...section("Network", network), ...routeSections(device.routes ?? []), ""].join("\n");
+  return [...lines, ...section("Match", [`Name=${device.name}`]), ...section("Link", link), ...section("Network", network), ...routeSections(device.routes ?? []), ...dhcpServerSections(device.dhcpServer), ""].join("\n");
 }
 
 export function renderNetworkdFiles(device: NetworkdDeviceSettings, managedBy: string): RenderedNetworkdFiles {

@@ -12,14 +12,12 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { ip } from "../support/ip";
 import { FOREIGN, foreignTables, nft, nftFile, ruleHandles, ruleset, table } from "../support/nft";
-import { captureEchoRequest, ping } from "../support/packets";
+import { captureEchoRequest, makeOutside, OUTSIDE, ping, UPLINK } from "../support/packets";
 import { sysctl } from "../support/sysctl";
 import { CliStack } from "./support/cliStack";
 import { testProgramsDirectory } from "./support/paths";
 
 const PROGRAM = join(testProgramsDirectory, "masquerade");
-const OUTSIDE = "203.0.113.1";
-const UPLINK = "203.0.113.2";
 
 type Run = Awaited<ReturnType<CliStack["up"]>>;
 
@@ -53,14 +51,8 @@ let foreign: ReturnType<typeof foreignTables>;
 
 before(async () => {
   ip("netns", "add", "natguest");
-  ip("netns", "add", "natouter");
   ip("-n", "natguest", "link", "set", "lo", "up");
-  ip("link", "add", "up0", "type", "veth", "peer", "name", "world", "netns", "natouter");
-  ip("address", "add", `${UPLINK}/24`, "dev", "up0");
-  ip("link", "set", "up0", "up");
-  ip("route", "add", "default", "via", OUTSIDE);
-  ip("-n", "natouter", "address", "add", `${OUTSIDE}/24`, "dev", "world");
-  ip("-n", "natouter", "link", "set", "world", "up");
+  makeOutside("natouter", "up0");
   // libvirt's rules name its bridge by index (iif), so the device must exist.
   ip("link", "add", "virbr0", "type", "veth", "peer", "name", "virbr0-peer");
   nftFile(FOREIGN);

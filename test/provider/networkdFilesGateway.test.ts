@@ -16,15 +16,13 @@ import type { Properties } from "pulumi-tuntap/model";
 import { cidrs, ip, link } from "../support/ip";
 import { fromBridge, NETWORKD, prepareNetworkdSandbox, RUNTIME_DIRECTORY } from "../support/networkd";
 import { nft } from "../support/nft";
-import { captureEchoRequest, ping } from "../support/packets";
+import { captureEchoRequest, makeOutside, OUTSIDE, ping, UPLINK } from "../support/packets";
 import { create } from "../support/providers";
 import { sysctl } from "../support/sysctl";
 import { waitFor } from "../support/wait";
 
 const managedBy = (resource: string) => `tuntap-tests/gateway/${resource}`;
 const FIXED_MAC = "52:54:00:00:00:42";
-const OUTSIDE = "203.0.113.1";
-const UPLINK = "203.0.113.2";
 
 let networkd: ChildProcess | undefined;
 let log = "";
@@ -44,13 +42,7 @@ before(() => {
   scratch = mkdtempSync(join(tmpdir(), "gateway-"));
   writeFileSync(join(scratch, "script"), SCRIPT);
   chmodSync(join(scratch, "script"), 0o755);
-  ip("netns", "add", "gwout");
-  ip("link", "add", "gwup0", "type", "veth", "peer", "name", "world", "netns", "gwout");
-  ip("address", "add", `${UPLINK}/24`, "dev", "gwup0");
-  ip("link", "set", "gwup0", "up");
-  ip("route", "add", "default", "via", OUTSIDE);
-  ip("-n", "gwout", "address", "add", `${OUTSIDE}/24`, "dev", "world");
-  ip("-n", "gwout", "link", "set", "world", "up");
+  makeOutside("gwout", "gwup0");
 });
 
 after(() => {

@@ -1,6 +1,25 @@
 // Real packets between namespaces, observed from outside our code: `ping` from one namespace, `tcpdump` in another
 // (Debian's iputils-ping and tcpdump).
 import { spawn, spawnSync } from "node:child_process";
+import { ip } from "./ip";
+
+/** The documentation addresses (RFC 5737) of "the outside" and of the host's uplink facing it. */
+export const OUTSIDE = "203.0.113.1";
+export const UPLINK = "203.0.113.2";
+
+/**
+ * "The outside": a namespace `netns` holding OUTSIDE on its device "world", joined to this namespace by a veth whose
+ * end here, `uplink`, holds UPLINK and carries this namespace's default route. It has no route back to any lab.
+ */
+export function makeOutside(netns: string, uplink: string): void {
+  ip("netns", "add", netns);
+  ip("link", "add", uplink, "type", "veth", "peer", "name", "world", "netns", netns);
+  ip("address", "add", `${UPLINK}/24`, "dev", uplink);
+  ip("link", "set", uplink, "up");
+  ip("route", "add", "default", "via", OUTSIDE);
+  ip("-n", netns, "address", "add", `${OUTSIDE}/24`, "dev", "world");
+  ip("-n", netns, "link", "set", "world", "up");
+}
 
 /**
  * One ping from inside `netns` to `target`: true when answered, false when not (ping's status 1); anything else

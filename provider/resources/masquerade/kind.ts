@@ -2,6 +2,7 @@
 // stamp), made whole in one batch, read back and compared rule by rule for drift, replaced whole in one batch when
 // it differs, deleted by handle. Nothing outside that table is ever written; other tables are only read, for forward
 // chains of someone else that will drop the lab's traffic anyway.
+//
 // What a table of our own takes (finding it by its stamp, replacing it against the generation of the read that
 // found it ours) is shared with Forwarding's claims: ../../tables/ownedTable.ts.
 import { randomBytes } from "node:crypto";

@@ -9,12 +9,14 @@
 //   npm run bench -- --sizes 10,100 --repetitions 5 --methods inProcess,ipBatch --cli-sizes 100
 //   npm run bench -- --cli-sizes 0         # skip the CLI part; --profile DIR: CPU profiles of the provider host
 //   npm run bench -- --peers 100           # VXLAN peers reconciled for 100 hosts (bench/vxlanPeers.ts; 0 skips)
+//   npm run bench -- --masquerade-sizes 10,100   # N Masquerades against nft -f (bench/masquerade.ts); 0 skips it
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, release } from "node:os";
 import { join, resolve } from "node:path";
 import { rtnetlink } from "pulumi-tuntap/kernel";
 import { type CliRow, printCliTable, runCliBench } from "./cli/cliBench";
 import { printProfileSummary } from "./cli/profileSummary";
+import { runMasqueradeBench } from "./masquerade";
 import { runIsolated } from "./isolate";
 import { inProcessMethod } from "./methods/inProcess";
 import { ipBatchMethod } from "./methods/ipBatch";
@@ -201,11 +203,13 @@ async function main(): Promise<void> {
     for (const method of methods) await method.close?.();
   }
   if (allRows.length > 0) printTable(allRows);
+  console.log("");
+  const masqueradeRows = await runMasqueradeBench(process.argv.slice(2), options.repetitions);
   for (const [key, values] of Object.entries(figures)) {
     console.log(`${key}: ${Object.entries(values).map(([name, value]) => `${name} ${value}`).join(", ")}`);
   }
   mkdirSync(join(options.output, ".."), { recursive: true });
-  writeFileSync(options.output, `${JSON.stringify({ date: new Date().toISOString(), machine, options, cliRows, peerRows, rows: allRows, figures }, null, 2)}\n`);
+  writeFileSync(options.output, `${JSON.stringify({ date: new Date().toISOString(), machine, options, cliRows, peerRows, rows: allRows, figures, masqueradeRows }, null, 2)}\n`);
   console.log(`\nJSON: ${options.output}`);
 }
 

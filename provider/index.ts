@@ -9,6 +9,8 @@ export * from "./resources/vxlan";
 export * from "./resources/networkNamespace";
 export * from "./resources/route";
 export * from "./resources/networkdFiles";
+export * from "./resources/masquerade";
+export * from "./resources/forwarding";
 
 // What any kind may throw.
 export { DeviceConflictError, InvalidInputsError, MissingDeviceError, PartialCreateError } from "./lifecycle/errors";

@@ -39,6 +39,7 @@ const errnoDescriptions: Record<string, string> = {
   ENETUNREACH: "network is unreachable",
   ENETDOWN: "network is down",
   ESRCH: "no such process",
+  ERESTART: "interrupted system call should be restarted",
 };
 
 export function errnoName(errno: number): string {

@@ -24,3 +24,5 @@ export * from "./netlink/fdb";
 export * from "./vxlan";
 export * from "./vxlanPeers";
 export * from "./vxlanErrors";
+export * as nftables from "./nftables";
+export * from "./sysctl";

@@ -4,7 +4,11 @@
 import { constants as fileConstants } from "node:fs";
 import { constants as osConstants } from "node:os";
 
-export const errno = osConstants.errno;
+/**
+ * Node's errno values, and ERESTART (include/uapi/asm-generic/errno.h), which Node does not list: the kernel keeps
+ * it to itself but for nfnetlink, which answers a batch computed against a stale ruleset generation with it.
+ */
+export const errno = { ...osConstants.errno, ERESTART: 85 };
 
 export const O_RDONLY = fileConstants.O_RDONLY;
 export const O_RDWR = fileConstants.O_RDWR;
@@ -16,6 +20,8 @@ export const SOCK_RAW = 3;
 export const SOCK_CLOEXEC = O_CLOEXEC;
 /** recv(2): return the datagram's real length even when it did not fit the buffer. */
 export const MSG_TRUNC = 0x20;
+/** recv(2): return at once (EAGAIN) when nothing is queued. */
+export const MSG_DONTWAIT = 0x40;
 
 /** setns(2): the descriptor names a network namespace. */
 export const CLONE_NEWNET = 0x40000000;

@@ -79,6 +79,12 @@ export interface ResourceKind<Spec extends Ownership, Recorded extends object, F
   adoptionRefusal?(found: Found, spec: Spec, operation: string): Error | undefined;
   /** How the object carries a stamp naming its resource: added on adoption, renewed when the resource's identity changes. */
   readonly stamps?: StampCarrier<Found>;
+  /**
+   * Instead of a carrier: the object's one stamp is written whole with the object by its steps (an nf_tables table's
+   * comment, the table being replaced whole). When the resource's identity changes, the steps are handed a stamp
+   * for the new identity to write, so that the old identity can never take the object back as its own.
+   */
+  readonly stampWrittenBySteps?: boolean;
 
   // ------------------------------------------------------------------------------------------------ changing
   /** The steps from `found` to `spec`, each undoable; whatever they look up on the host is looked up before the first runs. */

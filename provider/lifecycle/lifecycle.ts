@@ -12,7 +12,7 @@
 import { newStamp, type Properties } from "../model";
 import { MissingDeviceError, PartialCreateError } from "./errors";
 import type { Ownership, ResourceKind } from "./kind";
-import { restamp, stampStep } from "./ownership";
+import { renewedStamp, restamp, stampStep } from "./ownership";
 import { applyWithRollback } from "./steps";
 
 export interface Created<State> {
@@ -55,7 +55,10 @@ export class Lifecycle<Spec extends Ownership, Recorded extends object, Found, S
     const found = kind.find(id, recorded, operation);
     if (found === undefined) throw kind.foreignAt?.(id, recorded, operation) ?? new MissingDeviceError(operation, kind.subject(id));
     const previous = recordedStamp(recorded);
-    const stamped = kind.stamps === undefined ? { stamp: previous, steps: [] } : restamp(kind.stamps, found, previous, spec.managedBy, operation);
+    const stamped =
+      kind.stamps !== undefined
+        ? restamp(kind.stamps, found, previous, spec.managedBy, operation)
+        : { stamp: kind.stampWrittenBySteps === true ? renewedStamp(previous, spec.managedBy) : previous, steps: [] };
     applyWithRollback([...stamped.steps, ...kind.steps(found, spec, id, { stamp: stamped.stamp, previous }, operation)]);
     return this.stateAfterChange(found, id, kind.recordedFor(spec, stamped.stamp), operation);
   }

@@ -75,6 +75,11 @@ export function unstampStep<Found>(carrier: StampCarrier<Found>, found: Found, s
   };
 }
 
+/** The stamp for the resource's identity now: `stamp` when it is for that identity already (or there is none to follow), else a new one. */
+export function renewedStamp(stamp: string, identity: string | undefined): string {
+  return identity === undefined || identity === "" || isStampFor(stamp, identity) ? stamp : newStamp(identity);
+}
+
 /**
  * For an update: the stamp the object should carry for the resource's identity now, and the steps that put it
  * there. A resource renamed with an alias, or a renamed stack, keeps its object; the stamp follows the new

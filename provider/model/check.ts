@@ -33,7 +33,7 @@ export function checkInputs<S extends z.ZodObject>(
   const unknown = new Set(Object.keys(given).filter((key) => containsUnknown(given[key])));
   const known = Object.fromEntries(Object.entries(given).filter(([key]) => !unknown.has(key)));
   const knownKeys = Object.keys(schema.shape);
-  const parsed = schema.safeParse(known);
+  const parsed = requiredUnlessUnknown(schema, unknown).safeParse(known);
   const partlyKnown = [...unknown].flatMap((key) => knownElementFailures(schema, key, given[key], knownKeys));
   if (!parsed.success || partlyKnown.length > 0) {
     const failures = parsed.success ? [] : failuresFromIssues(parsed.error.issues, known, knownKeys);
@@ -48,6 +48,17 @@ export function checkInputs<S extends z.ZodObject>(
   for (const [key, entry] of Object.entries(value)) if (entry !== undefined) inputs[key] = entry;
   for (const key of unknown) inputs[key] = given[key];
   return { inputs, failures, value, complete: unknown.size === 0 ? value : undefined, unknown };
+}
+
+/**
+ * The schema with the keys whose value is not known yet made optional: a required input computed from another
+ * resource's output (a Masquerade's `device: bridge.name` during the first preview) must not fail as missing. The
+ * outcome is only `complete` when nothing is unknown, that is under the whole schema.
+ */
+function requiredUnlessUnknown<S extends z.ZodObject>(schema: S, unknown: ReadonlySet<string>): S {
+  const deferred = Object.fromEntries(Object.keys(schema.shape).filter((key) => unknown.has(key)).map((key) => [key, true as const]));
+  // The same shape with some keys optional; typed as the schema, as what it parses is the schema's output less those keys, which are dropped below.
+  return (Object.keys(deferred).length === 0 ? schema : schema.partial(deferred as never)) as unknown as S;
 }
 
 /**
@@ -71,4 +82,9 @@ function knownElementFailures(schema: z.ZodObject, key: string, value: unknown, 
 export function withoutProviderKey(properties: Properties): Properties {
   const { [PROVIDER_KEY]: _provider, ...rest } = properties;
   return rest;
+}
+
+/** The properties with every undefined value left out: Pulumi's dynamic-provider host cannot serialize undefined in outputs. */
+export function withoutUndefined<T extends object>(properties: T): T {
+  return Object.fromEntries(Object.entries(properties).filter(([, value]) => value !== undefined)) as T;
 }

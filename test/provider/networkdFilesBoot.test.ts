@@ -1,27 +1,19 @@
 // The proof that the files bring the devices back: real devices are made, their outputs written as networkd
 // files, the devices deleted (the "reboot"), and the host's own systemd-networkd started in this file's
-// private network and mount namespaces reads the files and recreates them. `ip -j` then checks that what
-// networkd made matches what the providers had made.
-//
-// networkd runs as in a container: /run/systemd a private tmpfs (our files go to /run/systemd/network, which
-// networkd reads), /etc/systemd/network and the vendor directories hidden behind empty tmpfs mounts, /sys
-// mounted read-only for this namespace (networkd then does not wait for udev), and a 0666 /dev/net/tun node
-// (the mode udev gives it on ordinary hosts; networkd drops root and opens it as systemd-network).
+// private network and mount namespaces (as in a container: ../support/networkd.ts) reads the files and recreates
+// them. `ip -j` then checks that what networkd made matches what the providers had made.
 import "../support/privateNetns";
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
 import { after, before, test } from "node:test";
 import { bridgeProvider, networkdFilesProvider, routeProvider, tapInterfaceProvider, vethPairProvider, vxlanProvider } from "pulumi-tuntap";
 import { floodDestinations } from "../support/bridgeFdb";
-import { insidePrivateNamespace } from "../support/privateNetns";
 import { cidrs, link } from "../support/ip";
 import { routeLines } from "../support/ipRoute";
 import { create } from "../support/providers";
+import { fromBridge, NETWORKD, prepareNetworkdSandbox, RUNTIME_DIRECTORY, run } from "../support/networkd";
 import { waitFor } from "../support/wait";
 
-const NETWORKD = "/usr/lib/systemd/systemd-networkd";
-const RUNTIME_DIRECTORY = "/run/systemd/network";
 const managedBy = (resource: string) => `tuntap-tests/boot/${resource}`;
 
 type Properties = Record<string, unknown>;
@@ -30,11 +22,6 @@ type Properties = Record<string, unknown>;
 function fromTap(outs: Properties): Properties {
   const { name, mode, owner, group, multiQueue, packetInfo, vnetHdr, mtu, macAddress, addresses, bridge, promiscuous, up, description } = outs;
   return { kind: mode, name, owner, group, multiQueue, packetInfo, vnetHdr, mtu, macAddress, addresses, bridge, promiscuous, up, description };
-}
-
-function fromBridge(outs: Properties): Properties {
-  const { name, mtu, macAddress, addresses, stp, up, description } = outs;
-  return { kind: "bridge", name, mtu, macAddress: macAddress === "" ? undefined : macAddress, addresses, stp, up, description };
 }
 
 function fromVeth(outs: Properties, vxlans: Properties[] = []): Properties {
@@ -57,33 +44,6 @@ function carried(outs: Properties): Properties {
 function fromRoute(outs: Properties): Properties {
   const { destination, gateway, device, metric, table, scope, source, family } = outs;
   return { destination, gateway, device, metric, table, source, ...(family === 4 ? { scope } : {}) };
-}
-
-function run(command: string, ...args: string[]): string | undefined {
-  const result = spawnSync(command, args, { encoding: "utf8" });
-  return result.status === 0 ? undefined : `${command} ${args.join(" ")}: ${(result.stderr || result.error?.message || "").trim()}`;
-}
-
-/** Prepares this mount namespace for networkd; returns why it cannot, or undefined. */
-function prepareNetworkdSandbox(): string | undefined {
-  if (!insidePrivateNamespace) return "not inside the private namespace";
-  if (!existsSync(NETWORKD)) return `${NETWORKD} is not installed`;
-  const steps: string[][] = [["mount", "-t", "tmpfs", "-o", "mode=0755", "tmpfs", "/run/systemd"]];
-  for (const directory of ["/etc/systemd/network", "/usr/lib/systemd/network", "/lib/systemd/network", "/usr/local/lib/systemd/network"]) {
-    if (existsSync(directory)) steps.push(["mount", "-t", "tmpfs", "tmpfs", directory]);
-  }
-  steps.push(["mount", "-t", "sysfs", "-o", "ro", "sysfs", "/sys"]);
-  for (const step of steps) {
-    const problem = run(step[0] ?? "", ...step.slice(1));
-    if (problem !== undefined) return problem;
-  }
-  mkdirSync(RUNTIME_DIRECTORY, { recursive: true });
-  mkdirSync("/run/systemd/netif", { recursive: true });
-  run("chown", "systemd-network:systemd-network", "/run/systemd/netif");
-  mkdirSync("/run/systemd/tun-node", { recursive: true });
-  return (
-    run("mknod", "-m", "0666", "/run/systemd/tun-node/tun", "c", "10", "200") ?? run("mount", "--bind", "/run/systemd/tun-node/tun", "/dev/net/tun")
-  );
 }
 
 let networkd: ChildProcess | undefined;

@@ -2,7 +2,7 @@
 // for a tap, a tun and a bridge. (The provider itself is tested in networkdFiles.test.ts.)
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Bridge, NetworkdFiles, TapInterface } from "pulumi-tuntap";
+import { Bridge, Forwarding, Masquerade, NetworkdFiles, TapInterface } from "pulumi-tuntap";
 import { installMocks, registered, registrationsOf, TYPES, valueOf } from "../examples/support/mocks";
 
 const registrations = installMocks("lab", "dev");
@@ -55,4 +55,18 @@ test("a bridge: kind bridge, STP, and no MAC while the kernel reports none", asy
   await registered(files);
   const inputs = inputsOf("lab-br-boot");
   assert.deepEqual(inputs, { kind: "bridge", name: "labbr0", mtu: 1500, addresses: ["192.168.100.1/24"], up: true, stp: true, managedBy: "lab/dev/lab-br-boot" });
+});
+
+test("a lab's gateway: the DHCP server as declared, the Masquerade's and the Forwarding's outputs", async () => {
+  const bridge = new Bridge("gw-br", { name: "gwbr0", addresses: ["10.50.0.1/24"] });
+  const nat = new Masquerade("gw-nat", { sources: ["10.50.0.0/24"], device: bridge.name });
+  const forwarding = new Forwarding("gw-forwarding", { ipv4: true, ipv6: false });
+  const dhcpServer = { poolOffset: 100, poolSize: 20, staticLeases: [{ macAddress: "52:54:00:00:00:42", address: "10.50.0.42" }] };
+  const files = new NetworkdFiles("gw-boot", { device: bridge, dhcpServer, masquerade: nat, forwarding, networkdVersion: 252 });
+  await registered(files);
+  const inputs = inputsOf("gw-boot");
+  assert.deepEqual(
+    { dhcpServer: inputs.dhcpServer, masquerade: inputs.masquerade, forwarding: inputs.forwarding, networkdVersion: inputs.networkdVersion },
+    { dhcpServer, masquerade: { device: "gwbr0", sources: ["10.50.0.0/24"] }, forwarding: { ipv4: true, ipv6: false }, networkdVersion: 252 },
+  );
 });

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { UNKNOWN } from "pulumi-tuntap/model";
-import { checkBridge, checkTapInterface } from "pulumi-tuntap";
+import { checkBridge, checkRoute, checkTapInterface } from "pulumi-tuntap";
 
 test("the sentinel is the string Pulumi's dynamic provider host sends", () => {
   assert.equal(UNKNOWN, "04da6b54-80e4-46f7-96ec-b56ff0331ba9");
@@ -90,4 +90,16 @@ test("Bridge: an unknown address in the list is kept as given", () => {
 test("a malformed known address beside an unknown one is refused in preview", () => {
   const outcome = checkTapInterface({}, { name: "tap0", addresses: ["10.0.0.300/24", UNKNOWN] });
   assert.deepEqual(outcome.failures.map((failure) => failure.property), ["addresses[0]"]);
+});
+
+test("a required input not known yet is not missing: a Route's destination computed from another resource", () => {
+  const outcome = checkRoute({}, { destination: UNKNOWN, device: "tap0" });
+  assert.deepEqual(outcome.failures, []);
+  assert.equal(outcome.inputs.destination, UNKNOWN);
+  assert.equal(outcome.complete, undefined);
+});
+
+test("a required input left out is still missing when another is unknown", () => {
+  const outcome = checkRoute({}, { device: UNKNOWN });
+  assert.deepEqual(outcome.failures.map((failure) => failure.property), ["destination"]);
 });

@@ -6,7 +6,7 @@
 // a device is unregistered) happens inside send and is paid once per batch, not per device.
 import { errorFromErrno, type ErrorContext, type KernelError } from "../errors";
 import { libc } from "../libc";
-import { errno, MSG_TRUNC, SOCK_CLOEXEC, SOCK_RAW } from "../system";
+import { errno, MSG_DONTWAIT, MSG_TRUNC, SOCK_CLOEXEC, SOCK_RAW } from "../system";
 import { decodeAcknowledgement, decodeDone } from "./ack";
 import { encodeMessage, type Message, parseMessages } from "./codec";
 import {
@@ -127,10 +127,10 @@ export class NetlinkSocket {
     this.fd = fd;
   }
 
-  /** Opens a NETLINK_ROUTE socket in the calling thread's network namespace. */
-  static open(operation: string): NetlinkSocket {
+  /** Opens a netlink socket (NETLINK_ROUTE unless another protocol is named) in the calling thread's network namespace. */
+  static open(operation: string, protocol: number = NETLINK_ROUTE): NetlinkSocket {
     const c = libc();
-    const fd = c.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    const fd = c.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
     if (fd < 0) throw errorFromErrno(c.errno(), { operation, step: "socket(AF_NETLINK)" });
     const socket = new NetlinkSocket(fd);
     try {
@@ -199,6 +199,20 @@ export class NetlinkSocket {
     return unwrap(answer.result());
   }
 
+  /**
+   * Sends `messages` in one datagram exactly as given (their flags are the caller's: no acknowledgement is asked
+   * for on their behalf) and returns their sequence numbers with every answer the kernel queued while handling
+   * the datagram. For nfnetlink batches, which the kernel carries out whole inside the send, answering before
+   * send returns (net/netfilter/nfnetlink.c, nfnetlink_rcv_batch): reading what is queued reads every answer.
+   */
+  transact(messages: readonly { type: number; flags: number; payload: Buffer }[], context: ErrorContext): { sequences: number[]; answers: Message[] } {
+    const sequences = messages.map(() => this.nextSequence());
+    this.transmit(Buffer.concat(messages.map((message, i) => encodeMessage({ ...message, sequence: sequences[i] ?? 0, portId: 0 }, message.payload))), context);
+    const answers: Message[] = [];
+    for (let queued = this.receive(context, MSG_DONTWAIT); queued.length > 0; queued = this.receive(context, MSG_DONTWAIT)) answers.push(...queued);
+    return { sequences, answers };
+  }
+
   /** Runs a dump (NLM_F_DUMP) to completion, restarting it when the kernel flags it as interrupted. */
   dump(type: number, payload: Buffer, context: ErrorContext): Message[] {
     for (let attempt = 1; ; attempt++) {
@@ -258,9 +272,10 @@ export class NetlinkSocket {
     return { result, errno: result < 0 ? libc().errno() : 0 };
   }
 
-  private receive(context: ErrorContext): Message[] {
+  /** The next datagram's messages; with MSG_DONTWAIT, none when nothing is queued. */
+  private receive(context: ErrorContext, flags = 0): Message[] {
     for (;;) {
-      const length = libc().recv(this.fd, this.receiveBuffer, this.receiveBuffer.length, MSG_TRUNC);
+      const length = libc().recv(this.fd, this.receiveBuffer, this.receiveBuffer.length, MSG_TRUNC | flags);
       if (length >= 0) {
         if (length > this.receiveBuffer.length) {
           throw new Error(`${context.operation}: a netlink reply of ${length} bytes did not fit the receive buffer`);
@@ -269,6 +284,7 @@ export class NetlinkSocket {
         return parseMessages(Buffer.from(this.receiveBuffer.subarray(0, length)));
       }
       const failure = libc().errno();
+      if (failure === errno.EAGAIN && (flags & MSG_DONTWAIT) !== 0) return [];
       if (failure !== errno.EINTR) throw errorFromErrno(failure, { ...context, step: `${context.step} (recv)` });
     }
   }

@@ -1,6 +1,6 @@
 // NetworkdFiles: what the package exports of this kind (its resource, its provider, its refusals, its model:
 // the files' syntax, rendering and reading back).
-export { NetworkdFiles, type NetworkdFilesArgs } from "./networkdFiles";
+export { type DhcpServerArgs, NetworkdFiles, type NetworkdFilesArgs } from "./networkdFiles";
 export import networkdFilesProvider = require("./provider");
 export { ForeignFileError, MissingDirectoryError } from "./errors";
 export * from "./model";

@@ -21,6 +21,7 @@ import {
   networkdSpecOf,
   normalizeDirectory,
 } from "./model";
+import { hostSystemdVersion } from "./hostSystemd";
 import { settingsFromNetworkdFiles } from "./parse";
 import { renderNetworkdFiles } from "./render";
 
@@ -47,7 +48,8 @@ interface Files {
 
 const networkdFiles: ResourceKind<NetworkdFilesSpec & Ownership, Recorded, Files, Properties> = {
   type: "NetworkdFiles",
-  check: checkNetworkdFiles,
+  /** With this host's systemd version filled in when the wording of what is declared depends on it (forwarding). */
+  check: (olds, news) => checkNetworkdFiles(olds, news.forwarding === undefined || news.networkdVersion !== undefined ? news : withHostVersion(news)),
   specOf: (outcome) => networkdSpecOf(outcome as ReturnType<typeof checkNetworkdFiles>),
   diff: (_id, olds, news) => diffNetworkdFiles(olds, news, samePlace),
   idOf: (spec) => `${spec.directory === "/" ? "" : spec.directory}/${spec.fileStem}`,
@@ -102,6 +104,11 @@ const networkdFiles: ResourceKind<NetworkdFilesSpec & Ownership, Recorded, Files
 
 /** The NetworkdFiles provider's real work: what pulumi-tuntap/providers/networkdFiles loads when it is called. */
 export const implementation = resourceProvider(networkdFiles);
+
+function withHostVersion(news: Properties): Properties {
+  const version = hostSystemdVersion();
+  return version === undefined ? news : { ...news, networkdVersion: version };
+}
 
 /** What is at each of the two paths. */
 function findings(paths: FilePaths, identities: readonly string[]): { path: string; finding: FileFinding }[] {

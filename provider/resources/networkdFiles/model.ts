@@ -11,6 +11,7 @@ import * as fields from "../../model/fields";
 import { ipv6NeedsMinimumMtu, mtuProblem } from "../../model/linkRules";
 import { byteLength, quoted } from "../../model/names";
 import { TUN_MTU_RANGE, tunFields } from "../tapInterface/model";
+import { type DhcpServerSettings, dhcpServerSchema, type ForwardingSettings, forwardingSettingsSchema, gatewayRules, type MasqueradeSettings, masqueradeSettingsSchema } from "./gateway";
 import { type NetworkdRoute, networkdRoute, routesLeaveByTheDevice } from "./routes";
 import { type NetworkdVxlanSettings, vxlanFields, vxlansOverTheDevice, vxlanSettingsFitTheKind } from "./vxlan";
 
@@ -124,6 +125,14 @@ export const networkdFilesInputsSchema = z.strictObject({
   routes: z.array(networkdRoute).default([]),
   // A VXLAN device's settings and peers, and the VXLAN devices a link carries (see vxlan.ts).
   ...vxlanFields,
+  /** A DHCP server on the device: DHCPServer= and its [DHCPServer] and [DHCPServerStaticLease] sections. */
+  dhcpServer: dhcpServerSchema.optional(),
+  /** A Masquerade of the device's prefixes (its outputs): IPMasquerade=. */
+  masquerade: masqueradeSettingsSchema.optional(),
+  /** A Forwarding (its outputs): IPForward= or IPv4Forwarding=/IPv6Forwarding=, as `networkdVersion` reads them. */
+  forwarding: forwardingSettingsSchema.optional(),
+  /** The systemd version the files are for; the NetworkdFiles provider fills in this host's. */
+  networkdVersion: z.number().int().min(200).max(9999).optional(),
 });
 
 export type NetworkdFilesInputs = z.output<typeof networkdFilesInputsSchema>;
@@ -149,6 +158,10 @@ export interface NetworkdDeviceSettings extends NetworkdVxlanSettings {
   peerName?: string;
   peerMacAddress?: string;
   routes?: NetworkdRoute[];
+  dhcpServer?: DhcpServerSettings;
+  masquerade?: MasqueradeSettings;
+  forwarding?: ForwardingSettings;
+  networkdVersion?: number;
 }
 
 export interface NetworkdFilesSpec extends NetworkdDeviceSettings {
@@ -266,6 +279,7 @@ export function checkNetworkdFiles(_olds: Properties, news: Properties): CheckOu
     routesLeaveByTheDevice,
     vxlanSettingsFitTheKind,
     vxlansOverTheDevice,
+    ...gatewayRules,
   ]);
   const value = outcome.value;
   if (value === undefined || value.fileStem !== undefined || outcome.unknown.has("fileStem") || value.name === undefined) return outcome;
@@ -306,5 +320,9 @@ export function networkdSpecOf(outcome: CheckOutcome<NetworkdFilesInputs>): Netw
   }
   if (value.peers.length > 0) spec.peers = value.peers;
   if (value.vxlans.length > 0) spec.vxlans = value.vxlans;
+  if (value.dhcpServer !== undefined) spec.dhcpServer = value.dhcpServer;
+  if (value.masquerade !== undefined) spec.masquerade = value.masquerade;
+  if (value.forwarding !== undefined) spec.forwarding = value.forwarding;
+  if (value.networkdVersion !== undefined) spec.networkdVersion = value.networkdVersion;
   return spec;
 }

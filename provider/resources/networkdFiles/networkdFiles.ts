@@ -1,4 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { Forwarding } from "../forwarding/forwarding";
+import type { Masquerade } from "../masquerade/masquerade";
 import type { Route } from "../route/route";
 import type { Vxlan } from "../vxlan/vxlan";
 import type { NetworkdDevice } from "../../links/networkd";
@@ -43,6 +45,44 @@ export interface NetworkdFilesArgs {
    * what makes networkd create them at boot. A Vxlan over another device is refused. Default: none.
    */
   vxlans?: Vxlan[];
+  /**
+   * A DHCP server on the device at boot (systemd-networkd's own: `DHCPServer=yes`), handing out addresses of the
+   * subnet of the device's first IPv4 address: what libvirt's default network runs dnsmasq for. A bridge's or a
+   * tap's; a tun has no Ethernet to broadcast on. Default: none.
+   */
+  dhcpServer?: pulumi.Input<DhcpServerArgs>;
+  /**
+   * The Masquerade of this device's lab, written as `IPMasquerade=` so that the lab gets out after a reboot too.
+   * networkd masquerades the prefixes of the device's own addresses out of any other link, so the Masquerade must
+   * say exactly that: its device this one, no egressDevice, no sourcePorts, and per family the device's prefixes
+   * (check says which when it does not).
+   */
+  masquerade?: Masquerade;
+  /**
+   * The Forwarding the lab needs, written as networkd on this host wants it: `IPForward=` (up to systemd 255, for the
+   * whole system) or `IPv4Forwarding=`/`IPv6Forwarding=` (from 256, for this link). A Forwarding of some devices
+   * only must name this one, and needs systemd 256.
+   */
+  forwarding?: Forwarding;
+  /**
+   * The systemd version the files are for, when not this host's (files for an image built elsewhere). Default: the
+   * version of this host's systemd, read from its libsystemd-shared library.
+   */
+  networkdVersion?: pulumi.Input<number>;
+}
+
+/** The DHCP server networkd runs on the device (systemd.network(5), [DHCPServer]). */
+export interface DhcpServerArgs {
+  /** The pool's first address, counted from the start of the subnet ("100": x.y.z.100 in a /24). Default: networkd's. */
+  poolOffset?: pulumi.Input<number>;
+  /** How many addresses the pool holds. Default: the rest of the subnet. */
+  poolSize?: pulumi.Input<number>;
+  /** DNS servers handed out (IPv4). Default: the ones the host itself uses. */
+  dns?: pulumi.Input<pulumi.Input<string>[]>;
+  /** The router handed out, or false for none. Default: the server's own address (the device's). Router= needs systemd 251. */
+  router?: pulumi.Input<string | false>;
+  /** Fixed addresses by MAC, as libvirt's `<host mac=… ip=…/>`: pass your VMs' TapInterface MACs. Needs systemd 249. */
+  staticLeases?: pulumi.Input<pulumi.Input<{ macAddress: pulumi.Input<string>; address: pulumi.Input<string> }>[]>;
 }
 
 /**
@@ -81,6 +121,10 @@ export class NetworkdFiles extends pulumi.dynamic.Resource {
         fileStem: args.fileStem,
         ...(args.routes === undefined ? {} : { routes: args.routes.map(routeSettings) }),
         ...(args.vxlans === undefined ? {} : { vxlans: args.vxlans.map(carriedVxlan) }),
+        dhcpServer: args.dhcpServer,
+        ...(args.masquerade === undefined ? {} : { masquerade: masqueradeSettings(args.masquerade) }),
+        ...(args.forwarding === undefined ? {} : { forwarding: forwardingSettings(args.forwarding) }),
+        networkdVersion: args.networkdVersion,
         managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
         // Outputs that are not inputs still need a key to be exposed.
         netdevPath: undefined,
@@ -111,4 +155,23 @@ function routeSettings(route: Route): pulumi.Output<Record<string, unknown>> {
 /** A Vxlan's name and underlay, as one entry of the provider's `vxlans` input. */
 function carriedVxlan(vxlan: Vxlan): pulumi.Output<{ name: string; underlay?: string }> {
   return pulumi.all([vxlan.name, vxlan.underlay]).apply(([name, underlay]) => (underlay === undefined ? { name } : { name, underlay }));
+}
+
+/** A Masquerade's outputs as the provider's `masquerade` input. */
+function masqueradeSettings(masquerade: Masquerade): pulumi.Output<Record<string, unknown>> {
+  return pulumi.all([masquerade.device, masquerade.sources, masquerade.egressDevice, masquerade.sourcePorts]).apply(([device, sources, egressDevice, sourcePorts]) => {
+    const settings: Record<string, unknown> = { device, sources };
+    if (egressDevice !== undefined) settings.egressDevice = egressDevice;
+    if (sourcePorts !== undefined) settings.sourcePorts = sourcePorts;
+    return settings;
+  });
+}
+
+/** A Forwarding's outputs as the provider's `forwarding` input. */
+function forwardingSettings(forwarding: Forwarding): pulumi.Output<Record<string, unknown>> {
+  return pulumi.all([forwarding.ipv4, forwarding.ipv6, forwarding.devices]).apply(([ipv4, ipv6, devices]) => {
+    const settings: Record<string, unknown> = { ipv4, ipv6 };
+    if (devices !== undefined) settings.devices = devices;
+    return settings;
+  });
 }

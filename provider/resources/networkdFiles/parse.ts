@@ -4,6 +4,7 @@
 // value that does not parse) is simply not reported, and check decides what the result is worth.
 import { lastValueOf, parseBoolean, parseIni, valuesOf } from "./ini";
 import type { NetworkdDeviceSettings } from "./model";
+import { gatewayFromSections } from "./gateway";
 import { routesFromSections } from "./routes";
 import { vxlanSettingsFromSections } from "./vxlan";
 
@@ -49,5 +50,5 @@ export function settingsFromNetworkdFiles(netdevText: string, networkText: strin
   set("peerMacAddress", lastValueOf(netdev, "Peer", "MACAddress"));
   const routes = settings.name === undefined ? [] : routesFromSections(network, settings.name);
   if (routes.length > 0) settings.routes = routes;
-  return { ...settings, ...vxlanSettingsFromSections(netdev, network, settings.name) };
+  return { ...settings, ...vxlanSettingsFromSections(netdev, network, settings.name), ...gatewayFromSections(network, settings.name, settings.addresses ?? [], networkText) };
 }

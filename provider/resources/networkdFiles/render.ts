@@ -14,6 +14,8 @@
 //   .network [Route]   Destination=, Gateway=, Metric=, Table=, Scope=, PreferredSource=, Protocol= (see routes.ts)
 //   .netdev [VXLAN]    VNI=, Local=, Group=, DestinationPort=, MacLearning=, TTL=, UDPChecksum=, Independent= (247);
 //   .network [BridgeFDB] MACAddress=, Destination= (243), and [Network] VXLAN= on the underlay (see vxlan.ts)
+//   .network           DHCPServer=, IPMasquerade=, IPForward= or IPv4Forwarding=, [DHCPServer], [DHCPServerStaticLease]
+//                      (see gateway.ts: written only when declared, each with the version it needs)
 // So the files need systemd 235; Promiscuous= and ActivationPolicy= need 248 and are written only when they
 // say something (promiscuous on, administratively down), each with a comment. Older networkd logs an unknown
 // key and ignores it.
@@ -21,6 +23,7 @@
 // The first line is the ownership marker. A file is this resource's only while that line names it: files
 // without it (or naming someone else) are never overwritten or deleted.
 import type { NetworkdDeviceSettings } from "./model";
+import { dhcpServerSections, gatewayNetworkLines } from "./gateway";
 import { routeSections } from "./routes";
 import { bridgeFdbSections, vxlanSection } from "./vxlan";
 
@@ -106,6 +109,7 @@ function networkFile(device: NetworkdDeviceSettings, managedBy: string): string 
     "ConfigureWithoutCarrier=yes",
     "# Static settings only: nothing learned from router advertisements sent by a guest.",
     "IPv6AcceptRA=no",
+    ...gatewayNetworkLines(device),
   );
   const lines = header(managedBy, `Configures ${device.kind} ${device.name}, created at boot by the .netdev file of the same name.`);
   return [
@@ -115,6 +119,7 @@ function networkFile(device: NetworkdDeviceSettings, managedBy: string): string 
     ...section("Network", network),
     ...routeSections(device.routes ?? []),
     ...bridgeFdbSections(device.peers ?? []),
+    ...dhcpServerSections(device.dhcpServer),
     "",
   ].join("\n");
 }

@@ -1,5 +1,5 @@
-// pulumi-tuntap: Linux TUN/TAP devices, bridges, veth pairs, VXLAN devices, network namespaces and routes as Pulumi
-// resources.
+// pulumi-tuntap: Linux TUN/TAP devices, bridges, veth pairs, VXLAN devices, network namespaces, routes, and a lab's
+// way out (masquerade and forwarding) as Pulumi resources.
 //
 // One line per kind: its folder's index.ts is everything the package exports of it (resource, provider, model).
 export * from "./resources/tapInterface";

@@ -38,6 +38,7 @@ const errnoDescriptions: Record<string, string> = {
   ENOTCONN: "not connected",
   ENETUNREACH: "network is unreachable",
   ENETDOWN: "network is down",
+  EHOSTUNREACH: "no route to host",
   ESRCH: "no such process",
 };
 

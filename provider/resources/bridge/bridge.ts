@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { unsetAsUndefined } from "../../lifecycle/unsetOutputs";
 import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../../links/networkd";
+import { LINK_UNSET_OUTPUTS } from "../../model/linkDiff";
 import bridgeProvider = require("./provider");
 
 /** The inputs of a Bridge. */
@@ -71,6 +73,7 @@ export class Bridge extends pulumi.dynamic.Resource implements NetworkdDevice {
       "tuntap",
       "Bridge",
     );
+    unsetAsUndefined(this, LINK_UNSET_OUTPUTS);
   }
   /** What a NetworkdFiles resource writes of this bridge. */
   networkdSettings(): NetworkdSettings {

@@ -25,20 +25,25 @@ const managedBy = (resource: string) => `tuntap-tests/boot/${resource}`;
 
 type Properties = Record<string, unknown>;
 
+/** Outputs as a program sees them: an unset one, recorded as null, is undefined. */
+function asProgramSees(outs: Properties): Properties {
+  return Object.fromEntries(Object.entries(outs).map(([key, value]) => [key, value ?? undefined]));
+}
+
 /** The same mapping the NetworkdFiles class makes from a device's outputs. */
 function fromTap(outs: Properties): Properties {
-  const { name, mode, owner, group, multiQueue, packetInfo, vnetHdr, mtu, macAddress, addresses, bridge, promiscuous, up, description } = outs;
+  const { name, mode, owner, group, multiQueue, packetInfo, vnetHdr, mtu, macAddress, addresses, bridge, promiscuous, up, description } = asProgramSees(outs);
   return { kind: mode, name, owner, group, multiQueue, packetInfo, vnetHdr, mtu, macAddress, addresses, bridge, promiscuous, up, description };
 }
 
 function fromBridge(outs: Properties): Properties {
-  const { name, mtu, macAddress, addresses, stp, up, description } = outs;
+  const { name, mtu, macAddress, addresses, stp, up, description } = asProgramSees(outs);
   return { kind: "bridge", name, mtu, macAddress: macAddress === "" ? undefined : macAddress, addresses, stp, up, description };
 }
 
 /** The same mapping the NetworkdFiles class makes from a Route's outputs. */
 function fromRoute(outs: Properties): Properties {
-  const { destination, gateway, device, metric, table, scope, source, family } = outs;
+  const { destination, gateway, device, metric, table, scope, source, family } = asProgramSees(outs);
   return { destination, gateway, device, metric, table, source, ...(family === 4 ? { scope } : {}) };
 }
 

@@ -19,6 +19,7 @@ import { describe as describeRun, type RunResult } from "./support/result";
 /** The program's settings, as the stack config gives them. */
 interface Settings {
   lab: string;
+  tunnelAddress: string;
   tunnelMode: "tun" | "tap";
   tunnelMultiQueue: boolean;
   tunnelInLab: boolean;
@@ -27,7 +28,7 @@ interface Settings {
   peerIn: "lab" | "lab2";
 }
 
-const settings: Settings = { lab: "rplab", tunnelMode: "tun", tunnelMultiQueue: false, tunnelInLab: false, bridgeName: "rpbr0", bridgeInLab: false, peerIn: "lab" };
+const settings: Settings = { lab: "rplab", tunnelAddress: "10.61.0.1/24", tunnelMode: "tun", tunnelMultiQueue: false, tunnelInLab: false, bridgeName: "rpbr0", bridgeInLab: false, peerIn: "lab" };
 
 /** A namespace's links (lo aside) as "name kind [master M] addresses…", and its routes of protocol 238. */
 interface NamespaceContents {
@@ -42,7 +43,7 @@ function declared(s: Settings): Map<string, NamespaceContents> {
   const contents = new Map<string, NamespaceContents>([HERE, s.lab, "rplab2"].map((name) => [name, { links: [], routes: [] }]));
   const at = (inLab: boolean) => contents.get(inLab ? s.lab : HERE) as NamespaceContents;
   const tunnel = at(s.tunnelInLab);
-  tunnel.links.push("rptun0 tun 10.61.0.1/24 fd61::1/64");
+  tunnel.links.push(`rptun0 tun ${s.tunnelAddress} fd61::1/64`);
   tunnel.routes.push(
     "10.161.0.0/24 dev rptun0 table main metric 0 scope link",
     "10.162.0.0/24 via 10.61.0.254 dev rptun0 table main metric 0 scope global",
@@ -98,9 +99,10 @@ function ifindexes(s: Settings): Map<string, number> {
   return new Map(names.flatMap((name) => links(name === HERE ? undefined : name).map((link) => [`${name}/${link.ifname}`, link.ifindex] as [string, number])));
 }
 
-/** The resources a run replaced, by name. */
-function replaced(result: RunResult): string[] {
-  return [...new Set(result.steps.filter((step) => step.op === "replace").map((step) => step.urn.split("::").pop() ?? ""))].sort();
+/** The stack's resources a run replaced (or another op), by name. */
+function replaced(result: RunResult, op = "replace"): string[] {
+  const steps = result.steps.filter((step) => step.op === op && step.urn.includes("dynamic/tuntap:"));
+  return [...new Set(steps.map((step) => step.urn.split("::").pop() ?? ""))].sort();
 }
 
 let stack: CliStack;
@@ -133,10 +135,23 @@ test("up makes every parent and its dependents; a preview then plans no change",
   await assertPreviewAgrees(stack, "after the first up");
 });
 
+test("the tun's IPv4 address changed in place (the kernel deletes IPv4 routes out of a device with its last IPv4 address): its routes come back, the tun is kept", async () => {
+  const before = ifindexes(settings).get(`${HERE}/rptun0`);
+  const { preview, up } = await change("tunnelAddress", "10.61.0.9/24");
+  assert.deepEqual(replaced(preview), [], describeRun(preview));
+  assert.deepEqual(replaced(up), [], describeRun(up));
+  // The preview cannot know what the kernel will remove; the up's diffs, after the tun's update, see it.
+  assert.deepEqual(replaced(preview, "update"), ["tunnel"], describeRun(preview));
+  assert.deepEqual(replaced(up, "update"), ["tunnel", "tunnel-gateway", "tunnel-net"], describeRun(up));
+  assert.equal(ifindexes(settings).get(`${HERE}/rptun0`), before, "the same tun");
+});
+
 test("the tun replaced by a mode change (tun → tap): its routes come back, and the preview showed them replaced", async () => {
   const { preview, up } = await change("tunnelMode", "tap");
   assert.deepEqual(replaced(preview), ["tunnel", "tunnel-net", "tunnel-v6"], describeRun(preview));
   assert.deepEqual(replaced(up), ["tunnel", "tunnel-net", "tunnel-v6"], describeRun(up));
+  // Ordered after the tun by dependsOn alone, the route through its gateway is made again by an update.
+  assert.deepEqual(replaced(up, "update"), ["tunnel-gateway"], describeRun(up));
 });
 
 test("the tap replaced by multiQueue: its routes come back", async () => {

@@ -2,7 +2,8 @@
 // gateway only the tun's address reaches, ordered after the tun by dependsOn), a bridge with a tap and
 // a veth end as ports and a route out of it, the veth's peer in a namespace as a port of a bridge there, routes
 // out of each. Every input that replaces a parent under the same name comes from the stack config, so that a
-// test can replace each one and check that the same `pulumi up` leaves the kernel as declared.
+// test can replace each one and check that the same `pulumi up` leaves the kernel as declared; so does the
+// tun's IPv4 address, whose change in place takes the tun's IPv4 routes away for a moment.
 import * as pulumi from "@pulumi/pulumi";
 import { Bridge, NetworkNamespace, Route, TapInterface, VethPair } from "pulumi-tuntap";
 
@@ -18,7 +19,7 @@ const tunnel = new TapInterface("tunnel", {
   mode: config.get("tunnelMode") === "tap" ? "tap" : "tun",
   multiQueue: config.getBoolean("tunnelMultiQueue") ?? false,
   netns: inLab("tunnelInLab"),
-  addresses: ["10.61.0.1/24", "fd61::1/64"],
+  addresses: [config.get("tunnelAddress") ?? "10.61.0.1/24", "fd61::1/64"],
 });
 new Route("tunnel-net", { destination: "10.161.0.0/24", device: tunnel.name, netns: inLab("tunnelInLab") });
 new Route("tunnel-v6", { destination: "fd61:1::/64", gateway: "fd61::2", device: tunnel.name, netns: inLab("tunnelInLab") });

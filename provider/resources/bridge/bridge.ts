@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { unsetAsUndefined } from "../../lifecycle/unsetOutputs";
+import { linkResourceOptions } from "../../links/resourceOptions";
 import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../../links/networkd";
 import { LINK_UNSET_OUTPUTS } from "../../model/linkDiff";
 import bridgeProvider = require("./provider");
@@ -69,7 +70,7 @@ export class Bridge extends pulumi.dynamic.Resource implements NetworkdDevice {
         stamp: undefined,
         ports: undefined,
       },
-      opts,
+      linkResourceOptions(opts),
       "tuntap",
       "Bridge",
     );

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { unsetAsUndefined } from "../../lifecycle/unsetOutputs";
+import { linkResourceOptions } from "../../links/resourceOptions";
 import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../../links/networkd";
 import { TAP_INTERFACE_UNSET_OUTPUTS } from "./model";
 import tapInterfaceProvider = require("./provider");
@@ -116,7 +117,7 @@ export class TapInterface extends pulumi.dynamic.Resource implements NetworkdDev
         ifindex: undefined,
         stamp: undefined,
       },
-      opts,
+      linkResourceOptions(opts),
       "tuntap",
       "TapInterface",
     );

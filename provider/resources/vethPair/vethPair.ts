@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { unsetAsUndefined } from "../../lifecycle/unsetOutputs";
+import { linkResourceOptions } from "../../links/resourceOptions";
 import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../../links/networkd";
 import { VETH_PAIR_UNSET_OUTPUTS, type VethEndState } from "./model";
 import vethPairProvider = require("./provider");
@@ -102,7 +103,7 @@ export class VethPair extends pulumi.dynamic.Resource implements NetworkdDevice 
         ifindex: undefined,
         stamp: undefined,
       },
-      opts,
+      linkResourceOptions(opts),
       "tuntap",
       "VethPair",
     );

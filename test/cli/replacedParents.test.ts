@@ -24,11 +24,12 @@ interface Settings {
   tunnelMultiQueue: boolean;
   tunnelInLab: boolean;
   bridgeName: string;
+  bridgeGeneration: string;
   bridgeInLab: boolean;
   peerIn: "lab" | "lab2";
 }
 
-const settings: Settings = { lab: "rplab", tunnelAddress: "10.61.0.1/24", tunnelMode: "tun", tunnelMultiQueue: false, tunnelInLab: false, bridgeName: "rpbr0", bridgeInLab: false, peerIn: "lab" };
+const settings: Settings = { lab: "rplab", tunnelAddress: "10.61.0.1/24", tunnelMode: "tun", tunnelMultiQueue: false, tunnelInLab: false, bridgeName: "rpbr0", bridgeGeneration: "rpgen0", bridgeInLab: false, peerIn: "lab" };
 
 /** A namespace's links (lo aside) as "name kind [master M] addresses…", and its routes of protocol 238. */
 interface NamespaceContents {
@@ -40,7 +41,7 @@ const HERE = "(this namespace)";
 
 /** What the program declares, namespace by namespace. */
 function declared(s: Settings): Map<string, NamespaceContents> {
-  const contents = new Map<string, NamespaceContents>([HERE, s.lab, "rplab2"].map((name) => [name, { links: [], routes: [] }]));
+  const contents = new Map<string, NamespaceContents>([HERE, s.lab, "rplab2", s.bridgeGeneration].map((name) => [name, { links: [], routes: [] }]));
   const at = (inLab: boolean) => contents.get(inLab ? s.lab : HERE) as NamespaceContents;
   const tunnel = at(s.tunnelInLab);
   tunnel.links.push(`rptun0 tun ${s.tunnelAddress} fd61::1/64`);
@@ -64,7 +65,7 @@ function declared(s: Settings): Map<string, NamespaceContents> {
 
 /** What the kernel holds, read with `ip -j`, in the same namespaces and every named one there is. */
 function found(s: Settings): Map<string, NamespaceContents> {
-  const names = [...new Set([HERE, s.lab, "rplab2", ...namespaceNames()])];
+  const names = [...new Set([HERE, s.lab, "rplab2", s.bridgeGeneration, ...namespaceNames()])];
   return new Map(
     names.map((name) => {
       const netns = name === HERE ? undefined : name;
@@ -167,6 +168,18 @@ test("the bridge replaced under another name: its ports join the new bridge in p
   await change("bridgeName", "rpbr9");
   const after = ifindexes(settings);
   for (const port of [`${HERE}/rpport0`, `${HERE}/rpv0`, `${settings.lab}/rpv0p`]) assert.equal(after.get(port), before.get(port), `${port} was kept`);
+});
+
+test("the bridge replaced under its own name (replaceWith, as `pulumi up --replace`): its ports join the new bridge in place (same ifindex), its route comes back", async () => {
+  const before = ifindexes(settings);
+  const { preview, up } = await change("bridgeGeneration", "rpgen1");
+  assert.deepEqual(replaced(preview), ["bridge", "bridge-net", "generation"], describeRun(preview));
+  assert.deepEqual(replaced(up), ["bridge", "bridge-net", "generation"], describeRun(up));
+  // The kernel dropped the ports with the old bridge; their diffs, after the bridge's replacement, see it.
+  assert.deepEqual(replaced(up, "update"), ["pair", "port"], describeRun(up));
+  const after = ifindexes(settings);
+  for (const port of [`${HERE}/rpport0`, `${HERE}/rpv0`]) assert.equal(after.get(port), before.get(port), `${port} was kept`);
+  assert.notEqual(after.get(`${HERE}/rpbr9`), before.get(`${HERE}/rpbr9`), "a new bridge");
 });
 
 test("the bridge replaced into the lab namespace with its ports: everything in place there", async () => {

@@ -25,7 +25,14 @@ new Route("tunnel-net", { destination: "10.161.0.0/24", device: tunnel.name, net
 new Route("tunnel-v6", { destination: "fd61:1::/64", gateway: "fd61::2", device: tunnel.name, netns: inLab("tunnelInLab") });
 new Route("tunnel-gateway", { destination: "10.162.0.0/24", gateway: "10.61.0.254", netns: inLab("tunnelInLab") }, { dependsOn: [tunnel] });
 
-const bridge = new Bridge("bridge", { name: config.get("bridgeName") ?? "rpbr0", netns: inLab("bridgeInLab"), addresses: ["10.64.0.1/24"] });
+// The bridge is also replaced whenever its generation is (the replaceWith option): replaced under its own name,
+// as `pulumi up --replace` would.
+const generation = new NetworkNamespace("generation", { name: config.get("bridgeGeneration") ?? "rpgen0" });
+const bridge = new Bridge(
+  "bridge",
+  { name: config.get("bridgeName") ?? "rpbr0", netns: inLab("bridgeInLab"), addresses: ["10.64.0.1/24"] },
+  { replaceWith: [generation] },
+);
 new TapInterface("port", { name: "rpport0", bridge: bridge.name, netns: inLab("bridgeInLab") });
 new Route("bridge-net", { destination: "10.164.0.0/24", device: bridge.name, netns: inLab("bridgeInLab") });
 

@@ -72,6 +72,6 @@ export interface LinkHooks<Inputs extends LinkInputs, State extends object, Extr
   recordedFrom?(props: Properties): Extra;
   /** The outputs only this kind has, the device as read now; undefined when a second end is gone (with its namespace). */
   state(netlink: RouteNetlink, view: LinkView, recorded: LinkRecorded & Extra): LinkOutputs<State> | undefined;
-  /** Every output the device may lack, every link's (LINK_UNSET_OUTPUTS) included: recorded as null. */
-  readonly unsetOutputs: readonly string[];
+  /** Every output the device may lack, recorded as null; absent: every link's alone (LINK_UNSET_OUTPUTS: description, netns). */
+  readonly unsetOutputs?: readonly string[];
 }

@@ -3,7 +3,7 @@
 // own request, configured in one go when new and step by step otherwise, and deleted in batches; the state's
 // stamp, adopt, netns and managedBy are added here for every kind.
 import { DeviceExistsError, type ErrorContext, type Link, type RouteNetlink, rtnetlink, rtnetlinkIfExists, teardownFor } from "../kernel";
-import { type CheckOutcome, findStamp, intendedName, isNameTemplate, matchesNameTemplate, type Named, namedSpec } from "../model";
+import { type CheckOutcome, findStamp, intendedName, isNameTemplate, LINK_UNSET_OUTPUTS, matchesNameTemplate, type Named, namedSpec } from "../model";
 import { DeviceConflictError, MissingDeviceError } from "../lifecycle/errors";
 import type { Creation, ResourceKind } from "../lifecycle/kind";
 import { reclaimableStamp, type StampCarrier, stampedForAnotherOwner } from "../lifecycle/ownership";
@@ -82,7 +82,7 @@ export function linkKind<Inputs extends LinkInputs, State extends object, Extra 
     /** Deletes in one namespace leave in batches (see kernel/teardown.ts). */
     remove: ({ netlink, link }, operation) => teardownFor(netlink).delete({ index: link.index, name: link.name, context: linkContext(link, operation) }),
 
-    unsetOutputs: hooks.unsetOutputs,
+    unsetOutputs: hooks.unsetOutputs ?? LINK_UNSET_OUTPUTS,
 
     state({ netlink, link }, recorded, operation) {
       const outputs = hooks.state(netlink, { link, addresses: netlink.addressesOf(link.index, operation) }, recorded);

@@ -1,7 +1,6 @@
 // Bridge as a link kind: made by RTM_NEWLINK (kind "bridge"), adopted only as a bridge, with STP of its own
 // and its ports among its outputs.
 import type { Link, RouteNetlink } from "../../kernel";
-import { LINK_UNSET_OUTPUTS } from "../../model";
 import { resourceProvider } from "../../lifecycle/provider";
 import type { Step } from "../../lifecycle/steps";
 import { describeDevice } from "../../links/devices";
@@ -26,7 +25,6 @@ const bridgeHooks: LinkHooks<BridgeInputs, BridgeState> = {
   },
 
   moreSteps: (netlink, link, _name, spec, operation) => stpSteps(netlink, link, spec.stp, operation),
-  unsetOutputs: LINK_UNSET_OUTPUTS,
 
   state(netlink, { link, addresses }) {
     const common = commonLinkState(link, addresses);

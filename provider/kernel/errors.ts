@@ -38,6 +38,7 @@ const errnoDescriptions: Record<string, string> = {
   ENOTCONN: "not connected",
   ENETUNREACH: "network is unreachable",
   ENETDOWN: "network is down",
+  EHOSTUNREACH: "no route to host",
   ESRCH: "no such process",
   ERESTART: "interrupted system call should be restarted",
 };
@@ -112,8 +113,14 @@ export class NoSuchNamespaceError extends KernelError {}
 function formatKernelError(details: KernelErrorDetails): string {
   const kernelSaid = details.kernelMessage ? ` The kernel said: "${details.kernelMessage}".` : "";
   const remedy = details.remedy ? ` ${details.remedy}` : "";
-  const step = details.step === "" ? "" : `${details.step}: `;
+  const step = details.step === "" ? "" : `${details.step}${onDevice(details)}: `;
   return `${details.operation}: ${step}${describeErrno(details.errno)}.${kernelSaid}${remedy}`;
+}
+
+/** The device a step was on, when the operation does not name it already (a step on a veth pair's peer, in an update of the pair). */
+function onDevice({ operation, device }: KernelErrorDetails): string {
+  if (device === undefined || /\s/.test(device) || operation.split(" ").includes(device)) return "";
+  return ` on ${device}`;
 }
 
 export const remedies = {

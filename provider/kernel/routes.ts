@@ -5,7 +5,7 @@
 // (RTM_GETROUTE without NLM_F_DUMP answers a route lookup for an address, not a table entry).
 import { type ErrnoMeanings, type ErrorContext, KernelError } from "./errors";
 import type { Message } from "./netlink/codec";
-import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from "./netlink/constants";
+import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from "./netlink/constants";
 import {
   decodeRoute,
   dumpRoutesPayload,
@@ -49,6 +49,14 @@ export function addRoute(netlink: RouteNetlink, spec: RouteSpec, context: ErrorC
 }
 
 /**
+ * Adds a route after those already at its key (`ip route append`): IPv4 keeps it behind them, IPv6 joins a route
+ * through a gateway to theirs as one more next hop. For a route whose key holds another program's route.
+ */
+export function appendRoute(netlink: RouteNetlink, spec: RouteSpec, context: ErrorContext): void {
+  netlink.request({ type: RTM_NEWROUTE, flags: NLM_F_CREATE | NLM_F_APPEND, payload: routePayload(spec), context: routeContext(context, "RTM_NEWROUTE append", spec) });
+}
+
+/**
  * Replaces the route at the key of `spec` (gateway, device, source, scope): one request, which the kernel
  * carries out whole or refuses whole. No NLM_F_CREATE: a route that went away meanwhile is a NoSuchRouteError,
  * not silently made again. The caller makes sure the route there is its own: the kernel replaces the first
@@ -82,15 +90,21 @@ function routeMeanings(spec: RouteSpec): ErrnoMeanings {
     error: NoSuchRouteError,
     remedy: "The route is not there any more (removed by hand, or with its device): run `pulumi refresh`, then `pulumi up` makes it again.",
   };
-  const via = spec.gateway === undefined ? "" : "its gateway ";
+  const nextHop = spec.gateway === undefined ? "next hop" : "gateway";
   return {
     EEXIST: { error: RouteExistsError },
     ESRCH: gone,
     ENOENT: gone,
     ENETUNREACH: {
       remedy:
-        `The route's ${via}next hop is not reachable on any device that is up: the gateway must lie in the subnet of an address on an up ` +
+        `The route's ${nextHop} is not reachable on any device that is up: the gateway must lie in the subnet of an address on an up ` +
         "device (a device taken down loses its routes). Bring the device up, give it an address in the gateway's subnet, or fix the gateway.",
+    },
+    // IPv6 (net/ipv6/route.c, ip6_validate_gw): no route to the gateway, or the one there leaves by another device.
+    EHOSTUNREACH: {
+      remedy:
+        "The route's IPv6 gateway is not reachable: no address of an up device covers it (or it is reached by another device than the one named). " +
+        "Give the device an address in the gateway's prefix and bring it up, name the device the gateway is on, or fix the gateway (a link-local gateway, fe80::…, is reachable on the device named).",
     },
     ENETDOWN: { remedy: "The route's device is down, and the kernel adds no route through a device that is down: bring it up first (`up: true` on its resource)." },
     ENODEV: { remedy: "The route's device does not exist (any more): create it first, and pass its resource's `name` output as `device`." },

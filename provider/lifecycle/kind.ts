@@ -44,6 +44,14 @@ export interface ResourceKind<Spec extends Ownership, Recorded extends object, F
   diff(id: string, olds: Properties, news: Properties): DiffOutcome;
   /** The id is the object's name: an update called without check keeps it. */
   readonly namedById?: boolean;
+  /**
+   * What the kernel undid on its own since the state was recorded, as the properties whose declared effect is
+   * gone from the object that is still there (a route deleted with the device it left by, a port dropped with its
+   * bridge); the diff then reports a change, and the update puts it back. The engine diffs a resource after the
+   * resources its inputs come from have had their steps, so this sees what replacing or changing those did in the
+   * same `pulumi up`. Given the recorded outputs and the checked inputs (unknowns possible); changes nothing.
+   */
+  undoneByKernel?(id: string, olds: Properties, news: Properties): string[];
 
   // -------------------------------------------------------------------------------------------------- naming
   /** The id the object of this spec is created under (a template's, until the kernel fills it in). */
@@ -95,4 +103,6 @@ export interface ResourceKind<Spec extends Ownership, Recorded extends object, F
   // ------------------------------------------------------------------------------------------------- outputs
   /** The outputs: the object as it is now, and what only the state knows; undefined when it is gone. */
   state(found: Found, recorded: Recorded, operation: string): State | undefined;
+  /** Outputs the object may lack (an alias never set, a route without a gateway): recorded as null (unsetOutputs.ts). */
+  readonly unsetOutputs?: readonly string[];
 }

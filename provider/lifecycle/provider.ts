@@ -1,10 +1,12 @@
 // The dynamic-provider methods of every kind, from its hooks. Each reads the same way: validate → one call into
 // the lifecycle → the state as Pulumi records it.
 import type * as pulumi from "@pulumi/pulumi";
-import { type Properties, PROVIDER_KEY } from "../model";
+import { KernelError } from "../kernel";
+import { type DiffOutcome, type Properties, PROVIDER_KEY } from "../model";
 import { PartialCreateError } from "./errors";
 import type { Ownership, ResourceKind } from "./kind";
 import { Lifecycle } from "./lifecycle";
+import { withoutNulls, withUnsetAsNull } from "./unsetOutputs";
 import { validated } from "./validated";
 
 /** A provider whose every lifecycle method is there, as the serialized shims call them. */
@@ -14,6 +16,7 @@ export function resourceProvider<Spec extends Ownership, Recorded extends object
   kind: ResourceKind<Spec, Recorded, Found, State>,
 ): ResourceImplementation {
   const lifecycle = new Lifecycle(kind);
+  const recorded = (state: State): Properties => withUnsetAsNull(state, kind.unsetOutputs ?? []);
   /** The checked inputs as a complete spec, or an InvalidInputsError listing every failure (see validated.ts). */
   const validatedSpec = (inputs: Properties, operation: string): Spec => {
     const outcome = kind.check({}, inputs);
@@ -26,30 +29,51 @@ export function resourceProvider<Spec extends Ownership, Recorded extends object
     },
 
     async diff(id: string, olds: Properties, news: Properties): Promise<pulumi.dynamic.DiffResult> {
-      return kind.diff(id, olds, news);
+      return diffWithHost(kind, id, withoutNulls(olds), news);
     },
 
     async create(inputs: Properties): Promise<pulumi.dynamic.CreateResult> {
       const spec = validatedSpec(inputs, `create ${kind.type}`);
       const created = await recordingProviderOnPartialFailure(inputs, () => lifecycle.create(spec));
-      return { id: created.id, outs: created.state };
+      return { id: created.id, outs: recorded(created.state) };
     },
 
     async read(id: string, props: Properties): Promise<pulumi.dynamic.ReadResult> {
-      const state = lifecycle.read(id, props);
-      return state === undefined ? {} : { id, props: state };
+      const state = lifecycle.read(id, withoutNulls(props));
+      return state === undefined ? {} : { id, props: recorded(state) };
     },
 
     async update(id: string, olds: Properties, news: Properties): Promise<pulumi.dynamic.UpdateResult> {
       // Called without check, inputs may lack the name: it is then the one the object was created under.
       const inputs = kind.namedById === true ? { ...news, name: news.name ?? id } : news;
-      return { outs: lifecycle.update(id, olds, validatedSpec(inputs, `update ${kind.subject(id)}`)) };
+      return { outs: recorded(lifecycle.update(id, withoutNulls(olds), validatedSpec(inputs, `update ${kind.subject(id)}`))) };
     },
 
     async delete(id: string, props: Properties): Promise<void> {
-      await lifecycle.delete(id, props);
+      await lifecycle.delete(id, withoutNulls(props));
     },
   };
+}
+
+/**
+ * The kind's diff of the inputs, and, when that finds nothing to change, what the kernel undid on its own since
+ * the state was recorded (see ResourceKind.undoneByKernel). The diff adds only what it can see: a look the
+ * kernel refuses (a preview run without the privilege to enter a network namespace) leaves it to the inputs.
+ */
+function diffWithHost<Spec extends Ownership, Recorded extends object, Found, State extends object>(
+  kind: ResourceKind<Spec, Recorded, Found, State>,
+  id: string,
+  olds: Properties,
+  news: Properties,
+): DiffOutcome {
+  const outcome = kind.diff(id, olds, news);
+  if (outcome.changes || kind.undoneByKernel === undefined) return outcome;
+  try {
+    return kind.undoneByKernel(id, olds, news).length > 0 ? { ...outcome, changes: true } : outcome;
+  } catch (error) {
+    if (error instanceof KernelError) return outcome;
+    throw error;
+  }
 }
 
 /**

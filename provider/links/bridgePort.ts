@@ -1,7 +1,9 @@
-// The bridge a link is to be a port of, looked up before anything changes.
-import type { RouteNetlink } from "../kernel";
-import { describeDevice } from "./devices";
+// The bridge a link is to be a port of, looked up before anything changes; and whether it still is one.
+import type { Link, RouteNetlink } from "../kernel";
+import { containsUnknown } from "../model";
 import { InvalidInputsError } from "../lifecycle/errors";
+import { describeDevice } from "./devices";
+import { bridgeIndexOf } from "./settings";
 
 /**
  * The ifindex of the bridge named in `property` ("bridge", "peer.bridge"), in the namespace the port is in (a
@@ -23,4 +25,14 @@ export function bridgeIndex(netlink: RouteNetlink, name: string, operation: stri
     ]);
   }
   return bridge.index;
+}
+
+/**
+ * Whether a link is no longer a port of the bridge its inputs name (a known name): the kernel drops every port
+ * of a bridge it deletes, so a bridge replaced in the same run leaves its ports outside it.
+ */
+export function portDropped(netlink: RouteNetlink, link: Link, declared: unknown, operation: string): boolean {
+  if (typeof declared !== "string" || containsUnknown(declared)) return false;
+  const master = bridgeIndexOf(link);
+  return master === 0 || netlink.getLinkByIndex(master, operation)?.name !== declared;
 }

@@ -64,9 +64,16 @@ export interface LinkHooks<Inputs extends LinkInputs, State extends object, Extr
   make(netlink: RouteNetlink, spec: Named<Inputs>, stamp: string, operation: string): string;
   /** Steps only this kind has (a TUN/TAP owner, a bridge's STP), after every link's; `name` is the link's name by then. */
   moreSteps(netlink: RouteNetlink, link: Link, name: string, spec: Named<Inputs>, operation: string, stamps: StampTransition): Step[];
+  /**
+   * What the kernel undid on its own on the device found by its stamp (a port dropped with its bridge), as the
+   * properties to put back (see ResourceKind.undoneByKernel); `news` are the checked inputs, unknowns possible.
+   */
+  undoneByKernel?(found: LinkFound, recorded: LinkRecorded & Extra, news: Properties, operation: string): string[];
   /** What the state records beyond every link's (where a second end is), from the inputs, and back from a state. */
   recordedFor?(spec: Named<Inputs>): Extra;
   recordedFrom?(props: Properties): Extra;
   /** The outputs only this kind has, the device as read now; undefined when a second end is gone (with its namespace). */
   state(netlink: RouteNetlink, view: LinkView, recorded: LinkRecorded & Extra): LinkOutputs<State> | undefined;
+  /** Every output the device may lack, recorded as null; absent: every link's alone (LINK_UNSET_OUTPUTS: description, netns). */
+  readonly unsetOutputs?: readonly string[];
 }

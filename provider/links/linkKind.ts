@@ -3,7 +3,7 @@
 // own request, configured in one go when new and step by step otherwise, and deleted in batches; the state's
 // stamp, adopt, netns and managedBy are added here for every kind.
 import { DeviceExistsError, type ErrnoMeanings, type ErrorContext, type Link, type RouteNetlink, rtnetlink, rtnetlinkIfExists, teardownFor } from "../kernel";
-import { type CheckOutcome, findStamp, intendedName, isNameTemplate, matchesNameTemplate, type Named, namedSpec } from "../model";
+import { type CheckOutcome, findStamp, intendedName, isNameTemplate, LINK_UNSET_OUTPUTS, matchesNameTemplate, type Named, namedSpec } from "../model";
 import { DeviceConflictError, MissingDeviceError } from "../lifecycle/errors";
 import type { Creation, ResourceKind } from "../lifecycle/kind";
 import { reclaimableStamp, type StampCarrier, stampedForAnotherOwner } from "../lifecycle/ownership";
@@ -24,7 +24,7 @@ export function linkKind<Inputs extends LinkInputs, State extends object, Extra 
   hooks: LinkHooks<Inputs, State, Extra>,
 ): ResourceKind<Named<Inputs>, LinkRecorded & Extra, LinkFound, State> {
   const sameKind = (found: LinkFound, spec: Named<Inputs>) => hooks.mismatch(found.link, spec, found.netlink) === undefined;
-  return {
+  const kind: ResourceKind<Named<Inputs>, LinkRecorded & Extra, LinkFound, State> = {
     type: hooks.type,
     check: (olds, news) => hooks.check(olds, news),
     specOf: (outcome) => namedSpec(outcome as CheckOutcome<Inputs>),
@@ -82,11 +82,25 @@ export function linkKind<Inputs extends LinkInputs, State extends object, Extra 
     /** Deletes in one namespace leave in batches (see kernel/teardown.ts). */
     remove: ({ netlink, link }, operation) => teardownFor(netlink).delete({ index: link.index, name: link.name, context: linkContext(link, operation) }),
 
+    unsetOutputs: hooks.unsetOutputs ?? LINK_UNSET_OUTPUTS,
+
     state({ netlink, link }, recorded, operation) {
       const outputs = hooks.state(netlink, { link, addresses: netlink.addressesOf(link.index, operation) }, recorded);
       // The kind's own outputs and every link's recorded ones make the whole state.
       const { stamp, adopt, netns, managedBy } = recorded;
       return outputs === undefined ? undefined : ({ ...outputs, ...linkRecorded(stamp, adopt, netns, managedBy) } as unknown as State);
+    },
+  };
+  const undone = hooks.undoneByKernel;
+  if (undone === undefined) return kind;
+  return {
+    ...kind,
+    /** The device found by its stamp, asked what the kernel undid on it; a device gone altogether is refresh's to find. */
+    undoneByKernel(id, olds, news) {
+      const operation = `diff ${id}`;
+      const recorded = kind.recordedFrom(olds);
+      const found = kind.find(id, recorded, operation);
+      return found === undefined ? [] : undone(found, recorded, news, operation);
     },
   };
 }

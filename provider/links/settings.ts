@@ -161,8 +161,9 @@ function refuseUnreachable(netlink: RouteNetlink, link: Link, desired: DesiredLi
  * Steps from `link` (as the kernel has it now) to `desired`, each undoable. Only what differs becomes a step,
  * ordered around what the kernel does on its own: down first when it should be down (which drops IPv6
  * addresses); unwanted addresses out (before an MTU below 1280 would drop IPv6 ones anyway); rename and the
- * other link settings; missing addresses in, read again after the steps that may have dropped some; up last,
- * so the link comes up fully configured. A rollback ends by putting back the addresses the link had.
+ * other link settings; missing addresses in, read again after the steps that may have dropped some (a primary
+ * IPv4 address removed takes its secondaries along); up last, so the link comes up fully configured. A rollback
+ * ends by putting back the addresses the link had. Each step names the link it changes (a pair has two).
  */
 export function linkSettingSteps(
   netlink: RouteNetlink,
@@ -183,8 +184,9 @@ export function linkSettingSteps(
   const plan = planLinkChanges(link, desired);
   const addresses = new LinkAddresses(netlink, link.index, context);
   const addressPlan = desired.addresses === undefined ? { removes: false, adds: false } : planAddresses(currentAddresses, desired.addresses);
-  // Taking the link down or changing its MTU may drop IPv6 addresses: the declared ones are then added again.
-  const mayDropAddresses = plan.down !== undefined || plan.changes.some((planned) => planned.next.kind === "mtu");
+  // Removing a primary IPv4 address drops its secondaries (unless promote_secondaries is set); taking the link
+  // down or changing its MTU may drop IPv6 addresses: the declared ones are then added again.
+  const mayDropAddresses = addressPlan.removes || plan.down !== undefined || plan.changes.some((planned) => planned.next.kind === "mtu");
   const steps: Step[] = [];
   if (addressPlan.removes || addressPlan.adds || mayDropAddresses) steps.push(restoreAddressesGuard(addresses, currentAddresses));
   if (plan.down !== undefined) steps.push(step(plan.down));
@@ -192,7 +194,7 @@ export function linkSettingSteps(
   steps.push(...plan.changes.map(step));
   if (desired.addresses !== undefined && (addressPlan.adds || mayDropAddresses)) steps.push(addAddressesStep(addresses, desired.addresses));
   if (plan.up !== undefined) steps.push(step(plan.up));
-  return steps;
+  return steps.map((made) => ({ ...made, description: `${made.description} on ${link.name}` }));
 }
 
 /**

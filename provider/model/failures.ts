@@ -22,7 +22,11 @@ export function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
-  if (typeof value === "number") return Number.isInteger(value) ? `the number ${value}` : `the fraction ${value}`;
+  if (typeof value === "number") {
+    if (Number.isNaN(value)) return "NaN (not a number)";
+    if (!Number.isFinite(value)) return String(value);
+    return Number.isInteger(value) ? `the number ${value}` : `the fraction ${value}`;
+  }
   if (typeof value === "object") return "an object";
   return `the ${typeof value} ${String(value)}`;
 }
@@ -54,11 +58,19 @@ export function failuresFromIssues(issues: readonly z.core.$ZodIssue[], input: u
   return failures;
 }
 
+/** zod's name of a type, as a sentence says it: "a list", "an object", "a string". */
+function expectedType(expected: string): string {
+  if (expected === "array") return "a list";
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
 function reasonFor(issue: z.core.$ZodIssue, value: unknown): string {
   switch (issue.code) {
     case "invalid_type":
       if (issue.expected === "int") return `expected a whole number, got ${describeValue(value)}`;
-      return `expected ${issue.expected === "array" ? "a list" : `a ${issue.expected}`}, got ${describeValue(value)}`;
+      // A number refused as a number is NaN or infinite.
+      if (issue.expected === "number" && typeof value === "number") return `expected a finite number, got ${describeValue(value)}`;
+      return `expected ${expectedType(issue.expected)}, got ${describeValue(value)}`;
     case "too_small":
       if (issue.origin === "string") return Number(issue.minimum) <= 1 ? "must not be empty" : `must be at least ${String(issue.minimum)} characters long`;
       return `must be at least ${String(issue.minimum)}, got ${String(value)}`;

@@ -17,6 +17,9 @@ export interface DiffOutcome {
   deleteBeforeReplace: boolean;
 }
 
+/** The outputs of every link that may be unset (no alias; the caller's namespace): recorded as null, see lifecycle/unsetOutputs.ts. */
+export const LINK_UNSET_OUTPUTS: readonly string[] = ["description", "netns"];
+
 /** What a diff found: the properties that need a new device, and those changed in place. */
 export interface DiffFindings {
   replaces: string[];

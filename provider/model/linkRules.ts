@@ -3,6 +3,7 @@
 // update work from. Pure.
 import { randomBytes } from "node:crypto";
 import type { CheckOutcome, CrossFieldRule, Properties } from "./check";
+import type { CheckFailure } from "./failures";
 import { deriveInterfaceName, isNameTemplate, randomInterfaceName } from "./names";
 
 /** The MTUs the kernel accepts for one kind of link (the schema's own range, 68–65535, holds for the others). */
@@ -42,6 +43,14 @@ export function adoptNeedsExactName(what: string): CrossFieldRule<{ adopt?: bool
     return [{ property: "name", reason: `adopt: true takes over one existing ${what}, so name must be its exact name (no %d template)` }];
   };
 }
+
+/** A link whose `bridge` names the link itself (`property` says which end's): no link is a port of itself. */
+export function portOfItself(name: string | undefined, bridge: string | undefined, property: string): CheckFailure[] {
+  if (bridge === undefined || bridge !== name) return [];
+  return [{ property, reason: `${bridge} cannot be a port of itself; name a bridge (a Bridge resource's name output)` }];
+}
+
+export const notItsOwnPort: CrossFieldRule<{ name?: string | undefined; bridge?: string | undefined }> = (value) => portOfItself(value.name, value.bridge, "bridge");
 
 /** The logical resource name inside a managedBy identity ("project/stack/resource"). */
 export function resourcePartOf(managedBy: string): string {

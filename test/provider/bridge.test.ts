@@ -41,7 +41,7 @@ test("a tap joins a bridge, moves to another in place, and leaves when the input
 
   const left = await update(tapInterfaceProvider, { id: tap.id, outs: moved }, { name: "port0", managedBy: managedBy("port") });
   assert.equal(link("port0")?.master, undefined);
-  assert.equal(left.bridge, undefined);
+  assert.equal(left.bridge, null, "no bridge: recorded as unset");
 });
 
 test("a bridge that does not exist, or a device that is not a bridge, is named in the error", async () => {

@@ -6,7 +6,7 @@ import "../support/privateNetns";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { describe, test } from "node:test";
-import { tapInterfaceProvider as provider } from "pulumi-tuntap";
+import { tapInterfaceProvider as provider, vethPairProvider } from "pulumi-tuntap";
 import { closeTunQueue, openTunQueue } from "pulumi-tuntap/kernel";
 import { addresses, ip, link, namespaceFingerprint } from "../support/ip";
 import * as observe from "../support/ip";
@@ -44,6 +44,20 @@ describe("a primary IPv4 address removed together with its secondaries (promote_
     const tap = await create(provider, { name: "sec2", addresses: ["10.22.0.1/24", "10.22.0.2/24"], managedBy });
     await update(provider, tap, { name: "sec2", addresses: ["10.22.0.2/24", "10.22.0.3/24"], managedBy });
     assert.deepEqual(ipv4Roles("sec2"), ["10.22.0.2/24", "10.22.0.3/24 secondary"]);
+  });
+
+  test("dropping the primary while keeping every secondary (nothing to add): the kernel deletes them all, the update puts them back", async () => {
+    const tap = await create(provider, { name: "sec5", addresses: ["10.25.0.1/24", "10.25.0.2/24", "10.25.0.3/24"], managedBy });
+    const outs = await update(provider, tap, { name: "sec5", addresses: ["10.25.0.2/24", "10.25.0.3/24"], managedBy });
+    assert.deepEqual(ipv4Roles("sec5"), ["10.25.0.2/24", "10.25.0.3/24 secondary"]);
+    assert.deepEqual(outs.addresses, ["10.25.0.2/24", "10.25.0.3/24"]);
+  });
+
+  test("the same on a veth pair's peer", async () => {
+    const peer = { name: "sec6p", addresses: ["10.26.0.1/24", "10.26.0.2/24", "10.26.0.3/24"] };
+    const pair = await create(vethPairProvider, { name: "sec6", peer, managedBy });
+    await update(vethPairProvider, pair, { name: "sec6", peer: { ...peer, addresses: ["10.26.0.2/24", "10.26.0.3/24"] }, managedBy });
+    assert.deepEqual(ipv4Roles("sec6p"), ["10.26.0.2/24", "10.26.0.3/24 secondary"]);
   });
 
   test("with promote_secondaries=1 the kernel promotes instead, and the update converges the same", async () => {
@@ -138,7 +152,7 @@ describe("down flushes IPv6", () => {
 describe("reads see every change at once", () => {
   test("an alias set with ip on a device that is down (the kernel announces nothing) is read at once", async () => {
     const tap = await create(provider, { name: "fresh0", up: false, managedBy });
-    assert.equal((await provider.read?.(tap.id, tap.outs))?.props.description, undefined);
+    assert.equal((await provider.read?.(tap.id, tap.outs))?.props.description, null, "no alias: recorded as unset");
     ip("link", "set", "fresh0", "alias", "changed behind our back");
     assert.equal((await provider.read?.(tap.id, tap.outs))?.props.description, "changed behind our back");
     ip("tuntap", "del", "dev", "fresh0", "mode", "tap");

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { statSync, writeFileSync, readFileSync, rmSync } from "node:fs";
 import { test } from "node:test";
 import type { Properties } from "pulumi-tuntap/model";
-import { networkNamespaceProvider as provider, tapInterfaceProvider } from "pulumi-tuntap";
+import { networkNamespaceProvider as provider, tapInterfaceProvider, vethPairProvider } from "pulumi-tuntap";
 import { ip, link, linkNames, namespaceFingerprint, namespaceNames } from "../support/ip";
 import { checked, create, update } from "../support/providers";
 
@@ -153,8 +153,25 @@ test("a tap placed in the namespace by its name: made inside; the namespace goes
   const tap = await create(tapInterfaceProvider, { name: "nstap0", netns: ns.outs.name, managedBy: managedBy("vm-tap") });
   assert.ok(link("nstap0", ns.id), "the tap is inside");
   assert.equal(link("nstap0"), undefined, "not here");
-  await assert.rejects(remove(ns.id, ns.outs), /still holds nstap0/);
+  await assert.rejects(
+    remove(ns.id, ns.outs),
+    /refusing to delete network namespace vm-ns-[0-9a-f]{6}: it still holds nstap0 \(this stack's resource vm-tap\), which Pulumi did not delete first: .*the device's netns is this namespace's name output.*Nothing was changed\.$/,
+  );
   await tapInterfaceProvider.delete?.(tap.id, tap.outs);
   await provider.delete?.(ns.id, ns.outs);
   assert.ok(!namespaceNames().includes(ns.id));
+});
+
+test("a veth pair's peer of this stack left inside is named with its pair's resource, apart from a device of someone else", async () => {
+  const ns = await create(provider, { name: "p-mixed", managedBy: managedBy("mixed") });
+  const pair = await create(vethPairProvider, { name: "mix0", peer: { name: "mix0p", netns: "p-mixed" }, managedBy: managedBy("mixed-pair") });
+  ip("-n", "p-mixed", "link", "add", "other0", "type", "veth", "peer", "name", "other1");
+  await assert.rejects(
+    remove(ns.id, ns.outs),
+    /it still holds mix0p \(this stack's resource mixed-pair\), which Pulumi did not delete first: .*; and other[01], other[01], which this stack did not put there: .*Nothing was changed\.$/,
+  );
+  await vethPairProvider.delete?.(pair.id, pair.outs);
+  ip("-n", "p-mixed", "link", "del", "other0");
+  await provider.delete?.(ns.id, ns.outs);
+  assert.ok(!namespaceNames().includes("p-mixed"));
 });

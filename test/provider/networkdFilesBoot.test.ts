@@ -11,7 +11,7 @@ import { floodDestinations } from "../support/bridgeFdb";
 import { cidrs, link } from "../support/ip";
 import { routeLines } from "../support/ipRoute";
 import { create } from "../support/providers";
-import { fromBridge, NETWORKD, prepareNetworkdSandbox, RUNTIME_DIRECTORY, run } from "../support/networkd";
+import { asProgramSees, fromBridge, NETWORKD, prepareNetworkdSandbox, RUNTIME_DIRECTORY, run } from "../support/networkd";
 import { waitFor } from "../support/wait";
 
 const managedBy = (resource: string) => `tuntap-tests/boot/${resource}`;
@@ -20,18 +20,18 @@ type Properties = Record<string, unknown>;
 
 /** The same mapping the NetworkdFiles class makes from a device's outputs. */
 function fromTap(outs: Properties): Properties {
-  const { name, mode, owner, group, multiQueue, packetInfo, vnetHdr, mtu, macAddress, addresses, bridge, promiscuous, up, description } = outs;
+  const { name, mode, owner, group, multiQueue, packetInfo, vnetHdr, mtu, macAddress, addresses, bridge, promiscuous, up, description } = asProgramSees(outs);
   return { kind: mode, name, owner, group, multiQueue, packetInfo, vnetHdr, mtu, macAddress, addresses, bridge, promiscuous, up, description };
 }
 
 function fromVeth(outs: Properties, vxlans: Properties[] = []): Properties {
-  const { name, mtu, macAddress, addresses, up, description, peer } = outs;
-  const peerOuts = peer as Properties;
+  const { name, mtu, macAddress, addresses, up, description, peer } = asProgramSees(outs);
+  const peerOuts = asProgramSees(peer as Properties);
   return { kind: "veth", name, mtu, macAddress, addresses, up, description, peerName: peerOuts.name, peerMacAddress: peerOuts.macAddress, vxlans: vxlans.map(carried) };
 }
 
 function fromVxlan(outs: Properties): Properties {
-  const { name, mtu, macAddress, addresses, up, description, bridge, vni, destinationPort, local, group, underlay, learning, ttl, peers } = outs;
+  const { name, mtu, macAddress, addresses, up, description, bridge, vni, destinationPort, local, group, underlay, learning, ttl, peers } = asProgramSees(outs);
   return { kind: "vxlan", name, mtu, macAddress, addresses, up, description, bridge, vni, destinationPort, local, multicastGroup: group, underlay, learning, ttl, peers };
 }
 
@@ -42,7 +42,7 @@ function carried(outs: Properties): Properties {
 
 /** The same mapping the NetworkdFiles class makes from a Route's outputs. */
 function fromRoute(outs: Properties): Properties {
-  const { destination, gateway, device, metric, table, scope, source, family } = outs;
+  const { destination, gateway, device, metric, table, scope, source, family } = asProgramSees(outs);
   return { destination, gateway, device, metric, table, source, ...(family === 4 ? { scope } : {}) };
 }
 

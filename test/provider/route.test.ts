@@ -24,7 +24,8 @@ async function deleted(route: Created): Promise<void> {
 test("IPv4 through a gateway: created, read, its gateway and device changed in place, deleted", async () => {
   const route = await create(routeProvider, { destination: "10.61.0.0/24", gateway: "10.60.0.2" });
   assert.equal(route.id, "10.61.0.0/24 table 254 metric 0");
-  assert.deepEqual(route.outs, { destination: "10.61.0.0/24", family: 4, gateway: "10.60.0.2", device: "rt0", metric: 0, table: 254, scope: "global", protocol: 238 });
+  // What the route lacks is recorded as null, so that a program's preview knows it unset (see lifecycle/unsetOutputs.ts).
+  assert.deepEqual(route.outs, { destination: "10.61.0.0/24", family: 4, gateway: "10.60.0.2", device: "rt0", metric: 0, table: 254, scope: "global", protocol: 238, source: null, netns: null });
   assert.deepEqual(routeLines(), ["10.61.0.0/24 via 10.60.0.2 dev rt0 table main metric 0 scope global"]);
 
   const moved = await update(routeProvider, route, { destination: "10.61.0.0/24", gateway: "10.60.1.2", device: "rt1", source: "10.60.1.1" });
@@ -93,7 +94,10 @@ test("a key taken by a route that is not this stack's is refused, naming it; it 
   ip("route", "del", "10.65.0.0/24");
   ip("route", "add", "10.65.0.0/24", "dev", "rt1");
   const news = await checked(routeProvider, { destination: "10.65.0.0/24", device: "rt1" });
-  await assert.rejects(routeProvider.update?.(ours.id, ours.outs, news) ?? Promise.resolve(), /already taken by a route dev rt1 \(proto boot.*run `pulumi refresh` first/);
+  await assert.rejects(
+    routeProvider.update?.(ours.id, ours.outs, news) ?? Promise.resolve(),
+    /update route 10\.65\.0\.0\/24 table 254 metric 0: This stack's route is gone from its key \(deleted with its device, or by hand\), and 10\.65\.0\.0\/24 in table 254 at metric 0 is already taken by a route dev rt1 \(proto boot.*Nothing was changed\.$/,
+  );
   await deleted(ours);
   assert.deepEqual(routeLines("boot"), ["10.63.0.0/24 dev rt1 table main metric 0 scope link", "10.65.0.0/24 dev rt1 table main metric 0 scope link"]);
   ip("route", "del", "10.63.0.0/24");
@@ -104,7 +108,7 @@ test("an update the kernel refuses (an unreachable gateway) leaves the route as 
   const route = await create(routeProvider, { destination: "10.66.0.0/24", gateway: "10.60.0.2" });
   const before = routeLines();
   const news = await checked(routeProvider, { destination: "10.66.0.0/24", gateway: "10.99.0.1" });
-  await assert.rejects(routeProvider.update?.(route.id, route.outs, news) ?? Promise.resolve(), /ENETUNREACH.*not reachable on any device that is up.*The route was left as it was\.$/s);
+  await assert.rejects(routeProvider.update?.(route.id, route.outs, news) ?? Promise.resolve(), /ENETUNREACH.*The route's gateway is not reachable on any device that is up.*The route was left as it was\.$/s);
   assert.deepEqual(routeLines(), before);
   assert.deepEqual((await routeProvider.read?.(route.id, route.outs))?.props, route.outs);
   await deleted(route);
@@ -142,4 +146,61 @@ test("a route whose device was replaced in the same run (the kernel removed the 
   assert.equal(outs.device, "new0");
   await routeProvider.delete?.(route.id, outs);
   ip("link", "delete", "new0");
+});
+
+test("an IPv6 gateway no address reaches is refused saying so, not with a bare EHOSTUNREACH", async () => {
+  const inputs = await checked(routeProvider, { destination: "fd73::/64", gateway: "fd99::1" });
+  await assert.rejects(routeProvider.create(inputs), /create route fd73::\/64 table 254 metric 1024: RTM_NEWROUTE: EHOSTUNREACH \(no route to host\)\. The route's IPv6 gateway is not reachable: no address of an up device covers it/);
+  await assert.rejects(
+    routeProvider.create(await checked(routeProvider, { destination: "fd73::/64", gateway: "fd60::2", device: "rt1" })),
+    /EHOSTUNREACH.*or it is reached by another device than the one named/,
+  );
+  assert.deepEqual(routeLines(), []);
+});
+
+test("a route the kernel removed since the state was recorded is a change to the diff, with no refresh first, and the update makes it again", async () => {
+  const inputs = { destination: "10.70.0.0/24", device: "rt0" };
+  const route = await create(routeProvider, inputs);
+  ip("route", "del", "10.70.0.0/24");
+  const outs = await update(routeProvider, route, inputs);
+  assert.deepEqual(outs, route.outs);
+  assert.deepEqual(routeLines(), ["10.70.0.0/24 dev rt0 table main metric 0 scope link"]);
+  await deleted({ id: route.id, outs });
+});
+
+test("ours behind another program's route at its key (ip route prepend), and a route with a tos at another key: an update changes ours alone", async () => {
+  const route = await create(routeProvider, { destination: "10.72.0.0/24", gateway: "10.60.0.2" });
+  ip("route", "prepend", "10.72.0.0/24", "via", "10.60.1.3", "proto", "static");
+  ip("route", "add", "10.72.0.0/24", "tos", "0x10", "via", "10.60.1.4", "proto", "static");
+  const theirs = ["10.72.0.0/24 via 10.60.1.3 dev rt1 table main metric 0 scope global", "10.72.0.0/24 via 10.60.1.4 dev rt1 table main metric 0 scope global"];
+  assert.deepEqual((await routeProvider.read?.(route.id, route.outs))?.props, route.outs, "read finds ours");
+  const outs = await update(routeProvider, route, { destination: "10.72.0.0/24", gateway: "10.60.0.3" });
+  assert.deepEqual(routeLines(), ["10.72.0.0/24 via 10.60.0.3 dev rt0 table main metric 0 scope global"]);
+  assert.deepEqual(routeLines("static"), theirs, "theirs untouched");
+
+  const unreachable = await checked(routeProvider, { destination: "10.72.0.0/24", gateway: "10.99.0.1" });
+  await assert.rejects(routeProvider.update?.(route.id, outs, unreachable) ?? Promise.resolve(), /ENETUNREACH.*Rolled back: delete the route behind another program's\.$/s);
+  assert.deepEqual(routeLines(), ["10.72.0.0/24 via 10.60.0.3 dev rt0 table main metric 0 scope global"], "ours put back");
+  await deleted({ id: route.id, outs });
+  assert.deepEqual([routeLines(), routeLines("static")], [[], theirs]);
+  ip("route", "del", "10.72.0.0/24", "tos", "0x10");
+  ip("route", "del", "10.72.0.0/24");
+});
+
+test("ours merged with another program's next hop into one IPv6 multipath route (ip -6 route append): read as ours, deleted alone, an update refused saying how to part them", async () => {
+  ip("link", "add", "mp0", "type", "veth", "peer", "name", "mp1");
+  ip("link", "set", "mp0", "up");
+  ip("link", "set", "mp1", "up");
+  ip("address", "add", "fd74::1/64", "dev", "mp0", "nodad");
+  const route = await create(routeProvider, { destination: "fd71::/64", gateway: "fd74::2", device: "mp0" });
+  ip("-6", "route", "append", "fd71::/64", "via", "fd74::3", "dev", "mp0", "proto", "static");
+  assert.deepEqual((await routeProvider.read?.(route.id, route.outs))?.props, route.outs, "refresh keeps ours as it was");
+  const news = await checked(routeProvider, { destination: "fd71::/64", gateway: "fd74::4", device: "mp0" });
+  await assert.rejects(
+    routeProvider.update?.(route.id, route.outs, news) ?? Promise.resolve(),
+    /update route fd71::\/64 table 254 metric 1024: the kernel has merged this stack's route to fd71::\/64 \(table 254, metric 1024\) with next hops another program added at the same key \(via fd74::3 dev mp0\).*`ip -6 route del fd71::\/64 table 254 metric 1024 via fd74::3 dev mp0`.*Nothing was changed\.$/,
+  );
+  await deleted(route);
+  assert.deepEqual([routeLines(), routeLines("static")], [[], ["fd71::/64 via fd74::3 dev mp0 table main metric 1024 scope global"]], "our next hop gone, theirs kept");
+  ip("link", "del", "mp0");
 });

@@ -81,6 +81,9 @@ describe("create", () => {
         promiscuous: true,
         txQueueLength: 100,
         description: "lab uplink",
+        // What the device lacks is recorded as null (a preview then knows it unset).
+        bridge: null,
+        netns: null,
         adopt: false,
         managedBy,
         stamp: undefined,
@@ -94,7 +97,7 @@ describe("create", () => {
     const seen = link("vpn0");
     assert.equal(seen?.linkinfo?.info_data?.type, "tun");
     assert.equal(seen?.mtu, 65535);
-    assert.equal(tun.outs.macAddress, undefined);
+    assert.equal(tun.outs.macAddress, null, "recorded as unset");
     assert.equal(tun.outs.owner, 65534);
     assert.deepEqual(observe.cidrs("vpn0"), ["10.8.0.1/24", "fd00:8::1/64"]);
   });
@@ -241,6 +244,32 @@ describe("read and drift", () => {
     assert.ok(link("drift0")?.flags.includes("UP"));
     assert.ok(!link("drift0")?.flags.includes("PROMISC"));
     assert.deepEqual(observe.cidrs("drift0"), ["10.6.0.1/24"]);
+  });
+
+  test("a tap left outside the bridge it names (the kernel dropped it with its bridge, made again under that name) is a change to the diff; the update joins it back, the same tap", async () => {
+    ip("link", "add", "portbr0", "type", "bridge");
+    const inputs = { name: "port0", bridge: "portbr0", managedBy };
+    const created = await create(provider, inputs);
+    ip("link", "del", "portbr0");
+    ip("link", "add", "portbr0", "type", "bridge");
+    assert.equal(link("port0")?.master, undefined, "the kernel dropped the port");
+    const outs = await update(provider, created, inputs);
+    assert.equal(link("port0")?.master, "portbr0");
+    assert.equal(outs.ifindex, created.outs.ifindex);
+    await provider.delete?.(created.id, outs);
+    ip("link", "del", "portbr0");
+  });
+
+  test("what the tap lacks is recorded as null, and a recorded state holding those nulls diffs as no change", async () => {
+    const created = await create(provider, { name: "bare0", managedBy });
+    assert.deepEqual(
+      ["owner", "group", "description", "bridge", "netns"].map((key) => created.outs[key]),
+      [null, null, null, null, null],
+    );
+    assert.equal(typeof created.outs.macAddress, "string", "a tap has a MAC");
+    const read = await provider.read?.(created.id, created.outs);
+    assert.deepEqual(read?.props, created.outs);
+    await provider.delete?.(created.id, created.outs);
   });
 
   test("a device deleted behind our back is dropped by read, and delete still succeeds", async () => {

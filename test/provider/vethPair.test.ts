@@ -194,7 +194,11 @@ describe("rollback", () => {
     const pair = await create(provider, { name: "vrb0", addresses: ["10.70.0.1/24"], peer: { name: "vrb0p", netns: "vlab" }, managedBy: managedBy("rb") });
     ip("netns", "exec", "vlab", "sysctl", "-qw", "net.ipv6.conf.vrb0p.disable_ipv6=1");
     const news = await checked(provider, { name: "vrb0", mtu: 9000, addresses: ["10.70.0.9/24"], peer: { name: "vrb0p", netns: "vlab", addresses: ["fd00:70::2/64"] }, managedBy: managedBy("rb") });
-    await assert.rejects(provider.update?.(pair.id, pair.outs, news) ?? Promise.resolve(), /update vrb0: add address fd00:70::2\/64: .*Rolled back: .*set mtu 9000/s);
+    // Each step names the end it was on.
+    await assert.rejects(
+      provider.update?.(pair.id, pair.outs, news) ?? Promise.resolve(),
+      /update vrb0: add address fd00:70::2\/64 on vrb0p: EACCES .*Rolled back: restore addresses on vrb0p, set mtu 9000 on vrb0, restore addresses on vrb0\.$/s,
+    );
     assert.equal(mustLink("vrb0").mtu, 1500);
     assert.deepEqual(observe.cidrs("vrb0"), ["10.70.0.1/24"]);
     assert.deepEqual(observe.cidrs("vrb0p", "vlab"), []);
@@ -207,5 +211,36 @@ describe("rollback", () => {
     assert.deepEqual(mustLink("vid0").altnames, [outs.stamp]);
     assert.deepEqual(mustLink("vid0p", "vlab").altnames, [peerOf(outs).stamp]);
     assert.match(String(peerOf(outs).stamp), /:new-name:peer-/);
+  });
+});
+
+describe("the peer's namespace left unset", () => {
+  test("is the first end's: both ends are made there, and found there", async () => {
+    const pair = await create(provider, { name: "vdn0", netns: "vlab", peer: { name: "vdn0p" }, managedBy: managedBy("dn") });
+    assert.ok(mustLink("vdn0", "vlab") && mustLink("vdn0p", "vlab"));
+    assert.deepEqual([link("vdn0"), link("vdn0p")], [undefined, undefined], "neither end here");
+    assert.equal(peerOf(pair.outs).netns, "vlab");
+    await provider.delete?.(pair.id, pair.outs);
+    assert.equal(link("vdn0p", "vlab"), undefined);
+  });
+});
+
+describe("ports of bridges the kernel deleted", () => {
+  test("an end left outside the bridge it names (its bridge deleted and made again) is a change to the diff, and the update joins it back", async () => {
+    ip("link", "add", "vpb0", "type", "bridge");
+    ip("-n", "vlab", "link", "add", "vpb1", "type", "bridge");
+    const inputs = { name: "vpt0", bridge: "vpb0", peer: { name: "vpt0p", netns: "vlab", bridge: "vpb1" }, managedBy: managedBy("pt") };
+    const pair = await create(provider, inputs);
+    for (const netns of [undefined, "vlab"]) {
+      const bridge = netns === undefined ? "vpb0" : "vpb1";
+      ip(...(netns === undefined ? [] : ["-n", netns]), "link", "del", bridge);
+      ip(...(netns === undefined ? [] : ["-n", netns]), "link", "add", bridge, "type", "bridge");
+    }
+    assert.deepEqual([link("vpt0")?.master, link("vpt0p", "vlab")?.master], [undefined, undefined], "the kernel dropped both ports");
+    await update(provider, pair, inputs);
+    assert.deepEqual([link("vpt0")?.master, link("vpt0p", "vlab")?.master], ["vpb0", "vpb1"]);
+    await provider.delete?.(pair.id, pair.outs);
+    ip("link", "del", "vpb0");
+    ip("-n", "vlab", "link", "del", "vpb1");
   });
 });

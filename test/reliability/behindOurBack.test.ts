@@ -110,7 +110,7 @@ describe("deleted behind our back", () => {
     ip("link", "delete", "bob-br0");
     assertChanges(await stack.refresh(), { delete: 1, update: 1 }, "refresh drops the bridge and records the loose port");
     assert.equal(deviceNamed(await stack.exportState(), "bob-br0"), undefined);
-    assert.equal((await stateOf("bob-tap1")).outputs.bridge, undefined, "the port's state shows no bridge");
+    assert.equal((await stateOf("bob-tap1")).outputs.bridge, null, "the port's state shows no bridge");
     assertChanges(await stack.up(), { create: 1, update: 1 }, "up makes the bridge and rejoins the port");
     await assertAsDeclared();
   });
@@ -173,7 +173,7 @@ describe("changed behind our back", () => {
     ip("link", "set", "bob-br1", "mtu", "1280");
     ip("addr", "replace", "10.73.5.5/16", "dev", "bob-br1");
     assertChanges(await stack.refresh(), { update: 2 }, "refresh records both");
-    assert.equal((await stateOf("bob-tap1")).outputs.bridge, undefined);
+    assert.equal((await stateOf("bob-tap1")).outputs.bridge, null);
     const br1 = (await stateOf("bob-br1")).outputs;
     assert.equal(br1.up, false);
     assert.equal(br1.mtu, 1280);

@@ -12,9 +12,14 @@ export const RUNTIME_DIRECTORY = "/run/systemd/network";
 
 type Properties = Record<string, unknown>;
 
+/** Outputs as a program sees them: an unset one, recorded as null, is undefined. */
+export function asProgramSees(outs: Properties): Properties {
+  return Object.fromEntries(Object.entries(outs).map(([key, value]) => [key, value ?? undefined]));
+}
+
 /** The same mapping the NetworkdFiles class makes from a Bridge's outputs. */
 export function fromBridge(outs: Properties): Properties {
-  const { name, mtu, macAddress, addresses, stp, up, description } = outs;
+  const { name, mtu, macAddress, addresses, stp, up, description } = asProgramSees(outs);
   return { kind: "bridge", name, mtu, macAddress: macAddress === "" ? undefined : macAddress, addresses, stp, up, description };
 }
 

@@ -117,9 +117,21 @@ describe("Route diff: in place where NLM_F_REPLACE can, a new route where the ke
     const state = { ...STATE, gateway: undefined, scope: "link" };
     assert.deepEqual(diffRoute(state, checked({ destination: "10.9.0.0/24", device: "tun0", scope: "global" })), { changes: true, replaces: [], deleteBeforeReplace: false });
   });
-  test("a gateway not known yet is a change; a default route whose family is not known yet is not a replacement", () => {
+  // The engine diffs a replaced device's dependents with the inputs that come from it unknown: a route that says
+  // "replace" is deleted before the device and made again after it (the kernel deletes it with the device).
+  for (const key of ["device", "gateway", "source"]) {
+    test(`a ${key} not known yet may be a device being replaced: the route is replaced with it, the old one deleted first (same key)`, () => {
+      const inputs = checkRoute({}, { destination: "10.9.0.0/24", gateway: "10.8.0.2", device: "tun0", [key]: UNKNOWN }).inputs;
+      assert.deepEqual(diffRoute(STATE, inputs), { changes: true, replaces: [key], deleteBeforeReplace: true });
+    });
+  }
+  test("a default route whose family is not known yet (its gateway unknown) is not a new key: replaced with its gateway, old one first", () => {
     const state = { ...STATE, destination: "0.0.0.0/0" };
     const outcome = diffRoute(state, checkRoute({}, { destination: "default", gateway: UNKNOWN }).inputs);
-    assert.deepEqual(outcome, { changes: true, replaces: [], deleteBeforeReplace: false });
+    assert.deepEqual(outcome, { changes: true, replaces: ["gateway"], deleteBeforeReplace: true });
+  });
+  test("a new key and a next hop not known yet: the new route first, its key differs", () => {
+    const inputs = checkRoute({}, { destination: "10.10.0.0/24", device: UNKNOWN }).inputs;
+    assert.deepEqual(diffRoute(STATE, inputs), { changes: true, replaces: ["destination", "device"], deleteBeforeReplace: false });
   });
 });

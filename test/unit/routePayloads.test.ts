@@ -41,10 +41,41 @@ test("a default route carries no RTA_DST; IPv6 addresses are 16 bytes", () => {
 
 test("decoding reads the table from RTA_TABLE, the metric from RTA_PRIORITY (0 when absent), and finds the key", () => {
   const record = decodeRoute(routePayload(v4));
-  assert.deepEqual(record, { ...v4, type: 1, multipath: false });
+  assert.deepEqual(record, { ...v4, tos: 0, type: 1, multipath: false });
   assert.ok(record && hasKeyOf(record, v4));
   assert.ok(record && !hasKeyOf(record, { ...v4, metric: 8 }));
   const withoutPriority = Buffer.from(routePayload({ ...v4, table: 254 }).subarray(0, RTMSG_LENGTH));
   assert.deepEqual([decodeRoute(withoutPriority)?.metric, decodeRoute(withoutPriority)?.table], [0, 254]);
   assert.equal(decodeRoute(Buffer.from([7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])), undefined, "another family");
+});
+
+/** struct rtnexthop (len, flags, hops, ifindex) followed by its RTA_GATEWAY. */
+function nextHop(ifindex: number, gateway: Buffer): Buffer {
+  const attributes = netlinkCodec.encodeAttributes([netlinkCodec.attribute.bytes(5, gateway)]);
+  const header = Buffer.alloc(8);
+  header.writeUInt16LE(8 + attributes.length, 0);
+  header.writeInt32LE(ifindex, 4);
+  return Buffer.concat([header, attributes]);
+}
+
+test("a multipath route (RTA_MULTIPATH, as IPv6 shows routes appended at one key): each next hop's device and gateway, in the kernel's order", () => {
+  const key = { family: 6 as const, destination: Buffer.from("fd800000000000000000000000000000", "hex"), prefixLength: 64, table: 254, metric: 1024, protocol: 238, scope: 0 };
+  const ours = Buffer.from("fd700000000000000000000000000002", "hex");
+  const theirs = Buffer.from("fd700000000000000000000000000003", "hex");
+  const multipath = netlinkCodec.encodeAttributes([netlinkCodec.attribute.bytes(9, Buffer.concat([nextHop(3, ours), nextHop(4, theirs)]))]);
+  const record = decodeRoute(Buffer.concat([routePayload(key), multipath]));
+  assert.equal(record?.multipath, true);
+  assert.deepEqual(record?.nextHops, [
+    { outputIndex: 3, gateway: ours },
+    { outputIndex: 4, gateway: theirs },
+  ]);
+  assert.ok(record && hasKeyOf(record, key));
+});
+
+test("a route with another tos sits at another key (IPv4 keys on tos; requests carry 0)", () => {
+  const payload = routePayload(v4);
+  payload.writeUInt8(0x10, 3);
+  const record = decodeRoute(payload);
+  assert.equal(record?.tos, 0x10);
+  assert.ok(record && !hasKeyOf(record, v4));
 });

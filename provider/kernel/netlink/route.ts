@@ -4,7 +4,7 @@
 // from the kernel itself: net/ipv4/fib_frontend.c rtm_to_fib_config (IPv4) and net/ipv6/route.c
 // rtm_to_fib6_config (IPv6). A route's key in its table is its destination and metric (RTA_PRIORITY), plus
 // tos for IPv4 (always 0 here) and a source prefix for IPv6 source routing (never set here).
-import { attribute, type AttributeInput, attributeMap, encodeAttributes, NetlinkFormatError, readU32 } from "./codec";
+import { align4, attribute, type AttributeInput, attributeMap, encodeAttributes, NetlinkFormatError, readS32, readU32 } from "./codec";
 import { AF_INET, AF_INET6 } from "./constants";
 
 export const RTMSG_LENGTH = 12;
@@ -31,11 +31,19 @@ export const RTPROT_KERNEL = 2;
 
 export type RouteFamily = 4 | 6;
 
+/** One next hop of a multipath route (struct rtnexthop and its attributes). */
+export interface NextHop {
+  gateway?: Buffer;
+  outputIndex: number;
+}
+
 /** One route as the kernel holds it; addresses as bytes (4 or 16), text belongs to the model. */
 export interface RouteRecord {
   family: RouteFamily;
   destination: Buffer;
   prefixLength: number;
+  /** rtm_tos: part of an IPv4 route's key (a route with another tos sits at another key); 0 for IPv6. */
+  tos: number;
   table: number;
   protocol: number;
   scope: number;
@@ -45,8 +53,14 @@ export interface RouteRecord {
   gateway?: Buffer;
   outputIndex?: number;
   preferredSource?: Buffer;
-  /** A route with several next hops (RTA_MULTIPATH): never one this provider made. */
+  /** A route with several next hops (RTA_MULTIPATH). */
   multipath: boolean;
+  /**
+   * A multipath route's next hops, in the kernel's order. IPv6 shows routes of one key that each have a gateway
+   * (`ip -6 route append`) as one multipath route: the first route's protocol, then every route's next hop, the
+   * first route's first (net/ipv6/route.c, rt6_fill_node).
+   */
+  nextHops?: NextHop[];
 }
 
 /** The fields of a route request: the key (family, table, destination, metric) and what the route says. */
@@ -140,6 +154,7 @@ export function decodeRoute(payload: Buffer): RouteRecord | undefined {
     family,
     destination: Buffer.from(attributes.get(RTA_DST) ?? Buffer.alloc(addressLength(family))),
     prefixLength: payload.readUInt8(1),
+    tos: payload.readUInt8(3),
     table: tableAttribute === undefined ? payload.readUInt8(4) : readU32(tableAttribute),
     protocol: payload.readUInt8(5),
     scope: payload.readUInt8(6),
@@ -150,16 +165,37 @@ export function decodeRoute(payload: Buffer): RouteRecord | undefined {
   const gateway = attributes.get(RTA_GATEWAY);
   const outputIndex = attributes.get(RTA_OIF);
   const preferredSource = attributes.get(RTA_PREFSRC);
+  const multipath = attributes.get(RTA_MULTIPATH);
   if (gateway !== undefined) record.gateway = Buffer.from(gateway);
   if (outputIndex !== undefined) record.outputIndex = readU32(outputIndex);
   if (preferredSource !== undefined) record.preferredSource = Buffer.from(preferredSource);
+  if (multipath !== undefined) record.nextHops = decodeNextHops(multipath);
   return record;
 }
 
-/** Whether a record sits at the key of `spec`: same family, table, destination and metric. */
+/** RTNH_LENGTH: struct rtnexthop (rtnh_len u16, rtnh_flags u8, rtnh_hops u8, rtnh_ifindex s32) before its attributes. */
+const RTNEXTHOP_LENGTH = 8;
+
+/** RTA_MULTIPATH's payload: one struct rtnexthop per next hop, each followed by its own attributes (RTA_GATEWAY). */
+export function decodeNextHops(payload: Buffer): NextHop[] {
+  const hops: NextHop[] = [];
+  for (let offset = 0; offset + RTNEXTHOP_LENGTH <= payload.length; ) {
+    const length = payload.readUInt16LE(offset);
+    if (length < RTNEXTHOP_LENGTH || offset + length > payload.length) throw new NetlinkFormatError(`rtnexthop of ${length} bytes at offset ${offset} of ${payload.length}`);
+    const hop: NextHop = { outputIndex: readS32(payload.subarray(offset + 4, offset + 8)) };
+    const gateway = attributeMap(payload.subarray(offset + RTNEXTHOP_LENGTH, offset + length)).get(RTA_GATEWAY);
+    if (gateway !== undefined) hop.gateway = Buffer.from(gateway);
+    hops.push(hop);
+    offset += align4(length);
+  }
+  return hops;
+}
+
+/** Whether a record sits at the key of `spec`: same family, table, destination and metric, and tos 0 (the only one requests carry). */
 export function hasKeyOf(record: RouteRecord, key: Pick<RouteSpec, "family" | "table" | "destination" | "prefixLength" | "metric">): boolean {
   return (
     record.family === key.family &&
+    record.tos === 0 &&
     record.table === key.table &&
     record.prefixLength === key.prefixLength &&
     record.metric === key.metric &&

@@ -1,5 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import { unsetAsUndefined } from "../../lifecycle/unsetOutputs";
+import { linkResourceOptions } from "../../links/resourceOptions";
 import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../../links/networkd";
+import { LINK_UNSET_OUTPUTS } from "../../model/linkDiff";
 import bridgeProvider = require("./provider");
 
 /** The inputs of a Bridge. */
@@ -67,10 +70,11 @@ export class Bridge extends pulumi.dynamic.Resource implements NetworkdDevice {
         stamp: undefined,
         ports: undefined,
       },
-      opts,
+      linkResourceOptions(opts),
       "tuntap",
       "Bridge",
     );
+    unsetAsUndefined(this, LINK_UNSET_OUTPUTS);
   }
   /** What a NetworkdFiles resource writes of this bridge. */
   networkdSettings(): NetworkdSettings {

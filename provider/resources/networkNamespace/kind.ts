@@ -18,13 +18,13 @@ import {
   RouteNetlink,
   rtnetlink,
 } from "../../kernel";
-import { type CheckOutcome, findStamp, namedSpec, type Properties } from "../../model";
+import { type CheckOutcome, findStamp, namedSpec, type Properties, siblingResourceOf } from "../../model";
 import { DeviceConflictError } from "../../lifecycle/errors";
 import type { ResourceKind } from "../../lifecycle/kind";
 import { reclaimableStamp, type StampCarrier, stampedForAnotherOwner, type StampedObjectWords } from "../../lifecycle/ownership";
 import { resourceProvider } from "../../lifecycle/provider";
 import type { Step } from "../../lifecycle/steps";
-import { ForeignNamespaceError, NamespaceInUseError } from "./errors";
+import { type DeviceInside, ForeignNamespaceError, NamespaceInUseError } from "./errors";
 import { checkNetworkNamespace, diffNetworkNamespace, type NetworkNamespaceInputs, type NetworkNamespaceSpec, type NetworkNamespaceState } from "./model";
 
 const LOOPBACK = "lo";
@@ -40,6 +40,8 @@ interface Recorded {
 /** A network namespace bound at /run/netns/NAME; its lo, which carries the stamp, is looked up when needed. */
 interface Namespace {
   name: string;
+  /** Whose the namespace is ("project/stack/resource"): devices inside stamped for the same stack are told apart from others'. */
+  managedBy?: string;
 }
 
 const loopbackStamps: StampCarrier<Namespace> = {
@@ -66,9 +68,9 @@ const networkNamespace: ResourceKind<NetworkNamespaceSpec, Recorded, Namespace, 
   },
 
   /** The namespace at /run/netns/NAME when its lo carries the recorded stamp. */
-  find(id, { stamp }, operation) {
+  find(id, { stamp, managedBy }, operation) {
     if (stamp === "" || namespaceFileKind(id, operation) !== "network namespace") return undefined;
-    return loopbackOf(rtnetlink(id), operation).altNames.includes(stamp) ? { name: id } : undefined;
+    return loopbackOf(rtnetlink(id), operation).altNames.includes(stamp) ? namespace(id, managedBy) : undefined;
   },
 
   /** Anything else at the path: a plain file, another kind of namespace, or a namespace whose lo carries no stamp of ours. */
@@ -93,9 +95,9 @@ const networkNamespace: ResourceKind<NetworkNamespaceSpec, Recorded, Namespace, 
       if (!(error instanceof NamespaceExistsError)) throw error;
       const found = namespaceFileKind(spec.name, operation);
       if (found !== "network namespace") throw notANamespaceError(spec.name, found, operation);
-      return { id: spec.name, taken: { name: spec.name } };
+      return { id: spec.name, taken: namespace(spec.name, spec.managedBy) };
     }
-    return { id: spec.name, made: { name: spec.name } };
+    return { id: spec.name, made: namespace(spec.name, spec.managedBy) };
   },
 
   reclaimable: ({ name }, spec, operation) => reclaimableStamp(loopbackOf(rtnetlink(name), operation).altNames, spec.managedBy),
@@ -129,15 +131,17 @@ const networkNamespace: ResourceKind<NetworkNamespaceSpec, Recorded, Namespace, 
   },
 
   /**
-   * `ip netns del`, only when the namespace holds nothing but lo: by dependency order the stack's own devices
-   * inside are gone by now, so any device left is someone else's.
+   * `ip netns del`, only when the namespace holds nothing but lo: the stack's own devices inside are deleted
+   * before it when Pulumi knows the order (their netns is its name output); any device left is either one of this
+   * stack's that Pulumi did not order (told by its stamp) or someone else's, and deleting the namespace would
+   * delete it.
    */
-  remove({ name }, operation) {
-    const others = rtnetlink(name)
+  remove({ name, managedBy }, operation) {
+    const inside = rtnetlink(name)
       .dumpLinks(operation)
       .filter((link) => link.name !== LOOPBACK)
-      .map((link) => link.name);
-    if (others.length > 0) throw new NamespaceInUseError(operation, name, others);
+      .map((link) => deviceInside(link, managedBy));
+    if (inside.length > 0) throw new NamespaceInUseError(operation, name, inside);
     // Our own socket inside would keep the namespace alive after its name is gone.
     closeRtnetlink(name);
     deleteNetworkNamespace(name, operation);
@@ -150,6 +154,17 @@ const networkNamespace: ResourceKind<NetworkNamespaceSpec, Recorded, Namespace, 
 
 /** The NetworkNamespace provider's real work: what pulumi-tuntap/providers/networkNamespace loads when it is called. */
 export const implementation = resourceProvider(networkNamespace);
+
+function namespace(name: string, managedBy: string | undefined): Namespace {
+  return managedBy === undefined ? { name } : { name, managedBy };
+}
+
+/** A device left inside, with the resource of this namespace's stack that its stamp names (a veth peer's stamp names its pair's). */
+function deviceInside(link: Link, managedBy: string | undefined): DeviceInside {
+  const stamp = findStamp(link.altNames);
+  const resource = stamp === undefined || managedBy === undefined ? undefined : siblingResourceOf(stamp, managedBy);
+  return resource === undefined ? { name: link.name } : { name: link.name, resource };
+}
 
 /**
  * Inside the new namespace, before it has a name. The socket is opened here (the cached clients belong to other

@@ -37,8 +37,7 @@ export function diffNetworkdFiles(olds: Properties, news: Properties, samePlace:
     if (rendered.netdev !== olds.netdevContent) updates.push("netdevContent");
     if (rendered.network !== olds.networkContent) updates.push("networkContent");
   }
-  // A replacement that would write the very same files (one forced by replaceOnChanges, say) must remove the
-  // old ones first: otherwise removing the old resource's files would remove the new one's.
-  const changes = replaces.length > 0 || updates.length > 0;
-  return { changes, replaces, deleteBeforeReplace: changes && sameDirectory && sameStem };
+  // A replacement always writes other files (another directory, another stem): the new ones are written before
+  // the old ones are removed. An update in place replaces nothing, so it asks for no order of replacement either.
+  return { changes: replaces.length > 0 || updates.length > 0, replaces, deleteBeforeReplace: false };
 }

@@ -4,11 +4,20 @@
 // and scope. The key itself (destination, so the family; table; metric) and the namespace need a new route. The
 // new route's key differs from the old one's, so it is made before the old one goes: traffic is never left
 // without a route meanwhile.
+//
+// A device, gateway or source not known yet may come from a device the engine is replacing: when it replaces a
+// device (always deleting it first), it diffs the resources whose inputs come from that device with those inputs
+// unknown, and deletes first — to make again after the device — those whose diff then says "replace"
+// (pulumi/pkg resource/deploy/step_generator.go, calculateDependentReplacements). The kernel deletes a route with
+// the device it leaves by, with the address its gateway is reached through, and with its preferred source
+// address, so such a route is replaced with its device; and a preview shows it.
 import type { Properties } from "../../model/check";
 import { differs, type DiffOutcome } from "../../model/linkDiff";
 import { containsUnknown } from "../../model/unknown";
 
 const REPLACED_BY = ["destination", "table", "metric", "netns"] as const;
+/** What the route leaves by: replaced with it when not known yet, in place otherwise. */
+const NEXT_HOP = ["device", "gateway", "source"] as const;
 
 /** "default" before its family is known (a gateway not known yet) is either family's default route. */
 function sameDestination(next: unknown, previous: unknown): boolean {
@@ -17,15 +26,18 @@ function sameDestination(next: unknown, previous: unknown): boolean {
 }
 
 export function diffRoute(olds: Properties, news: Properties): DiffOutcome {
-  const replaces: string[] = REPLACED_BY.filter((key) => {
+  const keyChanges: string[] = REPLACED_BY.filter((key) => {
     if (key === "destination") return !sameDestination(news.destination, olds.destination);
     // A metric not known yet during a preview (a family still unknown) is compared once it is.
     if (key === "metric" && news.metric === undefined) return false;
     return differs(news[key], olds[key]);
   });
+  const nextHopUnknown = NEXT_HOP.filter((key) => containsUnknown(news[key]));
   const updates: string[] = [];
   for (const key of ["gateway", "source", "scope"]) if (differs(news[key], olds[key]) && !(news[key] === undefined && key === "scope")) updates.push(key);
   // Without a declared device, the kernel picks the one the gateway is reached through: not a change.
   if (news.device !== undefined && (containsUnknown(news.device) || news.device !== olds.device)) updates.push("device");
-  return { changes: replaces.length > 0 || updates.length > 0, replaces, deleteBeforeReplace: false };
+  const replaces = [...keyChanges, ...nextHopUnknown];
+  // At the same key, the old route must go before the new one can be made.
+  return { changes: replaces.length > 0 || updates.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 && keyChanges.length === 0 };
 }

@@ -4,8 +4,10 @@
 // changed or deleted. Routes carry no name to hold a stamp, so none is ever taken over.
 import {
   addRoute,
+  appendRoute,
   deleteRoute as deleteKernelRoute,
   KernelError,
+  type NextHop,
   type RouteKey,
   type RouteNetlink,
   type RouteRecord,
@@ -20,8 +22,9 @@ import { formatAddress, parseCidr, parseIPv4, parseIPv6, type Properties } from 
 import { DeviceConflictError, InvalidInputsError } from "../../lifecycle/errors";
 import type { Ownership, ResourceKind } from "../../lifecycle/kind";
 import { resourceProvider } from "../../lifecycle/provider";
+import type { Step } from "../../lifecycle/steps";
 import { diffRoute } from "./diff";
-import { checkRoute, ROUTE_PROTOCOL, type RouteInputs, type RouteState } from "./model";
+import { checkRoute, ROUTE_PROTOCOL, ROUTE_UNSET_OUTPUTS, type RouteInputs, type RouteState } from "./model";
 
 const SCOPES: Record<string, number> = { global: 0, link: 253, host: 254 };
 /** Protocols as /etc/iproute2/rt_protos names them, with who uses them. */
@@ -92,40 +95,52 @@ const route: ResourceKind<Spec, Recorded, RoutePlace, RouteState> = {
   },
 
   /**
-   * Gateway, device, source or scope replaced at the same key by one NLM_F_REPLACE, which the kernel carries out
-   * whole or refuses whole (it checks the new next hop before it touches the table). The kernel replaces the first
-   * route at the key, whoever made it: that route must be ours.
-   *
-   * A route the kernel removed in this same run is made again: when the device a route names is replaced (a new
-   * name), Pulumi deletes the old device first, and the kernel deletes the route with it, before this update.
+   * Gateway, device, source or scope changed at the same key. The kernel's in-place replace (NLM_F_REPLACE),
+   * which it carries out whole or refuses whole, changes the first route at the key, whoever made it: it is used
+   * when that route is ours. When another program's route was put before ours (`ip route prepend`), ours is
+   * deleted and the new one appended behind it instead, as two undoable steps. A route gone from its key (the
+   * kernel deletes it with the device it left by, in the same run that replaces that device) is made again.
+   * Ours merged with another program's next hops (IPv6 joins routes through gateways at one key) is refused:
+   * the kernel replaces or deletes such a route only whole or one next hop at a time by its gateway.
    */
-  steps({ netlink, routes: [first] }, spec, _id, _stamps, operation) {
+  steps({ netlink, key, routes }, spec, _id, _stamps, operation) {
     const request = kernelRoute(netlink, spec, operation);
-    if (first !== undefined && (first.protocol !== ROUTE_PROTOCOL || first.multipath)) {
-      throw new DeviceConflictError(operation, "destination", `${keyTakenReason(netlink, first, spec)} This stack's route is not there any more; run \`pulumi refresh\` first.`);
-    }
-    const apply = () => {
-      try {
-        if (first === undefined) addRoute(netlink, request, { operation, step: "" });
-        else replaceRoute(netlink, request, { operation, step: "" });
-      } catch (error) {
-        if (error instanceof KernelError) error.message += first === undefined ? " Nothing was added." : " The route was left as it was.";
-        throw error;
+    const context = { operation, step: "" };
+    const ours = routes.find(isOurs);
+    const [first] = routes;
+    if (ours === undefined) {
+      if (first !== undefined) {
+        throw new DeviceConflictError(operation, "destination", `This stack's route is gone from its key (deleted with its device, or by hand), and ${keyTakenReason(netlink, first, spec)}`);
       }
-    };
-    return [{ description: first === undefined ? "add the route" : "replace the route", apply }];
+      return [annotated({ description: "add the route", apply: () => addRoute(netlink, request, context) }, " Nothing was added.")];
+    }
+    if (ours.nextHops !== undefined) throw mergedRouteError(netlink, key, ours, spec, operation);
+    if (ours === first) return [annotated({ description: "replace the route", apply: () => replaceRoute(netlink, request, context) }, " The route was left as it was.")];
+    const previous = specOf(ours);
+    return [
+      { description: "delete the route behind another program's", apply: () => deleteKernelRoute(netlink, previous, context), undo: () => appendRoute(netlink, previous, context) },
+      { description: "append the changed route", apply: () => appendRoute(netlink, request, context), undo: () => deleteKernelRoute(netlink, request, context) },
+    ];
   },
 
-  /** Matched by protocol, gateway and device too; gone already is success. */
+  /** Ours only, by protocol, gateway and device (one next hop of a merged route); gone already is success. */
   remove({ netlink, routes }, operation) {
     const ours = routes.find(isOurs);
-    if (ours !== undefined) deleteKernelRoute(netlink, { ...ours, protocol: ROUTE_PROTOCOL }, { operation, step: "" });
+    if (ours !== undefined) deleteKernelRoute(netlink, specOf(ours), { operation, step: "" });
+  },
+
+  /** Our route gone from its key while its namespace is still there: the kernel deleted it with its device (or someone did by hand). */
+  undoneByKernel(id, olds) {
+    const found = route.find(id, route.recordedFrom(olds), `diff ${route.subject(id)}`);
+    return found === undefined || found.routes.some(isOurs) ? [] : ["destination"];
   },
 
   state({ netlink, routes }, { netns }) {
     const ours = routes.find(isOurs);
     return ours === undefined ? undefined : stateOf(netlink, ours, netns);
   },
+
+  unsetOutputs: ROUTE_UNSET_OUTPUTS,
 };
 
 /** The Route provider's real work: what pulumi-tuntap/providers/route loads when it is called. */
@@ -136,9 +151,64 @@ function routeId(spec: Pick<RouteInputs, "destination" | "table" | "metric">): s
   return `${spec.destination} table ${spec.table} metric ${spec.metric ?? 0}`;
 }
 
-/** This provider's route: one of its protocol, not merged into a multipath route with someone else's next hops. */
+/**
+ * This provider's route: one of its protocol. Merged with another program's next hops (IPv6), it shows as one
+ * multipath route with our protocol and our next hop first: ours was made first, the key being free then.
+ */
 function isOurs(record: RouteRecord): boolean {
-  return record.protocol === ROUTE_PROTOCOL && !record.multipath;
+  return record.protocol === ROUTE_PROTOCOL;
+}
+
+/** Our next hop: the route's own, or the first of a merged route's. */
+function ourHop(record: RouteRecord): Partial<NextHop> {
+  return record.nextHops?.[0] ?? { ...(record.gateway === undefined ? {} : { gateway: record.gateway }), ...(record.outputIndex === undefined ? {} : { outputIndex: record.outputIndex }) };
+}
+
+/**
+ * Our route (our next hop of a merged one) as a request: what deletes exactly it — the kernel matches the
+ * protocol, gateway and device, and deletes one next hop when a gateway is given — and what puts it back.
+ */
+function specOf(record: RouteRecord): RouteSpec {
+  const { family, destination, prefixLength, table, metric, scope, preferredSource } = record;
+  const { gateway, outputIndex } = ourHop(record);
+  const spec: RouteSpec = { family, destination, prefixLength, table, metric, scope, protocol: ROUTE_PROTOCOL };
+  if (gateway !== undefined) spec.gateway = gateway;
+  if (outputIndex !== undefined) spec.outputIndex = outputIndex;
+  if (preferredSource !== undefined) spec.preferredSource = preferredSource;
+  return spec;
+}
+
+/** Adds what the kernel left when a single request fails: one request is carried out whole or refused whole. */
+function annotated(step: Step, leftAsItWas: string): Step {
+  return {
+    ...step,
+    apply: () => {
+      try {
+        step.apply();
+      } catch (error) {
+        if (error instanceof KernelError) error.message += leftAsItWas;
+        throw error;
+      }
+    },
+  };
+}
+
+/** Ours merged with another program's next hops into one multipath route (IPv6 `ip -6 route append`): refused, saying how to part them. */
+function mergedRouteError(netlink: RouteNetlink, key: RouteKey, ours: RouteRecord, spec: RouteInputs, operation: string): DeviceConflictError {
+  const destination = prefixText(key);
+  const ip = spec.netns === undefined ? "ip" : `ip -n ${spec.netns}`;
+  const hops = (ours.nextHops ?? []).slice(1).map((hop) => {
+    const via = hop.gateway === undefined ? "" : ` via ${formatAddress(ours.family, hop.gateway)}`;
+    const device = netlink.getLinkByIndex(hop.outputIndex, "read route")?.name;
+    return `${via}${device === undefined ? "" : ` dev ${device}`}`.trim();
+  });
+  return new DeviceConflictError(
+    operation,
+    "destination",
+    `the kernel has merged this stack's route to ${destination} (table ${key.table}, metric ${key.metric}) with next hops another program added at the same key (${hops.join("; ")}) into one multipath route, ` +
+      "and changes such a route only whole: pulumi-tuntap never changes another program's next hops. Remove them " +
+      `(\`${ip} -${ours.family} route del ${destination} table ${key.table} metric ${key.metric} ${hops[0] ?? ""}\`), then run \`pulumi up\` again.`,
+  );
 }
 
 /** The route in kernel terms; the device is looked up first, so a missing one is named before anything changes. */
@@ -170,6 +240,7 @@ function kernelRoute(netlink: RouteNetlink, spec: RouteInputs, operation: string
 }
 
 function stateOf(netlink: RouteNetlink, record: RouteRecord, netns: string | undefined): RouteState {
+  const { gateway, outputIndex } = ourHop(record);
   const scope = Object.entries(SCOPES).find(([, value]) => value === record.scope)?.[0] ?? String(record.scope);
   const state: RouteState = {
     destination: prefixText(record),
@@ -179,8 +250,8 @@ function stateOf(netlink: RouteNetlink, record: RouteRecord, netns: string | und
     scope,
     protocol: record.protocol,
   };
-  if (record.gateway !== undefined) state.gateway = formatAddress(record.family, record.gateway);
-  const device = record.outputIndex === undefined ? undefined : netlink.getLinkByIndex(record.outputIndex, "read route");
+  if (gateway !== undefined) state.gateway = formatAddress(record.family, gateway);
+  const device = outputIndex === undefined ? undefined : netlink.getLinkByIndex(outputIndex, "read route");
   if (device !== undefined) state.device = device.name;
   if (record.preferredSource !== undefined) state.source = formatAddress(record.family, record.preferredSource);
   if (netns !== undefined) state.netns = netns;

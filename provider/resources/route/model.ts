@@ -131,6 +131,9 @@ export const routeInputsSchema = z.strictObject({
 /** Inputs after check: canonical addresses, a family-specific destination, metric and scope filled in. */
 export type RouteInputs = z.output<typeof routeInputsSchema>;
 
+/** The outputs a Route may lack: recorded as null (see lifecycle/unsetOutputs.ts). */
+export const ROUTE_UNSET_OUTPUTS: readonly string[] = ["gateway", "device", "source", "netns"];
+
 /** What the provider stores: the route as the kernel has it now. */
 export interface RouteState {
   destination: string;

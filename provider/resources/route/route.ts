@@ -1,4 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import { unsetAsUndefined } from "../../lifecycle/unsetOutputs";
+import { ROUTE_UNSET_OUTPUTS } from "./model";
 import routeProvider = require("./provider");
 
 /** The inputs of a Route. Every property may be a plain value or another resource's output. */
@@ -71,5 +73,6 @@ export class Route extends pulumi.dynamic.Resource {
       "tuntap",
       "Route",
     );
+    unsetAsUndefined(this, ROUTE_UNSET_OUTPUTS);
   }
 }

@@ -5,13 +5,13 @@ import { createTunDevice, isPromiscuous, type Link, setTunOwnership } from "../.
 import type { Named } from "../../model";
 import { resourceProvider } from "../../lifecycle/provider";
 import type { Step } from "../../lifecycle/steps";
-import { bridgeIndex } from "../../links/bridgePort";
+import { bridgeIndex, portDropped } from "../../links/bridgePort";
 import { describeDevice } from "../../links/devices";
 import type { LinkHooks, LinkOutputs } from "../../links/hooks";
 import { linkKind } from "../../links/linkKind";
 import { bridgeIndexOf, commonLinkState, desiredFromInputs } from "../../links/settings";
 import { diffTapInterface } from "./diff";
-import { checkTapInterface, type TapInterfaceInputs, type TapInterfaceState } from "./model";
+import { checkTapInterface, TAP_INTERFACE_UNSET_OUTPUTS, type TapInterfaceInputs, type TapInterfaceState } from "./model";
 import { principalFailures, resolvePrincipals } from "./principals";
 
 type TapSpec = Named<TapInterfaceInputs>;
@@ -55,10 +55,15 @@ const tapInterfaceHooks: LinkHooks<TapInterfaceInputs, TapInterfaceState> = {
     return createTunDevice(request, operation, (kernelName) => netlink.addAltName(kernelName, stamp, { operation, step: "", device: kernelName }));
   },
 
+  /** A tap left outside the bridge it names: the kernel dropped it with its bridge, which this run replaced. */
+  undoneByKernel: ({ netlink, link }, _recorded, news, operation) => (portDropped(netlink, link, news.bridge, operation) ? ["bridge"] : []),
+
   moreSteps(_netlink, link, name, spec, operation) {
     const ownership = ownershipStep(link, name, spec, operation);
     return ownership === undefined ? [] : [ownership];
   },
+
+  unsetOutputs: TAP_INTERFACE_UNSET_OUTPUTS,
 
   /** No key is ever undefined: Pulumi's host cannot serialize that. */
   state(netlink, { link, addresses }) {

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { type CheckOutcome, checkInputs, type CrossFieldRule, type Properties } from "../../model/check";
 import type { CheckFailure } from "../../model/failures";
 import * as fields from "../../model/fields";
-import { adoptNeedsExactName, ipv6NeedsMinimumMtu, type MtuRange, mtuProblem, nameUnnamedLink } from "../../model/linkRules";
+import { LINK_UNSET_OUTPUTS } from "../../model/linkDiff";
+import { adoptNeedsExactName, ipv6NeedsMinimumMtu, type MtuRange, mtuProblem, nameUnnamedLink, notItsOwnPort } from "../../model/linkRules";
 
 export type TunMode = "tap" | "tun";
 
@@ -37,6 +38,9 @@ export const tapInterfaceInputsSchema = z.strictObject({
 export type TapInterfaceInputs = z.output<typeof tapInterfaceInputsSchema>;
 
 /** What the provider stores as outputs: every input as it is on the host, plus identity. */
+/** The outputs a TapInterface may lack: recorded as null (see lifecycle/unsetOutputs.ts). */
+export const TAP_INTERFACE_UNSET_OUTPUTS: readonly string[] = [...LINK_UNSET_OUTPUTS, "owner", "group", "macAddress", "bridge"];
+
 export interface TapInterfaceState {
   name: string;
   mode: TunMode;
@@ -84,6 +88,6 @@ const tunHasNoLinkLayer: CrossFieldRule<TapInterfaceInputs> = (value, unknown) =
  * `olds` are the inputs the previous check returned; a random name chosen then is kept.
  */
 export function checkTapInterface(olds: Properties, news: Properties): CheckOutcome<TapInterfaceInputs> {
-  const outcome = checkInputs(tapInterfaceInputsSchema, news, [mtuInRangeForMode, tunHasNoLinkLayer, adoptNeedsExactName("device"), ipv6NeedsMinimumMtu]);
+  const outcome = checkInputs(tapInterfaceInputsSchema, news, [mtuInRangeForMode, tunHasNoLinkLayer, adoptNeedsExactName("device"), ipv6NeedsMinimumMtu, notItsOwnPort]);
   return nameUnnamedLink(outcome, olds, "TapInterface", outcome.value?.mode ?? "tap", typeof olds.mode === "string" ? olds.mode : "tap");
 }

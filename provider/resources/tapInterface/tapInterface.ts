@@ -1,5 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import { unsetAsUndefined } from "../../lifecycle/unsetOutputs";
+import { linkResourceOptions } from "../../links/resourceOptions";
 import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../../links/networkd";
+import { TAP_INTERFACE_UNSET_OUTPUTS } from "./model";
 import tapInterfaceProvider = require("./provider");
 
 /** The inputs of a TapInterface. Every property may be a plain value or another resource's output. */
@@ -114,10 +117,11 @@ export class TapInterface extends pulumi.dynamic.Resource implements NetworkdDev
         ifindex: undefined,
         stamp: undefined,
       },
-      opts,
+      linkResourceOptions(opts),
       "tuntap",
       "TapInterface",
     );
+    unsetAsUndefined(this, TAP_INTERFACE_UNSET_OUTPUTS);
   }
   /** What a NetworkdFiles resource writes of this device. */
   networkdSettings(): NetworkdSettings {

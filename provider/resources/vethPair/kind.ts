@@ -9,13 +9,13 @@ import type { StampTransition } from "../../lifecycle/kind";
 import { stampStep, unstampStep } from "../../lifecycle/ownership";
 import { resourceProvider } from "../../lifecycle/provider";
 import type { Step } from "../../lifecycle/steps";
-import { bridgeIndex } from "../../links/bridgePort";
+import { bridgeIndex, portDropped } from "../../links/bridgePort";
 import { describeDevice } from "../../links/devices";
 import type { LinkHooks, LinkOutputs } from "../../links/hooks";
 import { linkKind, linkStamps, stampNewLink } from "../../links/linkKind";
 import { bridgeIndexOf, commonLinkState, type DesiredLinkSettings, desiredFromInputs, linkSettingSteps } from "../../links/settings";
 import { diffVethPair } from "./diff";
-import { checkVethPair, peerStampOf, type VethEndState, type VethPairInputs, type VethPairState } from "./model";
+import { checkVethPair, peerStampOf, VETH_PAIR_UNSET_OUTPUTS, type VethEndState, type VethPairInputs, type VethPairState } from "./model";
 
 /** What the state records of a pair beyond every link's: the namespace the peer was placed in (absent: the first end's). */
 interface PeerRecorded {
@@ -85,6 +85,18 @@ const vethPairHooks: LinkHooks<VethPairInputs, VethPairState, PeerRecorded> = {
     const desired = { ...peerDesired(peerNetlink, spec, operation), name: peerName(spec) };
     const settings = linkSettingSteps(peerNetlink, peer, peerNetlink.addressesOf(peer.index, operation), desired, { operation, step: "", device: peer.name });
     return [...peerStampSteps(peerNetlink, peer, stamps, operation), ...settings];
+  },
+
+  unsetOutputs: VETH_PAIR_UNSET_OUTPUTS,
+
+  /** Either end left outside the bridge it names: the kernel dropped it with its bridge, which this run replaced. */
+  undoneByKernel({ netlink, link }, recorded, news, operation) {
+    const undone = portDropped(netlink, link, news.bridge, operation) ? ["bridge"] : [];
+    const peer = rtnetlinkIfExists(recorded.peerNetns);
+    const peerLink = peer?.getLinkByAltName(peerStampOf(recorded.stamp), operation);
+    const peerNews = news.peer as Properties | undefined;
+    if (peer !== undefined && peerLink !== undefined && portDropped(peer, peerLink, peerNews?.bridge, operation)) undone.push("peer.bridge");
+    return undone;
   },
 
   recordedFor: (spec) => (spec.peer.netns === undefined ? {} : { peerNetns: spec.peer.netns }),

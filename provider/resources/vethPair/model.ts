@@ -5,7 +5,8 @@ import { z } from "zod";
 import { type CheckOutcome, checkInputs, type CrossFieldRule, type Properties } from "../../model/check";
 import { type CheckFailure, failuresFromIssues } from "../../model/failures";
 import * as fields from "../../model/fields";
-import { adoptNeedsExactName, ipv6MtuProblem, ipv6NeedsMinimumMtu, nameUnnamedLink, resourcePartOf } from "../../model/linkRules";
+import { LINK_UNSET_OUTPUTS } from "../../model/linkDiff";
+import { adoptNeedsExactName, ipv6MtuProblem, ipv6NeedsMinimumMtu, nameUnnamedLink, notItsOwnPort, portOfItself, resourcePartOf } from "../../model/linkRules";
 import { byteLength, deriveInterfaceName, randomInterfaceName } from "../../model/names";
 import { MAX_ALTNAME_BYTES, STAMP_PREFIX } from "../../model/stamp";
 import { containsUnknown } from "../../model/unknown";
@@ -51,6 +52,9 @@ export interface VethEndState {
   stamp: string;
 }
 
+/** The outputs a VethPair may lack: recorded as null (see lifecycle/unsetOutputs.ts); the peer's are inside `peer`, always there. */
+export const VETH_PAIR_UNSET_OUTPUTS: readonly string[] = [...LINK_UNSET_OUTPUTS, "bridge"];
+
 export interface VethPairState extends VethEndState {
   adopt: boolean;
   managedBy?: string;
@@ -74,12 +78,15 @@ export function peerStampOf(stamp: string): string {
   return `${STAMP_PREFIX}#${createHash("sha256").update(owner).digest("hex").slice(0, 40)}:${PEER_STAMP_MARK}${nonce}`;
 }
 
+/** Two ends in one namespace (the peer's defaults to the first end's) need two names. */
 const endsApart: CrossFieldRule<VethPairInputs> = (value, unknown) => {
   const peer = value.peer;
   if (peer === undefined || unknown.has("name") || value.name === undefined || peer.name === undefined) return [];
-  if (unknown.has("netns") || value.netns !== peer.netns || value.name !== peer.name) return [];
+  if (unknown.has("netns") || value.netns !== (peer.netns ?? value.netns) || value.name !== peer.name) return [];
   return [{ property: "peer.name", reason: `both ends would be named ${value.name} in one network namespace; give the peer another name, or another netns` }];
 };
+
+const peerNotItsOwnPort: CrossFieldRule<VethPairInputs> = (value) => portOfItself(value.peer?.name, value.peer?.bridge, "peer.bridge");
 
 const peerIpv6NeedsMinimumMtu: CrossFieldRule<VethPairInputs> = (value) => {
   const peer = value.peer;
@@ -94,10 +101,15 @@ const peerIpv6NeedsMinimumMtu: CrossFieldRule<VethPairInputs> = (value) => {
  * previous check returned; a random peer name chosen then is kept.
  */
 export function checkVethPair(olds: Properties, news: Properties): CheckOutcome<VethPairInputs> {
-  const checked = checkInputs(vethPairInputsSchema, news, [adoptNeedsExactName("veth device"), ipv6NeedsMinimumMtu, peerIpv6NeedsMinimumMtu, endsApart]);
+  const checked = checkInputs(vethPairInputsSchema, news, [adoptNeedsExactName("veth device"), ipv6NeedsMinimumMtu, peerIpv6NeedsMinimumMtu, endsApart, notItsOwnPort, peerNotItsOwnPort]);
   const outcome = nameUnnamedLink({ ...checked, failures: peerKeysListed(checked.failures) }, olds, "VethPair", "veth");
   if (outcome.unknown.has("peer")) return withKnownPeerFailures(outcome, news.peer);
   const value = outcome.value;
+  if (value?.peer !== undefined && value.peer.netns === undefined && value.netns !== undefined) {
+    // The peer's namespace defaults to the first end's: made there, and looked for there.
+    value.peer.netns = value.netns;
+    outcome.inputs.peer = { ...(outcome.inputs.peer as Properties), netns: value.netns };
+  }
   if (value?.peer === undefined || value.peer.name !== undefined || outcome.unknown.has("managedBy")) return outcome;
   const identity = value.nameDerivedFrom ?? value.managedBy;
   const oldPeer = olds.peer as Properties | undefined;

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import { unsetAsUndefined } from "../../lifecycle/unsetOutputs";
+import { linkResourceOptions } from "../../links/resourceOptions";
 import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../../links/networkd";
-import type { VethEndState } from "./model";
+import { VETH_PAIR_UNSET_OUTPUTS, type VethEndState } from "./model";
 import vethPairProvider = require("./provider");
 
 /** The settings of one end of a veth pair. */
@@ -101,10 +103,11 @@ export class VethPair extends pulumi.dynamic.Resource implements NetworkdDevice 
         ifindex: undefined,
         stamp: undefined,
       },
-      opts,
+      linkResourceOptions(opts),
       "tuntap",
       "VethPair",
     );
+    unsetAsUndefined(this, VETH_PAIR_UNSET_OUTPUTS);
   }
   /** What a NetworkdFiles resource writes of this pair: both ends made by its .netdev, the first end configured. */
   networkdSettings(): NetworkdSettings {

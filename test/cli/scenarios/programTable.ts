@@ -102,7 +102,7 @@ const vmLab: ProgramScenario = {
   },
   drift: {
     make: () => ip("link", "set", "vmtap0", "nomaster"),
-    inState: (devices) => assert.equal(byName(devices, "vmtap0").outputs.bridge, undefined),
+    inState: (devices) => assert.equal(byName(devices, "vmtap0").outputs.bridge, null),
     repaired: () => assert.equal(mustLink("vmtap0").master, "labbr0"),
   },
 };

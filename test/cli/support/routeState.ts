@@ -15,6 +15,7 @@ export function routesThrough(state: Deployment, devices: readonly ManagedDevice
   const links = devices.flatMap(linksOf);
   return resourcesOf(state).filter((resource) => {
     const outputs = resource.outputs ?? {};
-    return resource.type === ROUTE_TYPE && links.some((link) => link.name === outputs.device && link.netns === outputs.netns);
+    // A route in the caller's namespace records its netns as null (unset).
+    return resource.type === ROUTE_TYPE && links.some((link) => link.name === outputs.device && link.netns === (outputs.netns ?? undefined));
   }).length;
 }

@@ -91,8 +91,9 @@ export class LabNetwork extends pulumi.ComponentResource {
   readonly forwardDropChains: pulumi.Output<ForeignChain[]>;
 
   constructor(name: string, args: LabNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("tuntap:index:LabNetwork", name, {}, opts);
+    // Checked before anything registers, the component included.
     const plan = planLabNetwork(name, args, { project: pulumi.getProject(), stack: pulumi.getStack() });
+    super("tuntap:index:LabNetwork", name, {}, opts);
     const child = { parent: this };
     const sources = [plan.subnet, ...(plan.ipv6Subnet === undefined ? [] : [plan.ipv6Subnet])];
 

@@ -16,8 +16,14 @@ export interface VmLabSettings {
   memoryMiB: number;
   vhost: boolean;
   diskImage?: string;
-  /** Boot this kernel directly; each VM's command line gets its own `ip=` address from the bridge's subnet. */
+  /** Boot this kernel directly; each VM's command line gets its own `ip=` address from the bridge's subnet (`ip=dhcp` with dhcp). */
   kernel?: DirectKernel;
+  /** Masquerade the lab out of the host's uplink (LabNetwork's nat). */
+  nat: boolean;
+  /** IP forwarding; unset: on with nat. */
+  forwarding?: boolean;
+  /** A DHCP server (dnsmasq) on the bridge, with a fixed lease for each VM's MAC: the address it would be given. */
+  dhcp: boolean;
   /** Really start the VMs (local.Command). Off: the commands are only outputs. */
   startVms: boolean;
   /** Where QEMU writes its pid files and console logs; must be writable by `user`. */
@@ -30,7 +36,7 @@ export interface VmLabSettings {
 export interface DirectKernel {
   kernel: string;
   initrd?: string;
-  /** The command line shared by every VM; each VM's `ip=` argument is appended. */
+  /** The command line shared by every VM; each VM's `ip=` argument (its address, or `ip=dhcp`) is appended. */
   kernelArgs: string;
 }
 
@@ -39,7 +45,7 @@ export interface LabVmPlan {
   guestMac: string;
   pidFile: string;
   consoleLog: string;
-  /** With direct kernel boot: the guest's address, e.g. "192.168.100.2/24". */
+  /** With direct kernel boot or DHCP: the guest's address (its fixed lease with DHCP), e.g. "192.168.100.2/24". */
   guestAddress?: string;
   /** The VM on the tap of this name (the TapInterface's `name` output). */
   qemu(tapName: string): QemuVm;
@@ -47,7 +53,7 @@ export interface LabVmPlan {
 
 export function planLabVms(settings: VmLabSettings, project: string, stack: string): LabVmPlan[] {
   const names = Array.from({ length: settings.vms }, (_, index) => `vm${index}`);
-  const addresses = settings.kernel === undefined ? undefined : planGuestAddresses(settings.bridgeAddress, names);
+  const addresses = settings.kernel === undefined && !settings.dhcp ? undefined : planGuestAddresses(settings.bridgeAddress, names);
   return names.map((name, index) => {
     const files = `${settings.runDirectory}/${project}-${stack}-${name}`;
     const guestMac = guestMacAddress(`${project}/${stack}/${name}`);
@@ -67,7 +73,8 @@ export function planLabVms(settings: VmLabSettings, project: string, stack: stri
             directBoot: {
               kernel: kernel.kernel,
               ...(kernel.initrd === undefined ? {} : { initrd: kernel.initrd }),
-              append: [kernel.kernelArgs, address.kernelIpArgument].filter((part) => part !== "").join(" "),
+              // With DHCP the guest asks for its address (its fixed lease), in the kernel's own words.
+              append: [kernel.kernelArgs, settings.dhcp ? "ip=dhcp" : address.kernelIpArgument].filter((part) => part !== "").join(" "),
             },
           }),
       consoleLog: `${files}.console`,

@@ -88,7 +88,7 @@ test("another address by config, as the README shows; up -- --diff shows the pro
 test("npm run in an example's directory runs that example's project", () => {
   const printed = npmRunIn("examples/vm-lab", "preview");
   assert.match(printed, /tuntap-vm-lab-dev/, printed);
-  assert.match(printed, /\+ 4 to create/, printed);
+  assert.match(printed, /\+ 5 to create/, printed);
 });
 
 test("npm run destroy removes it", () => {

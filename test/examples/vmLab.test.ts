@@ -67,6 +67,8 @@ const settings: VmLabSettings = {
   tapPrefix: "labtap",
   memoryMiB: 512,
   vhost: false,
+  nat: false,
+  dhcp: false,
   startVms: true,
   runDirectory: "/tmp",
   persistAtBoot: true,
@@ -97,17 +99,34 @@ describe("program", () => {
     assert.match(String(commands[0]?.inputs.delete), /pid=\$\(cat \/tmp\/lab-dev-vm0\.pid\); kill "\$pid"/);
   });
 
-  test("persistAtBoot: boot files for the bridge and for each tap, in the configured directory", async () => {
+  test("no nat, no dhcp: the LabNetwork is the bridge alone, an isolated network", async () => {
+    await registered(lab.network, lab.bridge);
+    assert.deepEqual([lab.network.masquerade, lab.network.forwarding, lab.network.dnsmasq], [undefined, undefined, undefined]);
+    assert.deepEqual(registrationsOf(registrations, TYPES.bridge).map((bridge) => [bridge.name, bridge.inputs.name, bridge.inputs.addresses]), [["lab-bridge", "labbr0", ["192.168.100.1/24"]]]);
+  });
+
+  test("persistAtBoot: boot files for the bridge (the LabNetwork's) and for each tap, in the configured directory", async () => {
     await registered(...lab.bootFiles);
     const files = registrationsOf(registrations, TYPES.networkdFiles);
     assert.deepEqual(
       files.map((file) => [file.name, file.inputs.kind, file.inputs.name, file.inputs.directory]),
       [
-        ["lab-bridge-boot", "bridge", "labbr0", "/run/systemd/network"],
+        ["lab-boot", "bridge", "labbr0", "/run/systemd/network"],
         ["lab-vm0-boot", "tap", "labtap0", "/run/systemd/network"],
         ["lab-vm1-boot", "tap", "labtap1", "/run/systemd/network"],
       ],
     );
+  });
+});
+
+describe("nat and dhcp: libvirt's default network for the lab", () => {
+  test("a fixed lease for each VM's guest MAC (not the tap's), the address it would be given; the kernel asks by ip=dhcp", () => {
+    const withDhcp = { ...settings, nat: true, dhcp: true, kernel: { kernel: "/k/vmlinuz", kernelArgs: "console=ttyS0" } };
+    const [vm0, vm1] = planLabVms(withDhcp, "lab", "dev");
+    assert.ok(vm0 && vm1);
+    assert.deepEqual([vm0.guestAddress, vm1.guestAddress], ["192.168.100.2/24", "192.168.100.3/24"]);
+    assert.equal(vm0.qemu("labtap0").directBoot?.append, "console=ttyS0 ip=dhcp");
+    assert.equal(planLabVms({ ...settings, dhcp: true }, "lab", "dev")[1]?.guestAddress, "192.168.100.3/24", "planned without a kernel too: the leases need them");
   });
 });
 

@@ -121,7 +121,7 @@ test("vm-lab startVms=true: pulumi up starts a guest on each multi-queue tap, as
     startVms: "true",
   });
   const up = await cliRun(t, stack, "up");
-  assert.deepEqual(up.changes, { create: 6 }, "the stack, the bridge, two taps and two commands");
+  assert.deepEqual(up.changes, { create: 7 }, "the stack, the LabNetwork and its bridge, two taps and two commands");
   assert.equal(up.outputs.vmsStarted, true);
   assert.deepEqual(commandsIn(await stack.exportState()), ["lab-vm0-qemu", "lab-vm1-qemu"]);
   const vms = vmsOf(up.outputs);
@@ -150,7 +150,7 @@ test("vm-lab startVms=true: preview --expect-no-changes finds nothing to change"
   assert.ok(stack, "the stack of the first test");
   const preview = await stack.preview({ expectNoChanges: true });
   assert.ok(preview.ok, preview.output.join("\n"));
-  assert.deepEqual(preview.changes, { same: 6 });
+  assert.deepEqual(preview.changes, { same: 7 });
 });
 
 test("vm-lab startVms=true: vms 2 → 3 starts exactly one more guest; 3 → 2 stops exactly that one", async (t) => {
@@ -159,7 +159,7 @@ test("vm-lab startVms=true: vms 2 → 3 starts exactly one more guest; 3 → 2 s
 
   await stack.setConfig("vms", "3");
   const grown = await cliRun(t, stack, "up");
-  assert.deepEqual(grown.changes, { same: 6, create: 2 }, "vm2's tap and command");
+  assert.deepEqual(grown.changes, { same: 7, create: 2 }, "vm2's tap and command");
   const vms = vmsOf(grown.outputs);
   assert.deepEqual(vms.map((vm) => vm.tap), ["labtap0", "labtap1", "labtap2"]);
   const [report] = await followStarted(t, vms.slice(2));
@@ -169,7 +169,7 @@ test("vm-lab startVms=true: vms 2 → 3 starts exactly one more guest; 3 → 2 s
 
   await stack.setConfig("vms", "2");
   const shrunk = await cliRun(t, stack, "up");
-  assert.deepEqual(shrunk.changes, { same: 6, delete: 2 }, "vm2's command and tap");
+  assert.deepEqual(shrunk.changes, { same: 7, delete: 2 }, "vm2's command and tap");
   // The command's delete returned once QEMU had exited.
   const after = assertQemusOf(vmsOf(shrunk.outputs));
   assert.deepEqual([...after], [...before], "vm2's QEMU is gone; vm0's and vm1's are untouched");
@@ -186,7 +186,7 @@ test("vm-lab startVms=true: queues=1 replaces the taps, and the commands restart
   const pidsBefore = assertQemusOf(vmsBefore);
   await stack.setConfig("queues", "1");
   const up = await cliRun(t, stack, "up");
-  assert.deepEqual(up.changes, { same: 2, replace: 4 }, "the taps (a tap's queue type cannot change) and the commands that run on them; the bridge stays");
+  assert.deepEqual(up.changes, { same: 3, replace: 4 }, "the taps (a tap's queue type cannot change) and the commands that run on them; the network stays");
   for (const [name, pid] of pidsBefore) assert.ok(!runningQemus().some((qemu) => qemu.pid === pid), `${name}'s old QEMU (${pid}) was stopped`);
   for (const guest of guests.values()) await guest.stop();
   guests.clear();
@@ -210,7 +210,7 @@ test("vm-lab startVms=true: queues=1 replaces the taps, and the commands restart
 test("vm-lab startVms=true: pulumi destroy stops every guest and removes the network; no QEMU, no pid file, no device is left", async (t) => {
   assert.ok(stack, "the stack of the first test");
   const destroy = await cliRun(t, stack, "destroy");
-  assert.deepEqual(destroy.changes, { delete: 6 });
+  assert.deepEqual(destroy.changes, { delete: 7 });
   assert.deepEqual(runningQemus(), [], "no QEMU is left: each command's delete waited for its QEMU to exit");
   assert.deepEqual(
     readdirSync(runDirectory.path).filter((file) => file.endsWith(".pid")),

@@ -81,7 +81,7 @@ test("vm-lab: pulumi up makes a bridge and multi-queue taps owned by nobody; two
     runDirectory: runDirectory.path,
   });
   const up = await cliRun(t, stack, "up");
-  assert.deepEqual(up.changes, { create: 4 }, "the stack, the bridge and two taps: no VM is started without startVms");
+  assert.deepEqual(up.changes, { create: 5 }, "the stack, the LabNetwork and its bridge, and two taps: no VM is started without startVms");
   assert.equal(up.outputs.vmsStarted, false);
   vms = up.outputs.vms as LabVmOutput[];
   assert.deepEqual(
@@ -125,7 +125,7 @@ test("vm-lab: queues=1 replaces the taps under the running guests: their network
   const before = vms.map((vm) => link(vm.tap)?.ifindex);
   await stack.setConfig("queues", "1");
   const up = await cliRun(t, stack, "up");
-  assert.deepEqual(up.changes, { same: 2, replace: 2 }, "the taps are replaced (a tap's queue type cannot change); the bridge stays");
+  assert.deepEqual(up.changes, { same: 3, replace: 2 }, "the taps are replaced (a tap's queue type cannot change); the network stays");
 
   // The old taps were deleted while QEMU held them; new single-queue taps of the same names are on the bridge,
   // with nothing attached.
@@ -164,6 +164,6 @@ test("vm-lab: the guests stopped (vm0 by its stopCommand), pulumi destroy remove
   await stopAll(guests);
   assert.deepEqual(runningQemus(), [], "no QEMU is left");
   const destroy = await cliRun(t, stack, "destroy");
-  assert.deepEqual(destroy.changes, { delete: 4 });
+  assert.deepEqual(destroy.changes, { delete: 5 });
   assert.equal(namespaceFingerprint(), emptyNamespace, "ip -j shows the namespace as it was before pulumi up");
 });

@@ -49,6 +49,8 @@ export interface RunOptions {
   target?: string[];
   refresh?: boolean;
   diff?: boolean;
+  /** `--replace URN`: replace these resources even if nothing changed (preview, up). */
+  replace?: string[];
   /** `--expect-no-changes`: the command fails if anything would change (preview, up, refresh). */
   expectNoChanges?: boolean;
   /** Aborting sends the CLI SIGINT, as Ctrl-C does. */

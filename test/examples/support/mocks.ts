@@ -13,6 +13,9 @@ export const TYPES = {
   tapInterface: "pulumi-nodejs:dynamic/tuntap:TapInterface",
   bridge: "pulumi-nodejs:dynamic/tuntap:Bridge",
   networkdFiles: "pulumi-nodejs:dynamic/tuntap:NetworkdFiles",
+  masquerade: "pulumi-nodejs:dynamic/tuntap:Masquerade",
+  forwarding: "pulumi-nodejs:dynamic/tuntap:Forwarding",
+  labNetwork: "tuntap:index:LabNetwork",
   command: "command:local:Command",
 } as const;
 
@@ -59,6 +62,10 @@ function simulatedOutputs(type: string, name: string, inputs: Record<string, unk
     }
     case TYPES.bridge:
       return { mtu: 1500, addresses: [], up: true, stp: false, txQueueLength: 1000, adopt: false, macAddress: "", ...inputs, name: inputs.name ?? `${name}-1a2b3c`, ifindex, stamp: `pulumi:${name}:00000000`, ports: [] };
+    case TYPES.masquerade:
+      return { ...inputs, table: `pulumi-${name}-1a2b3c`, stamp: `pulumi:${name}:00000000`, drift: [], forwardDropChains: [] };
+    case TYPES.forwarding:
+      return { ipv4: true, ipv6: false, ...inputs, switches: [{ version: 4, found: 0 }], claim: `pulumi-${name}-1a2b3c`, stamp: `pulumi:${name}:00000000`, drift: [] };
     case TYPES.command:
       return { ...inputs, stdout: "", stderr: "" };
     default:

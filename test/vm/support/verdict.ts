@@ -8,6 +8,7 @@
 export const GUEST_PREFIX = "pulumi-tuntap-guest: ";
 export const INIT_RUNNING = /^pulumi-tuntap-guest: init running/;
 export const NETWORK_UP = /^pulumi-tuntap-guest: UP /;
+export const DHCP_LEASE = /^pulumi-tuntap-guest: DHCP lease of /;
 export const VERDICT = /^pulumi-tuntap-guest: (PASS|FAIL) /;
 
 export interface Reached {
@@ -59,6 +60,8 @@ export interface GuestNetworkConfig {
   gateway?: string;
   /** The kernel's own `ip=…` argument, e.g. microvm-net's kernelIpArgument output. */
   ipArgument?: string;
+  /** Ask a DHCP server (`ip=dhcp`: the guest runs busybox udhcpc). */
+  dhcp?: boolean;
   /** An interface name; unset: the first interface that is not loopback. */
   interface?: string;
   /** Addresses the guest must reach by ping (its own is skipped, so a lab's guests may share one list). */
@@ -77,6 +80,7 @@ export interface GuestNetworkConfig {
 export function guestKernelArguments(config: GuestNetworkConfig): string {
   const words = ["console=ttyS0", "quiet"];
   if (config.ipArgument !== undefined) words.push(config.ipArgument);
+  if (config.dhcp === true) words.push("ip=dhcp");
   if (config.address !== undefined) words.push(`tuntap.address=${config.address}`);
   if (config.gateway !== undefined) words.push(`tuntap.gateway=${config.gateway}`);
   if (config.interface !== undefined) words.push(`tuntap.interface=${config.interface}`);

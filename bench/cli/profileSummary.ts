@@ -39,7 +39,8 @@ const ORIGINS: readonly [string, Matcher][] = [
 
 /** Inclusive time: a sample counts once for each stage one of its frames belongs to. */
 const STAGES: readonly [string, Matcher][] = [
-  ["loading modules", (url, name) => name === "wrapModuleLoad" && url === "node:internal/modules/cjs/loader"],
+  // In the program this includes the program's own top level, which runs inside require() of its index.
+  ["require()", (url, name) => name === "wrapModuleLoad" && url === "node:internal/modules/cjs/loader"],
   ["TypeScript compile", (url, name) => url.includes("/typescript/lib/") || (url.includes("/ts-node") && /^(getOutput|getOutputTypeCheck|compile)$/.test(name))],
   ["formatting stack traces (source maps)", (url, name) => name === "prepareStackTrace" && url.includes("/ts-node")],
   ["registering resources", (url, name) => name === "registerResource" && url.includes("/@pulumi/pulumi/runtime/resource")],

@@ -1,20 +1,14 @@
 // pulumi-tuntap: Linux TUN/TAP devices, bridges, veth pairs, network namespaces and routes as Pulumi resources.
-export { TapInterface, type TapInterfaceArgs } from "./resources/tapInterface";
-export import tapInterfaceProvider = require("./resources/tapInterfaceProvider");
-export { Bridge, type BridgeArgs } from "./resources/bridge";
-export import bridgeProvider = require("./resources/bridgeProvider");
-export { NetworkdFiles, type NetworkdFilesArgs } from "./resources/networkdFiles";
-export import networkdFilesProvider = require("./resources/networkdFilesProvider");
-export { ForeignFileError, MissingDirectoryError } from "./resources/networkdErrors";
-export { DeviceConflictError, ForeignDeviceError, InvalidInputsError, MissingDeviceError, PartialCreateError } from "./resources/errors";
-export type { TapInterfaceState, BridgeState, CheckFailure, NetworkdFilesState } from "./model";
-export { VethPair, type VethPairArgs, type VethPeerArgs, type VethEndArgs } from "./resources/vethPair";
-export import vethPairProvider = require("./resources/vethPairProvider");
-export type { VethPairState, VethEndState } from "./model";
-export { Route, type RouteArgs } from "./resources/route";
-export import routeProvider = require("./resources/routeProvider");
-export type { RouteState } from "./model";
-export { NetworkNamespace, type NetworkNamespaceArgs } from "./resources/networkNamespace";
-export import networkNamespaceProvider = require("./resources/networkNamespaceProvider");
-export { ForeignNamespaceError, NamespaceInUseError } from "./resources/networkNamespaceErrors";
-export type { NetworkNamespaceState } from "./model";
+//
+// One line per kind: its folder's index.ts is everything the package exports of it (resource, provider, model).
+export * from "./resources/tapInterface";
+export * from "./resources/bridge";
+export * from "./resources/vethPair";
+export * from "./resources/networkNamespace";
+export * from "./resources/route";
+export * from "./resources/networkdFiles";
+
+// What any kind may throw.
+export { DeviceConflictError, InvalidInputsError, MissingDeviceError, PartialCreateError } from "./lifecycle/errors";
+export { ForeignDeviceError } from "./links/errors";
+export type { CheckFailure } from "./model";

@@ -132,41 +132,65 @@ export const remedies = {
   missingDevice: "The device no longer exists: run `pulumi refresh` so the stack forgets it, then `pulumi up`.",
 } as const;
 
+/** An error class for a refusal, chosen by what the errno means in the call that met it. */
+export type KernelErrorClass = new (details: KernelErrorDetails) => KernelError;
+
+/** What an errno means for one call: the error to raise, and what to do about it. */
+export interface ErrnoMeaning {
+  error?: KernelErrorClass;
+  remedy?: string;
+}
+
+/** What some errnos mean for one call, by name ("EEXIST"); the caller's word beats the table below. */
+export type ErrnoMeanings = Partial<Record<string, ErrnoMeaning>>;
+
 export interface ErrorContext {
   operation: string;
   step: string;
   device?: string;
   kernelMessage?: string;
-  /** A remedy that fits better than the generic one for this errno. */
+  /** A remedy that fits better than the table's for whatever errno this step meets. */
   remedy?: string;
+  /** What errnos mean for this call (an EEXIST that is a route already there, an ENOENT that is a missing namespace). */
+  meanings?: ErrnoMeanings;
 }
 
 /**
- * Picks the error class and the default remedy for an errno. Callers that know more (for example that EBUSY
- * during creation means the name is taken) pass their own remedy.
+ * The one errno table: what each errno means wherever the caller knows nothing better. Capability checks answer
+ * EPERM; EACCES comes from file permissions or from policy such as "IPv6 is disabled on this device" (the kernel
+ * then says so in its extended ack), where CAP_NET_ADMIN is not the remedy.
+ */
+const ERRNO_TABLE: ErrnoMeanings = {
+  EPERM: { error: PermissionDeniedError, remedy: remedies.capNetAdmin },
+  EACCES: { error: PermissionDeniedError, remedy: remedies.capNetAdmin },
+  EBUSY: { error: DeviceBusyError, remedy: remedies.heldByProcess },
+  EEXIST: { error: DeviceExistsError },
+  ENODEV: { error: NoSuchDeviceError, remedy: remedies.missingDevice },
+};
+
+function tableMeaning(name: string, context: ErrorContext): ErrnoMeaning {
+  if (name === "EACCES" && context.kernelMessage !== undefined) return {};
+  return ERRNO_TABLE[name] ?? {};
+}
+
+/**
+ * The error for an errno: its class and remedy from the caller's meanings, else from the table; a remedy the
+ * caller gives for the whole step comes before the table's.
  */
 export function errorFromErrno(errno: number, context: ErrorContext): KernelError {
   const name = errnoName(errno);
-  const details = (defaultRemedy?: string): KernelErrorDetails => {
-    const details: KernelErrorDetails = { ...context, errno };
-    const remedy = context.remedy ?? defaultRemedy;
-    if (remedy !== undefined) details.remedy = remedy;
-    return details;
-  };
-  switch (name) {
-    // Capability checks answer EPERM. EACCES comes from file permissions (handled where files are opened)
-    // or from policy such as "IPv6 is disabled on this device", where CAP_NET_ADMIN is not the remedy.
-    case "EPERM":
-      return new PermissionDeniedError(details(remedies.capNetAdmin));
-    case "EACCES":
-      return context.kernelMessage === undefined ? new PermissionDeniedError(details(remedies.capNetAdmin)) : new KernelError(details());
-    case "EBUSY":
-      return new DeviceBusyError(details(remedies.heldByProcess));
-    case "EEXIST":
-      return new DeviceExistsError(details());
-    case "ENODEV":
-      return new NoSuchDeviceError(details(remedies.missingDevice));
-    default:
-      return new KernelError(details());
-  }
+  const table = tableMeaning(name, context);
+  const caller = context.meanings?.[name] ?? {};
+  const { meanings: _meanings, remedy: _remedy, ...where } = context;
+  const details: KernelErrorDetails = { ...where, errno };
+  const remedy = caller.remedy ?? context.remedy ?? table.remedy;
+  if (remedy !== undefined) details.remedy = remedy;
+  const ErrorClass = caller.error ?? table.error ?? KernelError;
+  return new ErrorClass(details);
+}
+
+/** The errno a failed node:fs call carries (its `code`), as the number errorFromErrno takes; EIO when it has none. */
+export function errnoOfNodeError(error: unknown): number {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (typeof code === "string" ? (errnoValues as Record<string, number | undefined>)[code] : undefined) ?? errnoValues.EIO;
 }

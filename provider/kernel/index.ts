@@ -4,7 +4,7 @@ export * from "./ifreq";
 export * from "./tun";
 export * from "./netns";
 export * from "./users";
-export { RouteNetlink, rtnetlink } from "./rtnetlink";
+export { RouteNetlink, rtnetlink, rtnetlinkIfExists } from "./rtnetlink";
 export { type DeleteRequest, LinkTeardown, teardownFor, type TeardownStatistics } from "./teardown";
 export * as netlinkCodec from "./netlink/codec";
 export * as netlinkConstants from "./netlink/constants";

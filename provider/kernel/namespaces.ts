@@ -14,7 +14,7 @@
 // leave the process's namespace, so nothing but these system calls ever happens in the new namespace. Should
 // returning fail, the process aborts rather than go on in the wrong namespace (as runInNetworkNamespace does).
 import { closeSync, constants as fileConstants, mkdirSync, openSync, unlinkSync } from "node:fs";
-import { errorFromErrno, KernelError } from "./errors";
+import { errnoOfNodeError, errorFromErrno, KernelError } from "./errors";
 import { libc } from "./libc";
 import { checkSynchronous, namespacePath, NETNS_DIRECTORY, returnToNamespace } from "./netns";
 import { CLONE_NEWNET, errno, O_CLOEXEC, O_RDONLY } from "./system";
@@ -78,15 +78,8 @@ export function createNetworkNamespace(name: string, operation: string, setUp?: 
     // The mount point. O_EXCL makes creating it the existence check, as in ip/ipnetns.c.
     placeholder = openSync(path, O_RDONLY | fileConstants.O_CREAT | fileConstants.O_EXCL, 0);
   } catch (error) {
-    if (errnoOf(error) === errno.EEXIST) {
-      throw new NamespaceExistsError({
-        operation,
-        step: `create ${path}`,
-        errno: errno.EEXIST,
-        remedy: `Network namespace "${name}" already exists (\`ip netns list\` shows it): choose another name, or delete it (\`ip netns del ${name}\`).`,
-      });
-    }
-    throw errorFromErrno(errnoOf(error), { operation, step: `create ${path}` });
+    const exists = `Network namespace "${name}" already exists (\`ip netns list\` shows it): choose another name, or delete it (\`ip netns del ${name}\`).`;
+    throw errorFromErrno(errnoOfNodeError(error), { operation, step: `create ${path}`, meanings: { EEXIST: { error: NamespaceExistsError, remedy: exists } } });
   }
   closeSync(placeholder);
   try {
@@ -104,18 +97,10 @@ export function createNetworkNamespace(name: string, operation: string, setUp?: 
  * the CAP_NET_ADMIN that devices need.
  */
 function mountError(failure: number, operation: string, step: string): KernelError {
-  const remedy =
-    failure === errno.EPERM
-      ? "Making and removing a network namespace needs CAP_SYS_ADMIN (it mounts the namespace on /run/netns): run as root; as an ordinary " +
-        "user, inside user, network and mount namespaces of your own (`unshare -rnm`, with a tmpfs of your own on /run), where the namespaces made are yours alone."
-      : undefined;
-  return errorFromErrno(failure, { operation, step, ...(remedy === undefined ? {} : { remedy }) });
-}
-
-/** The errno of a failed node:fs call, as a number for errorFromErrno. */
-function errnoOf(error: unknown): number {
-  const code = (error as NodeJS.ErrnoException).code;
-  return (code === undefined ? undefined : (errno as Record<string, number | undefined>)[code]) ?? errno.EIO;
+  const needsSysAdmin =
+    "Making and removing a network namespace needs CAP_SYS_ADMIN (it mounts the namespace on /run/netns): run as root; as an ordinary " +
+    "user, inside user, network and mount namespaces of your own (`unshare -rnm`, with a tmpfs of your own on /run), where the namespaces made are yours alone.";
+  return errorFromErrno(failure, { operation, step, meanings: { EPERM: { remedy: needsSysAdmin } } });
 }
 
 /**
@@ -130,7 +115,7 @@ export function deleteNetworkNamespace(name: string, operation: string): void {
   try {
     unlinkSync(path);
   } catch (error) {
-    if (errnoOf(error) !== errno.ENOENT) throw errorFromErrno(errnoOf(error), { operation, step: `unlink ${path}` });
+    if (errnoOfNodeError(error) !== errno.ENOENT) throw errorFromErrno(errnoOfNodeError(error), { operation, step: `unlink ${path}` });
   }
 }
 

@@ -7,7 +7,7 @@
 import { statSync } from "node:fs";
 import { errorFromErrno, NoSuchNamespaceError } from "./errors";
 import { libc } from "./libc";
-import { CLONE_NEWNET, errno, O_CLOEXEC, O_RDONLY } from "./system";
+import { CLONE_NEWNET, O_CLOEXEC, O_RDONLY } from "./system";
 
 export const NETNS_DIRECTORY = "/run/netns";
 
@@ -29,36 +29,41 @@ export function namespaceIdentity(name: string): string | undefined {
   }
 }
 
+/**
+ * An open descriptor of the named network namespace, /run/netns/NAME, which the caller closes; a name that is not
+ * there is a NoSuchNamespaceError.
+ */
+export function openNamespace(name: string, operation: string): number {
+  const path = namespacePath(name);
+  const fd = libc().open(path, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) return fd;
+  throw errorFromErrno(libc().errno(), {
+    operation,
+    step: `open ${path}`,
+    meanings: {
+      ENOENT: {
+        error: NoSuchNamespaceError,
+        remedy: `Network namespace "${name}" does not exist: create it first (\`ip netns add ${name}\`, or a NetworkNamespace resource), or leave netns unset.`,
+      },
+    },
+  });
+}
+
 export function runInNetworkNamespace<T>(name: string | undefined, operation: string, work: () => T): T {
   if (name === undefined) return checkSynchronous(work());
   const c = libc();
   const path = namespacePath(name);
-  const target = c.open(path, O_RDONLY | O_CLOEXEC);
-  if (target < 0) {
-    const failure = c.errno();
-    if (failure === errno.ENOENT) {
-      throw new NoSuchNamespaceError({
-        operation,
-        step: `open ${path}`,
-        errno: failure,
-        remedy: `Network namespace "${name}" does not exist: create it first (\`ip netns add ${name}\`), or leave netns unset.`,
-      });
-    }
-    throw errorFromErrno(failure, { operation, step: `open ${path}` });
-  }
+  const target = openNamespace(name, operation);
   try {
     const original = c.open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
     if (original < 0) throw errorFromErrno(c.errno(), { operation, step: "open /proc/thread-self/ns/net" });
     try {
       if (c.setns(target, CLONE_NEWNET) < 0) {
-        const failure = c.errno();
         // setns answers EINVAL for a file that is not a network namespace (a plain file, another kind of namespace).
-        const remedy =
-          failure === errno.EINVAL
-            ? `${path} is not a network namespace (a plain file or another kind of namespace is in its place). ` +
-              `\`ip netns add ${name}\` makes one there once that file is moved away; or name another netns.`
-            : undefined;
-        throw errorFromErrno(failure, { operation, step: `setns(${path})`, ...(remedy === undefined ? {} : { remedy }) });
+        const notNetwork =
+          `${path} is not a network namespace (a plain file or another kind of namespace is in its place). ` +
+          `\`ip netns add ${name}\` makes one there once that file is moved away; or name another netns.`;
+        throw errorFromErrno(c.errno(), { operation, step: `setns(${path})`, meanings: { EINVAL: { remedy: notNetwork } } });
       }
       try {
         return checkSynchronous(work());

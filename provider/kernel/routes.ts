@@ -3,7 +3,7 @@
 //
 // Reads are dumps of one family, filtered here: the kernel has no exact "get this route" request
 // (RTM_GETROUTE without NLM_F_DUMP answers a route lookup for an address, not a table entry).
-import { type ErrorContext, errorFromErrno, KernelError } from "./errors";
+import { type ErrnoMeanings, type ErrorContext, KernelError } from "./errors";
 import type { Message } from "./netlink/codec";
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from "./netlink/constants";
 import {
@@ -18,9 +18,7 @@ import {
   type RouteSpec,
   routePayload,
 } from "./netlink/route";
-import type { NetlinkRequest } from "./netlink/socket";
 import type { RouteNetlink } from "./rtnetlink";
-import { errno } from "./system";
 
 /** A route already holds the key (table, destination, metric) of the one being added. */
 export class RouteExistsError extends KernelError {}
@@ -47,7 +45,7 @@ export function routesAtKey(netlink: RouteNetlink, key: RouteKey, operation: str
 
 /** Adds a route; a key already taken is a RouteExistsError, whoever holds it. */
 export function addRoute(netlink: RouteNetlink, spec: RouteSpec, context: ErrorContext): void {
-  send(netlink, { type: RTM_NEWROUTE, flags: NLM_F_CREATE | NLM_F_EXCL, payload: routePayload(spec), context: { ...context, step: "RTM_NEWROUTE" } }, spec);
+  netlink.request({ type: RTM_NEWROUTE, flags: NLM_F_CREATE | NLM_F_EXCL, payload: routePayload(spec), context: routeContext(context, "RTM_NEWROUTE", spec) });
 }
 
 /**
@@ -57,7 +55,7 @@ export function addRoute(netlink: RouteNetlink, spec: RouteSpec, context: ErrorC
  * route at the key, whoever made it.
  */
 export function replaceRoute(netlink: RouteNetlink, spec: RouteSpec, context: ErrorContext): void {
-  send(netlink, { type: RTM_NEWROUTE, flags: NLM_F_REPLACE, payload: routePayload(spec), context: { ...context, step: "RTM_NEWROUTE replace" } }, spec);
+  netlink.request({ type: RTM_NEWROUTE, flags: NLM_F_REPLACE, payload: routePayload(spec), context: routeContext(context, "RTM_NEWROUTE replace", spec) });
 }
 
 /**
@@ -66,7 +64,7 @@ export function replaceRoute(netlink: RouteNetlink, spec: RouteSpec, context: Er
  */
 export function deleteRoute(netlink: RouteNetlink, spec: RouteSpec, context: ErrorContext): boolean {
   try {
-    send(netlink, { type: RTM_DELROUTE, payload: routePayload(spec), context: { ...context, step: "RTM_DELROUTE" } }, spec);
+    netlink.request({ type: RTM_DELROUTE, payload: routePayload(spec), context: routeContext(context, "RTM_DELROUTE", spec) });
     return true;
   } catch (error) {
     if (error instanceof NoSuchRouteError) return false;
@@ -74,43 +72,29 @@ export function deleteRoute(netlink: RouteNetlink, spec: RouteSpec, context: Err
   }
 }
 
-function send(netlink: RouteNetlink, request: NetlinkRequest, spec: RouteSpec): void {
-  const [result] = netlink.batch([request]);
-  if (result === undefined || result.ok) return;
-  throw routeError(result.error, spec);
+function routeContext(context: ErrorContext, step: string, spec: RouteSpec): ErrorContext {
+  return { ...context, step, meanings: routeMeanings(spec) };
 }
 
-/** The kernel's refusal, with the remedy that fits a route. */
-function routeError(error: KernelError, spec: RouteSpec): KernelError {
-  const context: ErrorContext = { operation: error.operation, step: error.step, ...(error.kernelMessage === undefined ? {} : { kernelMessage: error.kernelMessage }) };
+/** What the kernel's refusals mean for a route, and what to do. */
+function routeMeanings(spec: RouteSpec): ErrnoMeanings {
+  const gone = {
+    error: NoSuchRouteError,
+    remedy: "The route is not there any more (removed by hand, or with its device): run `pulumi refresh`, then `pulumi up` makes it again.",
+  };
   const via = spec.gateway === undefined ? "" : "its gateway ";
-  switch (error.errno) {
-    case errno.EEXIST:
-      return new RouteExistsError({ ...context, errno: error.errno });
-    case errno.ESRCH:
-    case errno.ENOENT:
-      return new NoSuchRouteError({
-        ...context,
-        errno: error.errno,
-        remedy: "The route is not there any more (removed by hand, or with its device): run `pulumi refresh`, then `pulumi up` makes it again.",
-      });
-    case errno.ENETUNREACH:
-      return errorFromErrno(error.errno, {
-        ...context,
-        remedy:
-          `The route's ${via}next hop is not reachable on any device that is up: the gateway must lie in the subnet of an address on an up ` +
-          "device (a device taken down loses its routes). Bring the device up, give it an address in the gateway's subnet, or fix the gateway.",
-      });
-    case errno.ENETDOWN:
-      return errorFromErrno(error.errno, {
-        ...context,
-        remedy: "The route's device is down, and the kernel adds no route through a device that is down: bring it up first (`up: true` on its resource).",
-      });
-    case errno.ENODEV:
-      return errorFromErrno(error.errno, { ...context, remedy: "The route's device does not exist (any more): create it first, and pass its resource's `name` output as `device`." });
-    default:
-      return error;
-  }
+  return {
+    EEXIST: { error: RouteExistsError },
+    ESRCH: gone,
+    ENOENT: gone,
+    ENETUNREACH: {
+      remedy:
+        `The route's ${via}next hop is not reachable on any device that is up: the gateway must lie in the subnet of an address on an up ` +
+        "device (a device taken down loses its routes). Bring the device up, give it an address in the gateway's subnet, or fix the gateway.",
+    },
+    ENETDOWN: { remedy: "The route's device is down, and the kernel adds no route through a device that is down: bring it up first (`up: true` on its resource)." },
+    ENODEV: { remedy: "The route's device does not exist (any more): create it first, and pass its resource's `name` output as `device`." },
+  };
 }
 
 function decodeRouteMessage(message: Message): RouteRecord[] {

@@ -4,7 +4,7 @@
 // the addresses of one link; the ports of one bridge), never a cached copy: the kernel does not announce every
 // change (an alias set on a link that is down, a TUN/TAP owner set by ioctl), so a cache kept valid by
 // notifications can serve a stale device. Each request costs the kernel one look-up, not a walk of the namespace.
-import { type ErrorContext, NoSuchDeviceError } from "./errors";
+import { type ErrorContext, NoSuchDeviceError, NoSuchNamespaceError } from "./errors";
 import { IFNAMSIZ } from "./ifreq";
 import {
   type AddressRecord,
@@ -206,20 +206,25 @@ export class RouteNetlink {
   }
 
   /**
-   * Creates a bridge and returns it as the kernel echoes it back (NLM_F_ECHO), which also tells the name
-   * the kernel chose for a "br%d" template.
+   * Makes a link with one RTM_NEWLINK (NLM_F_EXCL: a name already taken is a DeviceExistsError) and returns it as
+   * the kernel echoes it back (NLM_F_ECHO), which also tells the name it chose for a template ("br%d"). Only the
+   * link the request names is echoed: a veth peer is configured without the request's header.
    */
-  createBridge(request: NewBridgeRequest, context: ErrorContext): Link {
-    const step = `RTM_NEWLINK ${request.name} type bridge`;
-    const messages = this.socket.request({
-      type: RTM_NEWLINK,
-      flags: NLM_F_CREATE | NLM_F_EXCL | NLM_F_ECHO,
-      payload: newBridgePayload(request),
-      context: { ...context, step, device: request.name },
-    });
-    const created = messages.flatMap(decodeLinkMessage)[0] ?? this.getLink(request.name, context.operation);
-    if (created === undefined) throw new Error(`${context.operation}: ${step}: the kernel did not say which link it created`);
+  createLink(name: string, payload: Buffer, context: ErrorContext): Link {
+    const messages = this.request({ type: RTM_NEWLINK, flags: NLM_F_CREATE | NLM_F_EXCL | NLM_F_ECHO, payload, context: { ...context, device: name } });
+    const created = messages.flatMap(decodeLinkMessage)[0] ?? this.getLink(name, context.operation);
+    if (created === undefined) throw new Error(`${context.operation}: ${context.step}: the kernel did not say which link it created`);
     return created;
+  }
+
+  /** A bridge, made as createLink makes links. */
+  createBridge(request: NewBridgeRequest, context: ErrorContext): Link {
+    return this.createLink(request.name, newBridgePayload(request), { ...context, step: `RTM_NEWLINK ${request.name} type bridge` });
+  }
+
+  /** Sends one request and waits for its acknowledgement; returns the messages that came before it. */
+  request(request: NetlinkRequest): Message[] {
+    return this.socket.request(request);
   }
 
   /** A dump of any rtnetlink message type, for the codecs kept in files of their own (routes): decoding is the caller's. */
@@ -228,13 +233,13 @@ export class RouteNetlink {
   }
 
   private mutate(request: NetlinkRequest): void {
-    this.socket.request(request);
+    this.request(request);
   }
 
   private getOne(request: NetlinkRequest): Link | undefined {
     let messages: Message[];
     try {
-      messages = this.socket.request(request);
+      messages = this.request(request);
     } catch (error) {
       if (error instanceof NoSuchDeviceError) return undefined;
       throw error;
@@ -289,4 +294,14 @@ export function rtnetlink(netns?: string): RouteNetlink {
 export function closeRtnetlink(netns: string): void {
   clients.get(netns)?.client.close();
   clients.delete(netns);
+}
+
+/** The client for a namespace the state recorded, or undefined when that namespace no longer exists. */
+export function rtnetlinkIfExists(netns?: string): RouteNetlink | undefined {
+  try {
+    return rtnetlink(netns);
+  } catch (error) {
+    if (error instanceof NoSuchNamespaceError) return undefined;
+    throw error;
+  }
 }

@@ -1,14 +1,6 @@
 // The TUN/TAP ioctls on /dev/net/tun: the only way the kernel offers to create these devices, and the only
 // way to change their owner and group. Everything else about a device goes through rtnetlink.
-import {
-  DeviceBusyError,
-  DeviceExistsError,
-  errorFromErrno,
-  NoSuchDeviceError,
-  PermissionDeniedError,
-  remedies,
-  TunUnavailableError,
-} from "./errors";
+import { DeviceExistsError, type ErrnoMeanings, errorFromErrno, PermissionDeniedError, remedies, TunUnavailableError } from "./errors";
 import { decodeInterfaceRequest, encodeInterfaceRequest } from "./ifreq";
 import { libc } from "./libc";
 import type { TunType } from "./netlink/link";
@@ -30,7 +22,6 @@ export const IFF_PERSIST = 0x0800;
 export const IFF_NO_PI = 0x1000;
 export const IFF_VNET_HDR = 0x4000;
 export const IFF_TUN_EXCL = 0x8000;
-
 
 /** The flags a process chooses when it opens a queue of the device. */
 export interface TunQueueFlags {
@@ -70,7 +61,7 @@ export function createTunDevice(request: NewTunDevice, operation: string, before
   try {
     const ifreq = encodeInterfaceRequest({ name: request.name, flags: tunRequestFlags(request) | IFF_TUN_EXCL });
     if (libc().ioctlBuffer(fd, TUNSETIFF, ifreq) < 0) {
-      throw tunSetIffError(libc().errno(), operation, request.name, true);
+      throw errorFromErrno(libc().errno(), { operation, step: "TUNSETIFF", device: request.name, meanings: createMeanings(request.name) });
     }
     const name = decodeInterfaceRequest(ifreq).name;
     if (request.owner !== undefined) ioctlValue(fd, TUNSETOWNER, request.owner, operation, "TUNSETOWNER", name);
@@ -101,7 +92,7 @@ export function openTunQueue(name: string, flags: TunQueueFlags, operation: stri
   try {
     const ifreq = encodeInterfaceRequest({ name, flags: tunRequestFlags(flags) });
     if (libc().ioctlBuffer(fd, TUNSETIFF, ifreq) < 0) {
-      throw tunSetIffError(libc().errno(), operation, name, false);
+      throw errorFromErrno(libc().errno(), { operation, step: "TUNSETIFF", device: name, meanings: attachMeanings(name) });
     }
     // Without IFF_TUN_EXCL, TUNSETIFF on a name that has just vanished creates a fresh device; a device we
     // attached to is persistent, one we just made is not (and disappears when this descriptor closes).
@@ -110,13 +101,7 @@ export function openTunQueue(name: string, flags: TunQueueFlags, operation: stri
       throw errorFromErrno(libc().errno(), { operation, step: "TUNGETIFF", device: name });
     }
     if ((decodeInterfaceRequest(current).flags & IFF_PERSIST) === 0) {
-      throw new NoSuchDeviceError({
-        operation,
-        step: "TUNSETIFF",
-        errno: errno.ENODEV,
-        device: name,
-        remedy: `No persistent TUN/TAP device named ${name} exists.`,
-      });
+      throw errorFromErrno(errno.ENODEV, { operation, step: "TUNSETIFF", device: name, remedy: `No persistent TUN/TAP device named ${name} exists.` });
     }
     return fd;
   } catch (error) {
@@ -155,49 +140,37 @@ export function setTunOwnership(
   }
 }
 
+/** Opening /dev/net/tun: a node or driver that is missing, or a node this user may not open. */
+const TUN_CONTROL_MEANINGS: ErrnoMeanings = {
+  ENOENT: { error: TunUnavailableError, remedy: remedies.tunModule },
+  ENODEV: { error: TunUnavailableError, remedy: remedies.tunModule },
+  ENXIO: { error: TunUnavailableError, remedy: remedies.tunModule },
+  EACCES: { error: PermissionDeniedError, remedy: remedies.tunNodePermission },
+  EPERM: { error: PermissionDeniedError, remedy: remedies.tunNodePermission },
+};
+
 function openTunControl(operation: string, netns: string | undefined, nonBlocking = false): number {
   // The device is created in the network namespace the descriptor was opened in.
   return runInNetworkNamespace(netns, operation, () => {
     const fd = libc().open(TUN_DEVICE_PATH, O_RDWR | O_CLOEXEC | (nonBlocking ? O_NONBLOCK : 0));
     if (fd >= 0) return fd;
-    const failure = libc().errno();
-    const step = `open ${TUN_DEVICE_PATH}`;
-    if (failure === errno.ENOENT || failure === errno.ENODEV || failure === errno.ENXIO) {
-      throw new TunUnavailableError({ operation, step, errno: failure, remedy: remedies.tunModule });
-    }
-    if (failure === errno.EACCES || failure === errno.EPERM) {
-      throw new PermissionDeniedError({ operation, step, errno: failure, remedy: remedies.tunNodePermission });
-    }
-    throw errorFromErrno(failure, { operation, step });
+    throw errorFromErrno(libc().errno(), { operation, step: `open ${TUN_DEVICE_PATH}`, meanings: TUN_CONTROL_MEANINGS });
   });
 }
 
-function tunSetIffError(failure: number, operation: string, name: string, exclusive: boolean) {
-  const step = "TUNSETIFF";
-  if (failure === errno.EBUSY && exclusive) {
-    return new DeviceExistsError({
-      operation,
-      step,
-      errno: failure,
-      device: name,
+/** TUNSETIFF with IFF_TUN_EXCL answers EBUSY for a name any device holds: the name is taken, not a device busy. */
+function createMeanings(name: string): ErrnoMeanings {
+  return {
+    EBUSY: {
+      error: DeviceExistsError,
       remedy: `A network device named ${name} already exists. Choose another name, remove that device, or take it over with \`adopt: true\` if it is a TUN/TAP device you mean this stack to manage.`,
-    });
-  }
-  if (failure === errno.EBUSY) {
-    return new DeviceBusyError({ operation, step, errno: failure, device: name, remedy: remedies.heldByProcess });
-  }
-  if (failure === errno.EPERM) {
-    return new PermissionDeniedError({ operation, step, errno: failure, device: name, remedy: remedies.capNetAdmin });
-  }
-  if (failure === errno.EINVAL && !exclusive) {
-    return errorFromErrno(failure, {
-      operation,
-      step,
-      device: name,
-      remedy: `${name} exists but is not a TUN/TAP device of this mode and queue type.`,
-    });
-  }
-  return errorFromErrno(failure, { operation, step, device: name });
+    },
+  };
+}
+
+/** Attaching to a device of another mode or queue type is EINVAL. */
+function attachMeanings(name: string): ErrnoMeanings {
+  return { EINVAL: { remedy: `${name} exists but is not a TUN/TAP device of this mode and queue type.` } };
 }
 
 function ioctlValue(fd: number, request: number, value: number, operation: string, step: string, device: string): void {

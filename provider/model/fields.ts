@@ -143,12 +143,3 @@ export const linkFields = {
   /** Set by check, not by users: the identity a derived name was made from, once the identity has changed (see nameUnnamedLink). */
   nameDerivedFrom: managedBy.optional(),
 };
-
-/** The flags and principals a TUN/TAP device is made with (TapInterface, and its networkd .netdev). */
-export const tunFields = {
-  owner: principal("user").optional(),
-  group: principal("group").optional(),
-  multiQueue: z.boolean().default(false),
-  packetInfo: z.boolean().default(false),
-  vnetHdr: z.boolean().default(false),
-};

@@ -1,4 +1,7 @@
-// The model layer: zod schemas, defaults, normalisation and diffs. Pure functions, no I/O.
+// The model layer every kind shares: the shape of check and its failures, fields and rules every link has,
+// addresses, MACs and names by the kernel's rules, ownership stamps, values not known yet, and what every diff
+// compares. Pure functions, no I/O. A kind's own model (schema, check, diff) lives in its folder under
+// provider/resources and is exported with the kind from the package root.
 export * from "./check";
 export * from "./linkDiff";
 export * from "./failures";
@@ -8,18 +11,4 @@ export * from "./mac";
 export * from "./names";
 export * from "./stamp";
 export * from "./unknown";
-export * from "./tapInterface";
-export * from "./tapInterfaceDiff";
-export * from "./bridge";
-export * from "./bridgeDiff";
 export * from "./linkRules";
-export * from "./networkdFiles";
-export * from "./networkdRender";
-export * from "./networkdParse";
-export * from "./networkdFilesDiff";
-export * from "./vethPair";
-export * from "./vethPairDiff";
-export * from "./route";
-export * from "./routeDiff";
-export * from "./networkdRoutes";
-export * from "./networkNamespace";

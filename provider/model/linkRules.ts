@@ -1,25 +1,18 @@
-// What every link resource's check shares: MTU ranges per kind, IPv6's minimum MTU, adopt's need for an exact
-// name, the name a link gets when none is declared, and the complete, named spec create and update work from.
-// Pure.
+// What every link resource's check shares: an MTU within the range its kind allows, IPv6's minimum MTU, adopt's
+// need for an exact name, the name a link gets when none is declared, and the complete, named spec create and
+// update work from. Pure.
 import { randomBytes } from "node:crypto";
 import type { CheckOutcome, CrossFieldRule, Properties } from "./check";
 import { deriveInterfaceName, isNameTemplate, randomInterfaceName } from "./names";
 
-/** The kinds of link the provider makes. */
-export type LinkKindName = "tap" | "tun" | "bridge" | "veth";
+/** The MTUs the kernel accepts for one kind of link (the schema's own range, 68–65535, holds for the others). */
+export interface MtuRange {
+  min: number;
+  max: number;
+}
 
-/** The MTUs the kernel accepts per kind (drivers/net/tun.c: 68–65521 for tap, 68–65535 for tun; bridges as tun). */
-export const MTU_RANGE: Record<LinkKindName, { min: number; max: number }> = {
-  tap: { min: 68, max: 65521 },
-  tun: { min: 68, max: 65535 },
-  bridge: { min: 68, max: 65535 },
-  // drivers/net/veth.c: ETH_MAX_MTU.
-  veth: { min: 68, max: 65535 },
-};
-
-/** Why `mtu` does not fit a link of this kind, or undefined when it does. */
-export function mtuProblem(kind: LinkKindName, mtu: number): string | undefined {
-  const range = MTU_RANGE[kind];
+/** Why `mtu` does not fit a link of this kind ("tap") and range, or undefined when it does. */
+export function mtuProblem(kind: string, range: MtuRange, mtu: number): string | undefined {
   if (mtu >= range.min && mtu <= range.max) return undefined;
   return `a ${kind} device's MTU must be between ${range.min} and ${range.max}, got ${mtu}`;
 }

@@ -1,25 +1,13 @@
-// The providers' real work, one entry per resource type: what the serialized shims (providerShim.ts) load
-// at call time, through the package subpath "pulumi-tuntap/implementation".
-import { bridgeKind } from "./bridgeKind";
-import { linkProvider } from "./linkProvider";
-import { networkdFilesImplementation } from "./networkdFilesImplementation";
-import { networkNamespaceImplementation } from "./networkNamespaceImplementation";
-import { tapInterfaceKind } from "./tapInterfaceKind";
-import { vethPairKind } from "./vethPairKind";
-import { routeImplementation } from "./routeImplementation";
+// The providers' real work, by the key each resource type had when its provider shim was written into states as
+// text: the shims of pulumi-tuntap 0.1 load this module (the package subpath "pulumi-tuntap/implementation", or
+// this file's path) at call time and call `[kind].check`, `.diff`, `.create`, `.read`, `.update` and `.delete`.
+// Those states keep working through it; a shim written now loads its kind's module by itself
+// (../lifecycle/providerShim.ts), so no kind added later needs a line here.
+import { implementation as bridge } from "./bridge/kind";
+import { implementation as networkdFiles } from "./networkdFiles/kind";
+import { implementation as networkNamespace } from "./networkNamespace/kind";
+import { implementation as route } from "./route/kind";
+import { implementation as tapInterface } from "./tapInterface/kind";
+import { implementation as vethPair } from "./vethPair/kind";
 
-export const tapInterface = linkProvider(tapInterfaceKind);
-export const bridge = linkProvider(bridgeKind);
-export const networkdFiles = networkdFilesImplementation;
-export const vethPair = linkProvider(vethPairKind);
-export const route = routeImplementation;
-export const networkNamespace = networkNamespaceImplementation;
-
-export interface Implementation {
-  tapInterface: typeof tapInterface;
-  bridge: typeof bridge;
-  networkdFiles: typeof networkdFiles;
-  vethPair: typeof vethPair;
-  route: typeof route;
-  networkNamespace: typeof networkNamespace;
-}
+export { bridge, networkdFiles, networkNamespace, route, tapInterface, vethPair };

@@ -7,8 +7,7 @@ import * as fs from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, test } from "node:test";
-import { ForeignFileError, MissingDirectoryError, networkdFilesProvider as provider } from "pulumi-tuntap";
-import { ownerOfFile, settingsFromNetworkdFiles } from "pulumi-tuntap/model";
+import { ForeignFileError, MissingDirectoryError, networkdFilesProvider as provider, ownerOfFile, settingsFromNetworkdFiles } from "pulumi-tuntap";
 import { checked, create, failuresOf, update } from "../support/providers";
 
 const managedBy = "tuntap-tests/dev/boot";

@@ -2,17 +2,8 @@
 // key, parsing them back, and diff. No files, no kernel.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import {
-  checkNetworkdFiles,
-  diffNetworkdFiles,
-  type NetworkdDeviceSettings,
-  networkdSpecOf,
-  ownerOfFile,
-  parseIni,
-  renderNetworkdFiles,
-  settingsFromNetworkdFiles,
-  UNKNOWN,
-} from "pulumi-tuntap/model";
+import { UNKNOWN } from "pulumi-tuntap/model";
+import { checkNetworkdFiles, diffNetworkdFiles, type NetworkdDeviceSettings, networkdSpecOf, ownerOfFile, parseIni, renderNetworkdFiles, settingsFromNetworkdFiles } from "pulumi-tuntap";
 
 const managedBy = "tuntap-tests/dev/boot";
 

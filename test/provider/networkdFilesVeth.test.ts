@@ -2,8 +2,7 @@
 // the provider's inputs; a peer in another namespace is passed on for check to refuse (networkd cannot place it).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { NetworkdFiles, VethPair } from "pulumi-tuntap";
-import { checkNetworkdFiles } from "pulumi-tuntap/model";
+import { NetworkdFiles, VethPair, checkNetworkdFiles } from "pulumi-tuntap";
 import { installMocks, registered, registrationsOf, TYPES } from "../examples/support/mocks";
 
 const registrations = installMocks("lab", "dev");

@@ -1,7 +1,8 @@
 // Bridge diff: name and netns replace, everything else (stp included) changes in place.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { checkBridge, type DiffOutcome, diffBridge, nameDiffers, sameAddressSet, UNKNOWN } from "pulumi-tuntap/model";
+import { type DiffOutcome, nameDiffers, sameAddressSet, UNKNOWN } from "pulumi-tuntap/model";
+import { checkBridge, diffBridge } from "pulumi-tuntap";
 
 const STATE = {
   name: "br0",

@@ -1,6 +1,6 @@
 // Bridge `check`: one test per table row, as for TapInterface.
 import { describe, test } from "node:test";
-import { checkBridge } from "pulumi-tuntap/model";
+import { checkBridge } from "pulumi-tuntap";
 import { badInputs } from "../support/badInputs";
 import { type AcceptedRow, assertAccepted, assertRejected } from "./support/checkRows";
 

@@ -2,7 +2,8 @@
 // untouched (never replaced by a default, never validated), and rules that depend on them must wait.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { checkBridge, checkTapInterface, UNKNOWN } from "pulumi-tuntap/model";
+import { UNKNOWN } from "pulumi-tuntap/model";
+import { checkBridge, checkTapInterface } from "pulumi-tuntap";
 
 test("the sentinel is the string Pulumi's dynamic provider host sends", () => {
   assert.equal(UNKNOWN, "04da6b54-80e4-46f7-96ec-b56ff0331ba9");

@@ -1,18 +1,8 @@
 // Interface names: the kernel's rules, %d templates, and the name a device gets when none is given.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import {
-  byteLength,
-  checkBridge,
-  checkTapInterface,
-  deriveInterfaceName,
-  interfaceNameProblem,
-  isNameTemplate,
-  matchesNameTemplate,
-  MAX_INTERFACE_NAME_BYTES,
-  resourcePartOf,
-  UNKNOWN,
-} from "pulumi-tuntap/model";
+import { byteLength, deriveInterfaceName, interfaceNameProblem, isNameTemplate, matchesNameTemplate, MAX_INTERFACE_NAME_BYTES, resourcePartOf, UNKNOWN } from "pulumi-tuntap/model";
+import { checkBridge, checkTapInterface } from "pulumi-tuntap";
 
 const nameOf = (inputs: Record<string, unknown>, olds: Record<string, unknown> = {}): unknown =>
   checkTapInterface(olds, inputs).inputs.name;

@@ -2,7 +2,8 @@
 // lo's state and the stamp's identity change in place).
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { checkBridge, checkNetworkNamespace, type DiffOutcome, diffNetworkNamespace, UNKNOWN } from "pulumi-tuntap/model";
+import { type DiffOutcome, UNKNOWN } from "pulumi-tuntap/model";
+import { checkBridge, checkNetworkNamespace, diffNetworkNamespace } from "pulumi-tuntap";
 import { badInputs } from "../support/badInputs";
 import { type AcceptedRow, assertAccepted, assertRejected } from "./support/checkRows";
 

@@ -2,7 +2,7 @@
 // leaves by another device refused. No files, no kernel.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { checkNetworkdFiles, networkdSpecOf, parseIni, renderNetworkdFiles, settingsFromNetworkdFiles } from "pulumi-tuntap/model";
+import { checkNetworkdFiles, networkdSpecOf, parseIni, renderNetworkdFiles, settingsFromNetworkdFiles } from "pulumi-tuntap";
 
 const tun = { kind: "tun", name: "tun0", addresses: ["10.8.0.1/24"], managedBy: "tuntap-tests/dev/boot" };
 const routes = [

@@ -2,7 +2,7 @@
 // back to the same settings, and what networkd cannot do (a peer in another namespace) is refused, saying so.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { checkNetworkdFiles, networkdSpecOf, parseIni, renderNetworkdFiles, settingsFromNetworkdFiles } from "pulumi-tuntap/model";
+import { checkNetworkdFiles, networkdSpecOf, parseIni, renderNetworkdFiles, settingsFromNetworkdFiles } from "pulumi-tuntap";
 
 const managedBy = "tuntap-tests/dev/boot";
 const veth = { kind: "veth", name: "ve0", peerName: "ve0p", managedBy };

@@ -3,7 +3,8 @@
 // device declared without a name keeps the name it was given for the old identity.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { checkBridge, checkTapInterface, diffBridge, diffTapInterface, newStamp, siblingResourceOf } from "pulumi-tuntap/model";
+import { newStamp, siblingResourceOf } from "pulumi-tuntap/model";
+import { checkBridge, checkTapInterface, diffBridge, diffTapInterface } from "pulumi-tuntap";
 
 const OLD_IDENTITY = "lab/dev/uplink";
 const ALIASED = "lab/dev/vm-uplink";

@@ -2,7 +2,8 @@
 // the diff's split between changes in place (NLM_F_REPLACE at the same key) and replacements (a new key).
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { checkRoute, diffRoute, type Properties, UNKNOWN } from "pulumi-tuntap/model";
+import { type Properties, UNKNOWN } from "pulumi-tuntap/model";
+import { checkRoute, diffRoute } from "pulumi-tuntap";
 
 function failures(inputs: Properties): string[] {
   return checkRoute({}, inputs).failures.map((failure) => `${failure.property}: ${failure.reason}`);

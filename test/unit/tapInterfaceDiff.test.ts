@@ -2,7 +2,8 @@
 // change at all. `olds` is the stored state; `news` are inputs as check returns them.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { checkTapInterface, type DiffOutcome, diffTapInterface, type ResolvedPrincipals, UNKNOWN } from "pulumi-tuntap/model";
+import { type DiffOutcome, UNKNOWN } from "pulumi-tuntap/model";
+import { checkTapInterface, diffTapInterface, type ResolvedPrincipals } from "pulumi-tuntap";
 
 /** The device as the last read stored it. */
 const STATE = {

@@ -2,7 +2,7 @@
 // reliability tests) must name the exact failing property (with the path Pulumi prints) and a reason a user
 // recognises; good inputs come back normalised with defaults filled.
 import { describe, test } from "node:test";
-import { checkTapInterface } from "pulumi-tuntap/model";
+import { checkTapInterface } from "pulumi-tuntap";
 import { badInputs } from "../support/badInputs";
 import { type AcceptedRow, assertAccepted, assertRejected } from "./support/checkRows";
 

@@ -3,7 +3,8 @@
 // replaces the pair).
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { checkVethPair, diffVethPair, findStamp, isStampFor, newStamp, peerStampOf, UNKNOWN } from "pulumi-tuntap/model";
+import { findStamp, isStampFor, newStamp, UNKNOWN } from "pulumi-tuntap/model";
+import { checkVethPair, diffVethPair, peerStampOf } from "pulumi-tuntap";
 import { badInputs } from "../support/badInputs";
 import { assertAccepted, assertRejected } from "./support/checkRows";
 

@@ -1,5 +1,8 @@
-// What the dynamic-provider host answers, as plain values.
-import type { Properties } from "./properties";
+// Property values as they travel in Pulumi's gRPC messages (google.protobuf.Struct as plain JavaScript), and what
+// the dynamic-provider host answers, as plain values.
+
+export type Value = null | boolean | number | string | Value[] | { [key: string]: Value };
+export type Properties = Record<string, Value>;
 
 export interface CheckFailure {
   property: string;

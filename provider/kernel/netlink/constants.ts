@@ -8,15 +8,9 @@ export const AF_INET6 = 10;
 
 export const NETLINK_ROUTE = 0;
 export const SOL_NETLINK = 270;
-export const NETLINK_ADD_MEMBERSHIP = 1;
 export const NETLINK_CAP_ACK = 10;
 export const NETLINK_EXT_ACK = 11;
 export const NETLINK_GET_STRICT_CHK = 12;
-
-export const SOL_SOCKET = 1;
-export const SO_SNDBUF = 7;
-export const SO_RCVBUF = 8;
-export const SO_RCVBUFFORCE = 33;
 
 /** nlmsghdr.nlmsg_type values below NLMSG_MIN_TYPE are control messages. */
 export const NLMSG_NOOP = 1;
@@ -47,7 +41,6 @@ export const NLMSGERR_ATTR_OFFS = 2;
 export const RTM_NEWLINK = 16;
 export const RTM_DELLINK = 17;
 export const RTM_GETLINK = 18;
-export const RTM_SETLINK = 19;
 export const RTM_NEWADDR = 20;
 export const RTM_DELADDR = 21;
 export const RTM_GETADDR = 22;
@@ -55,7 +48,6 @@ export const RTM_NEWLINKPROP = 108;
 export const RTM_DELLINKPROP = 109;
 
 export const IFLA_ADDRESS = 1;
-export const IFLA_BROADCAST = 2;
 export const IFLA_IFNAME = 3;
 export const IFLA_MTU = 4;
 export const IFLA_LINK = 5;
@@ -90,20 +82,14 @@ export const IFLA_TUN_NUM_QUEUES = 8;
 export const IFLA_TUN_NUM_DISABLED_QUEUES = 9;
 
 export const IFLA_BR_FORWARD_DELAY = 1;
-export const IFLA_BR_HELLO_TIME = 2;
-export const IFLA_BR_MAX_AGE = 3;
-export const IFLA_BR_AGEING_TIME = 4;
 export const IFLA_BR_STP_STATE = 5;
-export const IFLA_BR_PRIORITY = 6;
 
 /** RTEXT_FILTER_SKIP_STATS: leave the per-link statistics out of dumps; nothing here reads them. */
 export const RTEXT_FILTER_SKIP_STATS = 1 << 3;
 
 export const IFA_ADDRESS = 1;
 export const IFA_LOCAL = 2;
-export const IFA_LABEL = 3;
 export const IFA_BROADCAST = 4;
-export const IFA_CACHEINFO = 6;
 export const IFA_FLAGS = 8;
 export const IFA_PROTO = 11;
 
@@ -112,16 +98,13 @@ export const IFA_F_NODAD = 0x02;
 export const IFA_F_PERMANENT = 0x80;
 
 /** IFA_PROTO values: who added an address. */
-export const IFAPROT_UNSPEC = 0;
 export const IFAPROT_KERNEL_LO = 1;
 export const IFAPROT_KERNEL_RA = 2;
 export const IFAPROT_KERNEL_LL = 3;
 
 export const IFF_UP = 0x1;
-export const IFF_BROADCAST = 0x2;
 export const IFF_RUNNING = 0x40;
 export const IFF_PROMISC = 0x100;
-export const IFF_MULTICAST = 0x1000;
 export const IFF_LOWER_UP = 0x10000;
 
 export const RT_SCOPE_UNIVERSE = 0;

@@ -25,8 +25,6 @@ export const RTN_UNICAST = 1;
 
 /** rtm_table holds 8 bits; a larger table id travels in RTA_TABLE with this in the header (RT_TABLE_COMPAT). */
 export const RT_TABLE_COMPAT = 252;
-export const RT_TABLE_MAIN = 254;
-export const RT_TABLE_LOCAL = 255;
 
 /** RTPROT_KERNEL: routes the kernel adds itself (an address's subnet). */
 export const RTPROT_KERNEL = 2;

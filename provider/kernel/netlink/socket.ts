@@ -70,6 +70,47 @@ function refusal(message: Message, context: ErrorContext): KernelError | undefin
   return errorFromErrno(ack.errno, ack.kernelMessage === undefined ? context : { ...context, kernelMessage: ack.kernelMessage });
 }
 
+/**
+ * The answer to one request, gathered from the messages of its sequence number: for a request, everything up to
+ * its acknowledgement (NLMSG_ERROR); for a dump, everything up to NLMSG_DONE (a dump asks for no acknowledgement,
+ * so an NLMSG_ERROR there is a refusal, even one that claims 0).
+ */
+class Answer {
+  readonly messages: Message[] = [];
+  error: KernelError | undefined;
+  /** NLM_F_DUMP_INTR: the table changed while it was being dumped, so this copy may be inconsistent. */
+  interrupted = false;
+
+  constructor(
+    readonly context: ErrorContext,
+    private readonly isDump: boolean,
+  ) {}
+
+  /** Takes one message; true once the answer is complete. */
+  take(message: Message): boolean {
+    if ((message.header.flags & NLM_F_DUMP_INTR) !== 0) this.interrupted = true;
+    if (message.header.type === NLMSG_ERROR) {
+      this.error = refusal(message, this.context) ?? (this.isDump ? errorFromErrno(errno.EIO, this.context) : undefined);
+      return true;
+    }
+    if (!this.isDump) {
+      this.messages.push(message);
+      return false;
+    }
+    if (message.header.type === NLMSG_DONE) {
+      const failure = decodeDone(message.payload);
+      if (failure !== 0) this.error = errorFromErrno(failure, this.context);
+      return true;
+    }
+    if (message.header.type !== NLMSG_NOOP && message.header.type !== NLMSG_OVERRUN) this.messages.push(message);
+    return false;
+  }
+
+  result(): BatchResult {
+    return this.error === undefined ? { ok: true, messages: this.messages } : { ok: false, error: this.error };
+  }
+}
+
 function unwrap(result: BatchResult | undefined): Message[] {
   if (result === undefined) throw new Error("netlink batch returned no result");
   if (!result.ok) throw result.error;
@@ -135,9 +176,11 @@ export class NetlinkSocket {
     const results: BatchResult[] = [];
     for (let start = 0; start < requests.length; start += REQUESTS_PER_DATAGRAM) {
       const chunk = requests.slice(start, start + REQUESTS_PER_DATAGRAM);
-      const sequences = chunk.map(() => this.nextSequence());
+      const answers = new Map(chunk.map((request) => [this.nextSequence(), new Answer(request.context, false)]));
+      const sequences = [...answers.keys()];
       this.transmit(Buffer.concat(chunk.map((request, i) => encodeRequest(request, sequences[i] ?? 0))), chunk[0]?.context ?? { operation: "netlink", step: "send" });
-      results.push(...this.collect(sequences, chunk));
+      this.receiveAnswers(answers);
+      results.push(...[...answers.values()].map((answer) => answer.result()));
     }
     return results;
   }
@@ -151,15 +194,20 @@ export class NetlinkSocket {
     const sequence = this.nextSequence();
     const datagram = encodeRequest(request, sequence);
     this.transmit(datagram, request.context, await libc().sendOnWorker(this.fd, datagram, datagram.length, 0));
-    return unwrap(this.collect([sequence], [request])[0]);
+    const answer = new Answer(request.context, false);
+    this.receiveAnswers(new Map([[sequence, answer]]));
+    return unwrap(answer.result());
   }
 
   /** Runs a dump (NLM_F_DUMP) to completion, restarting it when the kernel flags it as interrupted. */
   dump(type: number, payload: Buffer, context: ErrorContext): Message[] {
     for (let attempt = 1; ; attempt++) {
-      const { messages, interrupted } = this.dumpOnce(type, payload, context);
-      if (!interrupted) return messages;
-      // NLM_F_DUMP_INTR: the table changed while it was being dumped, so this copy may be inconsistent.
+      const sequence = this.nextSequence();
+      this.transmit(encodeMessage({ type, flags: NLM_F_REQUEST | NLM_F_DUMP, sequence, portId: 0 }, payload), context);
+      const answer = new Answer(context, true);
+      this.receiveAnswers(new Map([[sequence, answer]]));
+      const messages = unwrap(answer.result());
+      if (!answer.interrupted) return messages;
       if (attempt === DUMP_ATTEMPTS) {
         throw new Error(`${context.operation}: ${context.step}: the kernel kept changing during ${DUMP_ATTEMPTS} dumps`);
       }
@@ -180,53 +228,17 @@ export class NetlinkSocket {
     return this.sequence;
   }
 
-  /** Reads answers until every request of `sequences` is acknowledged; one result per request, in order. */
-  private collect(sequences: readonly number[], requests: readonly NetlinkRequest[]): BatchResult[] {
-    const pending = new Map<number, { index: number; messages: Message[] }>();
-    sequences.forEach((sequence, index) => pending.set(sequence, { index, messages: [] }));
-    const results: BatchResult[] = new Array(requests.length);
+  /**
+   * The one receive loop: reads datagrams until every answer waited for is complete, handing each message to
+   * the answer of its sequence number. Answers to earlier, abandoned requests are passed over.
+   */
+  private receiveAnswers(answers: ReadonlyMap<number, Answer>): void {
+    const pending = new Map(answers);
+    const context = pending.values().next().value?.context ?? { operation: "netlink", step: "recv" };
     while (pending.size > 0) {
-      for (const message of this.receive(requests[0]?.context ?? { operation: "netlink", step: "recv" })) {
-        const entry = pending.get(message.header.sequence);
-        if (entry === undefined) continue; // an answer to an earlier, abandoned request
-        if (message.header.type !== NLMSG_ERROR) {
-          entry.messages.push(message);
-          continue;
-        }
-        pending.delete(message.header.sequence);
-        const request = requests[entry.index];
-        if (request === undefined) continue;
-        const error = refusal(message, request.context);
-        results[entry.index] = error === undefined ? { ok: true, messages: entry.messages } : { ok: false, error };
-      }
-    }
-    return results;
-  }
-
-  private dumpOnce(type: number, payload: Buffer, context: ErrorContext): { messages: Message[]; interrupted: boolean } {
-    const sequence = this.nextSequence();
-    this.transmit(encodeMessage({ type, flags: NLM_F_REQUEST | NLM_F_DUMP, sequence, portId: 0 }, payload), context);
-    const messages: Message[] = [];
-    let interrupted = false;
-    for (;;) {
       for (const message of this.receive(context)) {
-        if (message.header.sequence !== sequence) continue;
-        if ((message.header.flags & NLM_F_DUMP_INTR) !== 0) interrupted = true;
-        switch (message.header.type) {
-          case NLMSG_DONE: {
-            const failure = decodeDone(message.payload);
-            if (failure !== 0) throw errorFromErrno(failure, context);
-            return { messages, interrupted };
-          }
-          case NLMSG_ERROR:
-            // A dump asks for no acknowledgement: an NLMSG_ERROR here is a refusal, even one that claims 0.
-            throw refusal(message, context) ?? errorFromErrno(errno.EIO, context);
-          case NLMSG_NOOP:
-          case NLMSG_OVERRUN:
-            continue;
-          default:
-            messages.push(message);
-        }
+        const answer = pending.get(message.header.sequence);
+        if (answer?.take(message) === true) pending.delete(message.header.sequence);
       }
     }
   }

@@ -1,0 +1,53 @@
+// The provider objects Pulumi serializes into every resource's state: thin shims that load the real
+// implementation when a method is called.
+//
+// Why: Pulumi's closure serializer turns the provider object into JavaScript text, which the dynamic-provider
+// host compiles and runs later — for `destroy`, the text stored at the last create/update. A koffi library
+// handle or a zod schema cannot be serialized, and a copy of the whole implementation frozen in the state
+// would keep running old code forever.
+//
+// Each shim is the whole export of its kind's provider.ts, published as the package subpath
+// "pulumi-tuntap/providers/<kind>". When the package is installed under node_modules, the serializer finds
+// the object among the installed modules' exports and records only `require("pulumi-tuntap/providers/<kind>")`
+// (pulumi/pulumi sdk/nodejs/runtime/closure/createClosure.ts: findNormalizedModuleNameAsync, captureModuleAsync;
+// package.ts maps the file back to its subpath, "./providers/*" patterns included): about 270 bytes where the
+// shim's text is 3.3 KB, in both the inputs and the outputs of every resource, and the engine rewrites the whole
+// state after each step. Loaded from elsewhere (a program inside this repository, a package linked with
+// `npm install <folder>`), the shim itself is serialized: it captures only two strings and two small functions,
+// and loads its kind's implementation (kind.ts, the subpath "pulumi-tuntap/implementation/<kind>") of the
+// installed package: by name first, so an upgraded package takes over; by the path it was loaded from otherwise.
+import type * as pulumi from "@pulumi/pulumi";
+import type { ResourceImplementation } from "./provider";
+
+/** The shim of one kind: `kind` is its folder's name under provider/resources, and its subpath's. */
+export function providerShim(kind: string): pulumi.dynamic.ResourceProvider {
+  const implementationPath: string = require.resolve(`../resources/${kind}/kind`);
+  const implementation = () => loadImplementation(kind, implementationPath);
+  return {
+    check: (olds, news) => implementation().check(olds, news),
+    diff: (id, olds, news) => implementation().diff(id, olds, news),
+    create: (inputs) => implementation().create(inputs),
+    read: (id, props) => implementation().read(id, props),
+    update: (id, olds, news) => implementation().update(id, olds, news),
+    delete: (id, props) => implementation().delete(id, props),
+  };
+}
+
+function loadImplementation(kind: string, implementationPath: string): ResourceImplementation {
+  // Cached per process, on a global: the serializer rebuilds captured scopes on every call, so a captured
+  // variable could not hold it, and a failed package look-up on every call costs a filesystem walk.
+  const cache = globalThis as { [key: symbol]: ResourceImplementation | undefined };
+  const key = Symbol.for(`pulumi-tuntap/implementation/${kind}`);
+  const cached = cache[key];
+  if (cached !== undefined) return cached;
+  let loaded: { implementation: ResourceImplementation };
+  try {
+    loaded = require(`pulumi-tuntap/implementation/${kind}`);
+  } catch (error) {
+    const code = error instanceof Error && "code" in error ? error.code : undefined;
+    if (code !== "MODULE_NOT_FOUND" && code !== "ERR_PACKAGE_PATH_NOT_EXPORTED") throw error;
+    loaded = require(implementationPath);
+  }
+  cache[key] = loaded.implementation;
+  return loaded.implementation;
+}

@@ -4,12 +4,13 @@
 // Why: Pulumi's closure serializer records a provider that is an installed package's export by name, as
 // `require("pulumi-tuntap/providers/tapInterface")` in each resource's state, and one from the program's own
 // sources by value (the shim's text). Inside this repository "pulumi-tuntap" resolves to the repository
-// itself, so examples and tests get the by-value form; the benchmark and the installed-package test load this
-// copy to run what users run. The copy uses the repository's @pulumi/pulumi, so one SDK instance serves the
-// program and the Automation API that drives it.
+// itself, so examples get the by-value form; the benchmark's inline programs load this copy to run what users
+// run (the tests install the package as users do instead, `npm pack` and `npm install <tarball>` into a project
+// of their own: test/cli/support/userProject.ts). The copy uses the repository's @pulumi/pulumi, so one SDK
+// instance serves the program and the Automation API that drives it.
 //
-// The copy is shared: a benchmark and a test run may use it at once, and the dynamic-provider hosts of their
-// stacks load it by name whenever a CLI command starts. Each user process holds it (a file named by its pid);
+// The copy is shared: two benchmark runs may use it at once, and the dynamic-provider hosts of their stacks
+// load it by name whenever a CLI command starts. Each user process holds it (a file named by its pid);
 // the first makes the copy, the last to let go removes it. A copy left behind would be what every stack's
 // shim in this repository loads by name, stale once the sources change.
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";

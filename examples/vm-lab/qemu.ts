@@ -74,10 +74,15 @@ export function startCommand(vm: QemuVm, user: string | number, pidFile: string)
   return `${switchUser} ${shellCommand([...qemuArguments(vm), "-daemonize", "-pidfile", pidFile])}`;
 }
 
-/** Stops the VM started by startCommand; a VM that is already gone is fine. */
+/**
+ * Stops the VM started by startCommand and returns once QEMU has exited (SIGTERM; SIGKILL if it is still there
+ * after 30 s), so that what comes next — a new VM on the same tap, the tap's deletion — never meets it; a VM that
+ * is already gone is fine.
+ */
 export function stopCommand(pidFile: string): string {
   const file = shellQuote(pidFile);
-  return `if [ -f ${file} ]; then kill "$(cat ${file})" 2>/dev/null || true; rm -f ${file}; fi`;
+  const waitForExit = `for i in $(seq 600); do kill -0 "$pid" 2>/dev/null || break; [ "$i" -eq 300 ] && kill -KILL "$pid" 2>/dev/null; sleep 0.1; done`;
+  return `if [ -f ${file} ]; then pid=$(cat ${file}); kill "$pid" 2>/dev/null; ${waitForExit}; rm -f ${file}; fi`;
 }
 
 /**

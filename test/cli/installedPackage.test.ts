@@ -1,109 +1,97 @@
-// pulumi-tuntap as users get it: installed under node_modules (tools/installedPackage.ts), every resource kind
-// through the real CLI. Pulumi's closure serializer then records each provider by the package's name,
-// `require("pulumi-tuntap/providers/<kind>")`, a few hundred bytes, instead of the shim's text in every
-// resource's inputs and outputs: the engine rewrites the whole state at each step, so that text costs time
-// quadratic in the number of resources. Checked here: every kind's subpath is exported and resolves in the
-// dynamic-provider host (update, refresh and destroy all load it from the state), and a stack made with the
-// by-value form moves to the installed package without replacing anything.
+// pulumi-tuntap in a user's own project outside this repository (support/userProject.ts), every resource kind
+// through the real CLI and the Node language host: first as a linked folder (`npm install <this checkout>`), then
+// as npm installs a release (`npm pack` here, `npm install <tarball>` there). Installed as a copy under
+// node_modules, each provider is recorded by the package's name, `require("pulumi-tuntap/providers/<kind>")`, a
+// few hundred bytes, instead of the shim's text in every resource's inputs and outputs: the engine rewrites the
+// whole state at each step, so that text costs time quadratic in the number of resources. Checked here: every
+// kind's subpath is exported and resolves in the dynamic-provider host (update, refresh and destroy all load it
+// from the state), a stack made from the linked folder moves to the tarball without replacing anything, and the
+// cycle users run: up, preview --expect-no-changes, an update in place, refresh --expect-no-changes, destroy.
 import "../support/privateNetns";
 import assert from "node:assert/strict";
-import { mkdirSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { lstatSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
-import { installPackage, releaseInstalledPackage } from "../../tools/installedPackage";
-import { link, namespaceFingerprint, namespaceNames } from "../support/ip";
-import { CliStack } from "./support/cliStack";
-import { testProgramsDirectory } from "./support/paths";
+import type { CliStack } from "./support/cliStack";
+import { repositoryRoot } from "./support/paths";
 import { describe as describeRun } from "./support/result";
 import { assertOk } from "./scenarios/sequence";
-import { type ExportedResource, resourcesOf } from "./support/stateView";
+import {
+  assertNoChangeButNetworkdFilesDefect,
+  packRepository,
+  providerByName,
+  recordedProvider,
+  resourcesByKind,
+  USER_PROJECT_KINDS,
+  USER_PROJECT_RESOURCES,
+  type UserProject,
+  UserStack,
+} from "./support/userProject";
 
-const KINDS = ["Bridge", "TapInterface", "NetworkNamespace", "VethPair", "Route", "NetworkdFiles"] as const;
-const RESOURCES = KINDS.length + 1;
-
+let user: UserStack;
 let stack: CliStack;
-let networkdDirectory = "";
-let hostBefore = "";
+let project: UserProject;
+let packDirectory = "";
+let tarball = "";
 
-const byName = (kind: string) => `require("pulumi-tuntap/providers/${kind[0]?.toLowerCase()}${kind.slice(1)}")`;
-
-async function ours(): Promise<Map<string, ExportedResource>> {
-  const resources = resourcesOf(await stack.exportState()).filter((resource) => resource.type.startsWith("pulumi-nodejs:dynamic/tuntap:"));
-  return new Map(resources.map((resource) => [resource.type.split(":").pop() ?? "", resource]));
-}
-
-function recordedProvider(resource: ExportedResource | undefined, where: "inputs" | "outputs"): string {
-  const text = resource?.[where]?.__provider;
-  assert.equal(typeof text, "string", `${resource?.urn ?? "resource"} has ${where}.__provider`);
-  return text as string;
-}
+const escaped = (text: string) => new RegExp(text.replace(/[()".\/]/g, "\\$&"));
 
 before(async () => {
-  installPackage();
-  hostBefore = namespaceFingerprint();
-  stack = await CliStack.open({ projectDirectory: join(testProgramsDirectory, "installed-package"), config: { package: "repository" } });
-  networkdDirectory = join(stack.directory, "networkd");
-  mkdirSync(networkdDirectory);
-  await stack.setConfig("networkdDirectory", networkdDirectory);
+  packDirectory = mkdtempSync(join(tmpdir(), "pulumi-tuntap-pack-"));
+  tarball = packRepository(packDirectory);
+  user = await UserStack.create((project) => project.install(repositoryRoot));
+  ({ stack, project } = user);
 });
 
 after(async () => {
   try {
-    await stack.destroyAndClose();
+    await user?.close();
   } finally {
-    releaseInstalledPackage();
+    rmSync(packDirectory, { recursive: true, force: true });
   }
 });
 
-test("from this repository, the state holds each provider by value", async () => {
+test("from a linked folder (npm install <checkout>), the state holds each provider by value", async () => {
+  assert.equal(resolve(project.directory, (project.dependency() ?? "").replace(/^file:/, "")), repositoryRoot, "package.json depends on this checkout");
+  assert.ok(lstatSync(join(project.directory, "node_modules", "pulumi-tuntap")).isSymbolicLink(), "npm linked the folder");
   const result = await stack.up();
   assertOk(result);
-  assert.deepEqual(result.changes, { create: RESOURCES }, describeRun(result));
-  for (const [kind, resource] of await ours()) {
-    assert.ok(!recordedProvider(resource, "outputs").includes(byName(kind)), `${kind}: by value`);
+  assert.deepEqual(result.changes, { create: USER_PROJECT_RESOURCES }, describeRun(result));
+  for (const [kind, resource] of await resourcesByKind(stack)) {
+    assert.ok(!recordedProvider(resource, "outputs").includes(providerByName(kind)), `${kind}: by value`);
   }
 });
 
-test("moving to the installed package replaces nothing; new inputs name the provider", async () => {
-  await stack.removeConfig("package");
+test("npm install of the packed tarball replaces nothing; new inputs name the provider", async () => {
+  project.install(tarball);
+  assert.match(project.dependency() ?? "", /^file:.*pulumi-tuntap-.*\.tgz$/);
   const result = await stack.up();
   assertOk(result);
-  assert.deepEqual(result.changes, { same: RESOURCES }, describeRun(result));
-  const state = await ours();
-  assert.deepEqual([...state.keys()].sort(), [...KINDS].sort());
+  assert.deepEqual(result.changes, { same: USER_PROJECT_RESOURCES }, describeRun(result));
+  const state = await resourcesByKind(stack);
+  assert.deepEqual([...state.keys()].sort(), [...USER_PROJECT_KINDS].sort());
   for (const [kind, resource] of state) {
-    assert.match(recordedProvider(resource, "inputs"), new RegExp(byName(kind).replace(/[()".\/]/g, "\\$&")), `${kind}: inputs by name`);
+    assert.match(recordedProvider(resource, "inputs"), escaped(providerByName(kind)), `${kind}: inputs by name`);
     // Outputs change only when the provider writes them: an unchanged resource keeps the text it was made with.
-    assert.ok(!recordedProvider(resource, "outputs").includes(byName(kind)), `${kind}: outputs still as made`);
+    assert.ok(!recordedProvider(resource, "outputs").includes(providerByName(kind)), `${kind}: outputs still as made`);
   }
+});
+
+test("preview --expect-no-changes: nothing to change but NetworkdFiles' preview-only update (a known provider defect)", async () => {
+  assertNoChangeButNetworkdFilesDefect(await stack.preview({ expectNoChanges: true }));
 });
 
 test("an update in place loads every provider by name from the host and records it", async (t) => {
-  await stack.setConfig("mtu", "1400");
-  const result = await stack.up();
-  assertOk(result);
-  assert.deepEqual(result.changes, { same: 3, update: RESOURCES - 3 }, describeRun(result));
-  for (const device of ["ipkgbr", "ipkgtap", "ipkg0"]) assert.equal(link(device)?.mtu, 1400, `${device} mtu`);
-  assert.equal(link("eth0", "ipkg-ns")?.mtu, 1400, "the peer's mtu");
-  for (const [kind, resource] of await ours()) {
+  const result = await user.upWithMtu(1400);
+  for (const [kind, resource] of await resourcesByKind(stack)) {
     const text = recordedProvider(resource, result.steps.some((step) => step.op === "update" && step.urn === resource.urn) ? "outputs" : "inputs");
-    assert.ok(text.includes(byName(kind)), `${kind}: by name`);
+    assert.ok(text.includes(providerByName(kind)), `${kind}: by name`);
     assert.ok(text.length < 500, `${kind}: ${text.length} characters`);
     t.diagnostic(`${kind}: provider recorded in ${text.length} characters`);
   }
 });
 
-test("refresh reads every resource through the installed package and finds no drift", async () => {
-  const result = await stack.refresh();
-  assertOk(result);
-  assert.deepEqual(result.changes, { same: RESOURCES }, describeRun(result));
-});
+test("refresh --expect-no-changes reads every resource through the installed package and finds no drift", () => user.assertRefreshFindsNoDrift());
 
-test("destroy removes everything through the installed package", async () => {
-  const result = await stack.destroy();
-  assertOk(result);
-  assert.deepEqual(result.changes, { delete: RESOURCES }, describeRun(result));
-  assert.deepEqual(namespaceNames(), []);
-  assert.deepEqual(readdirSync(networkdDirectory), []);
-  assert.equal(namespaceFingerprint(), hostBefore);
-});
+test("destroy removes everything through the installed package", () => user.assertDestroyLeavesNothing());

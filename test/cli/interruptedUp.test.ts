@@ -22,7 +22,6 @@ import { isDeviceDeletion, KernelMonitor, linksAsync, stableFingerprint, stampsO
 import { upKilledMidway } from "../reliability/killHost";
 import { describe as describeRun, type RunResult } from "./support/result";
 import { repositoryRoot } from "./support/paths";
-import { type AbandonedRegistrations, countAbandonedRegistrations } from "./support/abandonedRegistrations";
 import { CliStack } from "./support/cliStack";
 import { devicesOf, pendingOperationsOf } from "./support/stateView";
 
@@ -42,13 +41,11 @@ let stack: CliStack;
 let monitor: KernelMonitor;
 let namespaceBefore = "";
 let foreign: ForeignDevices;
-let abandoned: AbandonedRegistrations | undefined;
 const figures = { recordedAtCtrlC: 0, orphansAtKill: 0, pendingAtTermination: 0, declared: 0, duplicates: 0, leaked: 0, foreignTouched: 0 };
 /** Everything the CLI prints goes to these listeners too, as it is printed. */
 const outputListeners = new Set<(text: string) => void>();
 
 before(async () => {
-  abandoned = countAbandonedRegistrations();
   foreign = ForeignDevices.make(PROJECT, STACK, "tap-7");
   monitor = await KernelMonitor.start();
   namespaceBefore = stableFingerprint();
@@ -66,8 +63,7 @@ after(async () => {
   console.log(
     `interrupted up of ${COUNT} taps: Ctrl-C with ${figures.recordedAtCtrlC} recorded; host killed with ${figures.orphansAtKill} made but unrecorded; ` +
       `Ctrl-C twice with ${figures.pendingAtTermination} pending creates; after recovery ${figures.declared} declared devices, ${figures.duplicates} duplicates, ` +
-      `${figures.leaked} leaked, ${figures.foreignTouched} foreign devices touched; ` +
-      `${abandoned?.count() ?? 0} registrations of the abandoned runs failed after they ended`,
+      `${figures.leaked} leaked, ${figures.foreignTouched} foreign devices touched`,
   );
   monitor?.stop();
   signalAll(providerHostProcesses(), "SIGKILL");

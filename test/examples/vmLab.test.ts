@@ -1,6 +1,7 @@
-// examples/vm-lab: the QEMU command line and the guest address plan (pure), and, under Pulumi's mocks, what no
-// real run covers: startVms (local.Command is only recorded, never run) and persistAtBoot. The program itself
-// runs through the real CLI: test/cli/programs.test.ts and, with real guests, test/vm/vmLab.test.ts.
+// examples/vm-lab: the QEMU command line and the guest address plan (pure), and, under Pulumi's mocks, how the
+// program wires startVms (which local.Command gets which command) and persistAtBoot. The program itself runs
+// through the real CLI: test/cli/programs.test.ts and, with real guests, test/vm/vmLab.test.ts (startVms=true,
+// the Commands run by the real plugin) and test/vm/vmLabByHand.test.ts.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { planGuestAddresses } from "../../examples/vm-lab/guestAddresses";
@@ -30,7 +31,11 @@ describe("QEMU command line", () => {
     const start = startCommand(vm, 65534, "/tmp/lab-dev-vm0.pid");
     assert.match(start, /^setpriv --reuid=65534 --regid="\$\(id -g 65534\)" --init-groups -- qemu-system-x86_64 /);
     assert.match(start, / -daemonize -pidfile \/tmp\/lab-dev-vm0\.pid$/);
-    assert.equal(stopCommand("/tmp/lab-dev-vm0.pid"), 'if [ -f /tmp/lab-dev-vm0.pid ]; then kill "$(cat /tmp/lab-dev-vm0.pid)" 2>/dev/null || true; rm -f /tmp/lab-dev-vm0.pid; fi');
+    assert.equal(
+      stopCommand("/tmp/lab-dev-vm0.pid"),
+      'if [ -f /tmp/lab-dev-vm0.pid ]; then pid=$(cat /tmp/lab-dev-vm0.pid); kill "$pid" 2>/dev/null; ' +
+        'for i in $(seq 600); do kill -0 "$pid" 2>/dev/null || break; [ "$i" -eq 300 ] && kill -KILL "$pid" 2>/dev/null; sleep 0.1; done; rm -f /tmp/lab-dev-vm0.pid; fi',
+    );
   });
 
   test("direct kernel boot and a console log: -kernel, -initrd, -append, -serial file:", () => {
@@ -89,7 +94,7 @@ describe("program", () => {
     assert.match(create, /^setpriv --reuid=65534 /, "the owner output (a uid), not the configured name");
     assert.match(create, /ifname=labtap0,script=no,downscript=no,queues=2/);
     assert.match(create, /mac=52:54:00:[0-9a-f:]{8},mq=on,vectors=6/);
-    assert.match(String(commands[0]?.inputs.delete), /kill "\$\(cat \/tmp\/lab-dev-vm0\.pid\)"/);
+    assert.match(String(commands[0]?.inputs.delete), /pid=\$\(cat \/tmp\/lab-dev-vm0\.pid\); kill "\$pid"/);
   });
 
   test("persistAtBoot: boot files for the bridge and for each tap, in the configured directory", async () => {

@@ -1,31 +1,24 @@
-// examples/vm-lab with real guests, through the real Pulumi CLI: `pulumi up` of the example (config kernel,
-// initrd, kernelArgs, runDirectory; the rest its defaults: two multi-queue taps with queues=2, owned by nobody,
-// on the bridge labbr0 192.168.100.1/24) makes the network; two test guests boot on the taps as the taps' owner
-// and ping each other and the bridge. Then a config change replaces the taps while the guests run, and
-// `pulumi destroy` removes everything.
-//
-// The VMs are started from the stack's own outputs. With startVms=true, `pulumi up` would start them itself
-// through @pulumi/command's local.Command, but its provider plugin (pulumi-resource-command) cannot be built on
-// these machines: its Go module is not served by the Go module proxy —
-//   go: github.com/pulumi/pulumi-command/provider@7f3eb6f3b77cd0fa3895ba437a695dd393f7dd25: invalid version:
-//   reading https://proxy.golang.org/github.com/pulumi/pulumi-command/provider/@v/7f3eb6f3b77cd0fa3895ba437a695dd393f7dd25.info: 403 Forbidden
-// (v1.2.1's commit; the module's version list answers 403 too). So the stack runs with startVms=false, and the
-// test runs exactly what the stack outputs for each VM: vm0's startCommand and stopCommand, the very strings
-// startVms gives local.Command as create and delete, run as it runs them (`sh -c`, as root: the command itself
-// switches to the tap's owner), and vm1's qemuCommand, run as the tap's owner.
+// examples/vm-lab with startVms=true, for real: `pulumi up` through the real CLI makes the bridge and the taps
+// (two multi-queue taps with queues=2, owned by nobody, on labbr0 192.168.100.1/24) and starts a test guest on
+// each through @pulumi/command's local.Command (the real pulumi-resource-command plugin), as the taps' owner.
+// The guests reach each other and the bridge. Raising `vms` from 2 to 3 starts exactly one more guest, lowering
+// it stops exactly that one; a change that replaces the taps (queues=1) restarts the guests on the new taps;
+// `pulumi destroy` leaves no QEMU process, no pid file and no device. The guests started by hand from the
+// stack's outputs (startVms=false, the default) are vmLabByHand.test.ts.
 import "../support/privateNetns";
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
-import { after, before, test } from "node:test";
+import { existsSync, readdirSync } from "node:fs";
+import { after, before, test, type TestContext } from "node:test";
 import type { CliStack } from "../cli/support/cliStack";
 import { assertTap } from "../cli/support/kernel";
+import { resourcesOf } from "../cli/support/stateView";
 import { link, namespaceFingerprint } from "../support/ip";
 import { cliRun, discard, openExample } from "./support/exampleStack";
-import { type RunningGuest, shellArgv, startDaemonizedGuest, startGuest } from "./support/guest";
+import { followStackGuest, type GuestReport, type RunningGuest } from "./support/guest";
 import { guestImage, type RunDirectory, runDirectoryFor } from "./support/guestImage";
 import { hostPing } from "./support/ping";
 import { liveProcessesMentioning } from "./support/processes";
-import { assertPassed, reportsOf, stopAll } from "./support/report";
+import { assertPassed, reportsOf } from "./support/report";
 import { openTunNodeToEveryone } from "./support/tunNode";
 import { unprivilegedUser } from "./support/unprivileged";
 import { guestKernelArguments } from "./support/verdict";
@@ -34,23 +27,22 @@ import { guestKernelArguments } from "./support/verdict";
 interface LabVmOutput {
   name: string;
   tap: string;
-  guestMac: string;
   guestAddress: string;
   consoleLog: string;
   qemuCommand: string;
-  startCommand: string;
-  stopCommand: string;
   pidFile: string;
 }
 
 const BRIDGE = "192.168.100.1";
-const GUESTS = ["192.168.100.2", "192.168.100.3"];
+/** vm0, vm1 and, while `vms` is 3, vm2. */
+const GUESTS = ["192.168.100.2", "192.168.100.3", "192.168.100.4"];
+const COMMAND_TYPE = "command:local:Command";
 const user = unprivilegedUser();
 let runDirectory: RunDirectory;
 let stack: CliStack | undefined;
 let emptyNamespace = "";
-let vms: LabVmOutput[] = [];
-let guests: RunningGuest[] = [];
+/** The guests running now, by VM name. */
+const guests = new Map<string, RunningGuest & { pid: number }>();
 
 before(() => {
   openTunNodeToEveryone();
@@ -59,117 +51,173 @@ before(() => {
 });
 
 after(async () => {
-  await stopAll(guests);
-  await discard(stack);
-  runDirectory.remove();
+  try {
+    await discard(stack);
+  } finally {
+    for (const guest of guests.values()) await guest.stop();
+    for (const leftover of runningQemus()) process.kill(leftover.pid, "SIGKILL");
+    runDirectory.remove();
+  }
 });
-
-/** vm0 by its startCommand (as local.Command would run it), vm1 by its qemuCommand as the tap's owner. */
-function startLabGuests(outputs: readonly LabVmOutput[]): RunningGuest[] {
-  return outputs.map((vm, index) =>
-    index === 0
-      ? startDaemonizedGuest({ name: `${vm.name} (its startCommand)`, create: vm.startCommand, delete: vm.stopCommand, consoleLog: vm.consoleLog, pidFile: vm.pidFile })
-      : startGuest({ name: `${vm.name} (its qemuCommand, as ${user.name})`, argv: shellArgv(vm.qemuCommand), user, consoleLog: vm.consoleLog }),
-  );
-}
 
 function runningQemus() {
   return liveProcessesMentioning(runDirectory.path).filter((found) => found.commandLine.startsWith("qemu-system-x86_64 "));
 }
 
-test("vm-lab: pulumi up makes a bridge and multi-queue taps owned by nobody; two guests on them reach each other and the bridge", async (t) => {
+/** The VMs the last up output. */
+function vmsOf(outputs: Record<string, unknown>): LabVmOutput[] {
+  return outputs.vms as LabVmOutput[];
+}
+
+/** Follows the guests of these VMs, whose QEMUs the last up started; waits for their verdicts. */
+async function followStarted(t: TestContext, vms: readonly LabVmOutput[]): Promise<GuestReport[]> {
+  const started = vms.map((vm) => {
+    const guest = followStackGuest({ name: vm.name, consoleLog: vm.consoleLog, pidFile: vm.pidFile });
+    guests.set(vm.name, guest);
+    return guest;
+  });
+  return reportsOf(t, started);
+}
+
+/** Each guest passed, reaching the bridge and the other guests of the lab's first `count` (its own is skipped). */
+function assertReachedTheLab(reports: readonly GuestReport[], vms: readonly LabVmOutput[], count: number): void {
+  for (const [index, report] of reports.entries()) {
+    const own = vms[index]!.guestAddress.split("/")[0]!;
+    assertPassed(report, [BRIDGE, ...GUESTS.slice(0, count).filter((address) => address !== own)]);
+  }
+}
+
+/** The running QEMUs: as many as `vms`, each the pid its pid file names, each running as the taps' owner. */
+function assertQemusOf(vms: readonly LabVmOutput[]): Map<string, number> {
+  const qemus = runningQemus();
+  assert.equal(qemus.length, vms.length, `one QEMU per VM: ${qemus.map((qemu) => qemu.commandLine.slice(0, 40)).join("; ")}`);
+  const pids = new Map<string, number>();
+  for (const vm of vms) {
+    const pid = guests.get(vm.name)?.pid;
+    const qemu = qemus.find((candidate) => candidate.pid === pid);
+    assert.ok(qemu, `${vm.name}'s QEMU (pid ${pid}, from ${vm.pidFile}) runs`);
+    assert.equal(qemu.uid, user.uid, `${vm.name}'s QEMU runs as the taps' owner`);
+    assert.match(qemu.commandLine, new RegExp(`ifname=${vm.tap},`), `${vm.name}'s QEMU is on ${vm.tap}`);
+    pids.set(vm.name, qemu.pid);
+  }
+  return pids;
+}
+
+function commandsIn(state: Awaited<ReturnType<CliStack["exportState"]>>): string[] {
+  return resourcesOf(state)
+    .filter((resource) => resource.type === COMMAND_TYPE)
+    .map((resource) => resource.urn.split("::").pop() ?? "")
+    .sort();
+}
+
+test("vm-lab startVms=true: pulumi up starts a guest on each multi-queue tap, as the taps' owner; they reach each other and the bridge", async (t) => {
   stack = await openExample("vm-lab", {
     kernel: runDirectory.image.kernel,
     initrd: runDirectory.image.initramfs,
-    // Every guest gets the same list (its own address is skipped) and stays up until stopped, so the slower
-    // one can still reach the faster.
-    kernelArgs: guestKernelArguments({ reach: [BRIDGE, ...GUESTS], lingerSeconds: 3600 }),
+    // Every guest gets the same list (its own address is skipped) and stays up until stopped, so the slower one
+    // can still reach the faster; vm2, when there is one, is the last address.
+    kernelArgs: guestKernelArguments({ reach: [BRIDGE, ...GUESTS.slice(0, 2)], lingerSeconds: 3600 }),
     runDirectory: runDirectory.path,
+    startVms: "true",
   });
   const up = await cliRun(t, stack, "up");
-  assert.deepEqual(up.changes, { create: 4 }, "the stack, the bridge and two taps: no VM is started without startVms");
-  assert.equal(up.outputs.vmsStarted, false);
-  vms = up.outputs.vms as LabVmOutput[];
-  assert.deepEqual(
-    vms.map((vm) => [vm.tap, vm.guestAddress]),
-    [
-      ["labtap0", `${GUESTS[0]}/24`],
-      ["labtap1", `${GUESTS[1]}/24`],
-    ],
-  );
+  assert.deepEqual(up.changes, { create: 6 }, "the stack, the bridge, two taps and two commands");
+  assert.equal(up.outputs.vmsStarted, true);
+  assert.deepEqual(commandsIn(await stack.exportState()), ["lab-vm0-qemu", "lab-vm1-qemu"]);
+  const vms = vmsOf(up.outputs);
   for (const vm of vms) {
     assert.equal(assertTap(vm.tap, { user: user.name, up: true }).linkinfo?.info_data?.multi_queue, true, `${vm.tap} is multi-queue`);
-    assert.match(vm.qemuCommand, new RegExp(`-netdev tap,id=net0,ifname=${vm.tap},script=no,downscript=no,queues=2 `));
+    assert.ok(existsSync(vm.pidFile), `${vm.pidFile} was written`);
   }
 
-  guests = startLabGuests(vms);
-  const reports = await reportsOf(t, guests);
-  assertPassed(reports[0]!, [BRIDGE, GUESTS[1]!]);
-  assertPassed(reports[1]!, [BRIDGE, GUESTS[0]!]);
+  const reports = await followStarted(t, vms);
+  assertReachedTheLab(reports, vms, 2);
   for (const [index, report] of reports.entries()) {
     assert.match(report.upLine, / queues=2 /, `the guest's virtio-net has two queue pairs: ${report.upLine}`);
     const tap = link(vms[index]!.tap);
     assert.equal(tap?.linkinfo?.info_data?.numqueues, 2, "QEMU holds both queues of the tap");
     assert.equal(tap?.master, "labbr0");
   }
-  const qemus = runningQemus();
-  assert.equal(qemus.length, 2, "two QEMUs run");
-  assert.deepEqual(
-    qemus.map((qemu) => qemu.uid),
-    [user.uid, user.uid],
-    "each runs as the taps' owner",
-  );
-  for (const address of GUESTS) {
+  assertQemusOf(vms);
+  for (const address of GUESTS.slice(0, 2)) {
     const ping = hostPing(address);
     assert.equal(ping.received, 3, `the host reaches ${address} through the bridge: ${ping.output}`);
     t.diagnostic(`host → ${address}: ${ping.rttMs} ms`);
   }
 });
 
-test("vm-lab: queues=1 replaces the taps under the running guests: their network is cut, the new outputs start them again", async (t) => {
+test("vm-lab startVms=true: preview --expect-no-changes finds nothing to change", async () => {
   assert.ok(stack, "the stack of the first test");
-  const before = vms.map((vm) => link(vm.tap)?.ifindex);
-  await stack.setConfig("queues", "1");
-  const up = await cliRun(t, stack, "up");
-  assert.deepEqual(up.changes, { same: 2, replace: 2 }, "the taps are replaced (a tap's queue type cannot change); the bridge stays");
-
-  // The old taps were deleted while QEMU held them; new single-queue taps of the same names are on the bridge,
-  // with nothing attached.
-  for (const [index, vm] of vms.entries()) {
-    const tap = assertTap(vm.tap, { user: user.name, up: true });
-    assert.notEqual(tap.ifindex, before[index], `${vm.tap} is a new device`);
-    assert.equal(tap.linkinfo?.info_data?.multi_queue, false);
-    assert.ok(tap.flags.includes("NO-CARRIER"), `no process holds the new ${vm.tap}: ${tap.flags.join(",")}`);
-    assert.equal(tap.master, "labbr0");
-  }
-  // The guests keep running, cut off: QEMU's descriptor belongs to a device that no longer exists.
-  assert.equal(runningQemus().length, 2, "both QEMUs still run");
-  for (const address of GUESTS) {
-    const ping = hostPing(address);
-    assert.equal(ping.received, 0, `${address} is unreachable: its tap is gone\n${ping.output}`);
-  }
-
-  // The VMs are the user's (startVms=false): restart them with the stack's new outputs.
-  await stopAll(guests);
-  assert.deepEqual(runningQemus(), [], "the old QEMUs are stopped");
-  for (const vm of vms) rmSync(vm.consoleLog, { force: true });
-  vms = up.outputs.vms as LabVmOutput[];
-  for (const vm of vms) assert.doesNotMatch(vm.qemuCommand, /queues=|mq=on/, "single-queue command lines");
-  guests = startLabGuests(vms);
-  const reports = await reportsOf(t, guests);
-  assertPassed(reports[0]!, [BRIDGE, GUESTS[1]!]);
-  assertPassed(reports[1]!, [BRIDGE, GUESTS[0]!]);
-  for (const [index, report] of reports.entries()) {
-    assert.match(report.upLine, / queues=1 /, report.upLine);
-    assert.ok(link(vms[index]!.tap)?.flags.includes("LOWER_UP"), "QEMU holds the new tap: it has a carrier");
-  }
+  const preview = await stack.preview({ expectNoChanges: true });
+  assert.ok(preview.ok, preview.output.join("\n"));
+  assert.deepEqual(preview.changes, { same: 6 });
 });
 
-test("vm-lab: the guests stopped (vm0 by its stopCommand), pulumi destroy removes the network; nothing is left", async (t) => {
+test("vm-lab startVms=true: vms 2 → 3 starts exactly one more guest; 3 → 2 stops exactly that one", async (t) => {
   assert.ok(stack, "the stack of the first test");
-  await stopAll(guests);
-  assert.deepEqual(runningQemus(), [], "no QEMU is left");
+  const before = assertQemusOf(vmsOf(await stack.outputs()));
+
+  await stack.setConfig("vms", "3");
+  const grown = await cliRun(t, stack, "up");
+  assert.deepEqual(grown.changes, { same: 6, create: 2 }, "vm2's tap and command");
+  const vms = vmsOf(grown.outputs);
+  assert.deepEqual(vms.map((vm) => vm.tap), ["labtap0", "labtap1", "labtap2"]);
+  const [report] = await followStarted(t, vms.slice(2));
+  assertReachedTheLab([report!], vms.slice(2), 3);
+  const during = assertQemusOf(vms);
+  for (const [name, pid] of before) assert.equal(during.get(name), pid, `${name}'s QEMU still the same process`);
+
+  await stack.setConfig("vms", "2");
+  const shrunk = await cliRun(t, stack, "up");
+  assert.deepEqual(shrunk.changes, { same: 6, delete: 2 }, "vm2's command and tap");
+  // The command's delete returned once QEMU had exited.
+  const after = assertQemusOf(vmsOf(shrunk.outputs));
+  assert.deepEqual([...after], [...before], "vm2's QEMU is gone; vm0's and vm1's are untouched");
+  await guests.get("vm2")?.stop();
+  guests.delete("vm2");
+  assert.equal(existsSync(vms[2]!.pidFile), false, "vm2's pid file is gone");
+  assert.equal(link("labtap2"), undefined, "vm2's tap is gone");
+});
+
+test("vm-lab startVms=true: queues=1 replaces the taps, and the commands restart the guests on the new taps", async (t) => {
+  assert.ok(stack, "the stack of the first test");
+  const vmsBefore = vmsOf(await stack.outputs());
+  const tapsBefore = vmsBefore.map((vm) => link(vm.tap)?.ifindex);
+  const pidsBefore = assertQemusOf(vmsBefore);
+  await stack.setConfig("queues", "1");
+  const up = await cliRun(t, stack, "up");
+  assert.deepEqual(up.changes, { same: 2, replace: 4 }, "the taps (a tap's queue type cannot change) and the commands that run on them; the bridge stays");
+  for (const [name, pid] of pidsBefore) assert.ok(!runningQemus().some((qemu) => qemu.pid === pid), `${name}'s old QEMU (${pid}) was stopped`);
+  for (const guest of guests.values()) await guest.stop();
+  guests.clear();
+
+  const vms = vmsOf(up.outputs);
+  for (const vm of vms) assert.doesNotMatch(vm.qemuCommand, /queues=|mq=on/, "single-queue command lines");
+  const reports = await followStarted(t, vms);
+  assertReachedTheLab(reports, vms, 2);
+  for (const [index, vm] of vms.entries()) {
+    const tap = assertTap(vm.tap, { user: user.name, up: true });
+    assert.notEqual(tap.ifindex, tapsBefore[index], `${vm.tap} is a new device`);
+    assert.equal(tap.linkinfo?.info_data?.multi_queue, false);
+    assert.equal(tap.master, "labbr0");
+    assert.match(reports[index]!.upLine, / queues=1 /, reports[index]!.upLine);
+    assert.ok(link(vm.tap)?.flags.includes("LOWER_UP"), `the new QEMU holds the new ${vm.tap}: it has a carrier`);
+  }
+  const pids = assertQemusOf(vms);
+  for (const [name, pid] of pids) assert.notEqual(pid, pidsBefore.get(name), `${name} runs in a new QEMU`);
+});
+
+test("vm-lab startVms=true: pulumi destroy stops every guest and removes the network; no QEMU, no pid file, no device is left", async (t) => {
+  assert.ok(stack, "the stack of the first test");
   const destroy = await cliRun(t, stack, "destroy");
-  assert.deepEqual(destroy.changes, { delete: 4 });
+  assert.deepEqual(destroy.changes, { delete: 6 });
+  assert.deepEqual(runningQemus(), [], "no QEMU is left: each command's delete waited for its QEMU to exit");
+  assert.deepEqual(
+    readdirSync(runDirectory.path).filter((file) => file.endsWith(".pid")),
+    [],
+    "no pid file is left",
+  );
   assert.equal(namespaceFingerprint(), emptyNamespace, "ip -j shows the namespace as it was before pulumi up");
+  for (const guest of guests.values()) await guest.stop();
+  guests.clear();
 });

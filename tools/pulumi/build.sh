@@ -11,7 +11,10 @@
 #   pulumi-resource-pulumi-nodejs   the dynamic-provider host that @pulumi/pulumi ships (npm does not link it)
 #   pulumi-resource-command         the plugin behind @pulumi/command, at the version package-lock.json asks for,
 #                                   registered in $PULUMI_HOME (default ~/.pulumi) as users' plugins are:
-#                                   `pulumi plugin install resource command <version> --file …`
+#                                   `pulumi plugin install resource command <version> --file …`; and the same way
+#                                   in <cache>/pulumi-home, whose plugins/ the test suite's stacks share (each
+#                                   stack has a PULUMI_HOME of its own, so nothing else of a developer's
+#                                   ~/.pulumi reaches the tests)
 #
 # The language host and the command plugin are Go modules that the Go module proxy does not serve; they are
 # built from their published source archives, found in $PULUMI_TUNTAP_THIRD_PARTY (default: ../shared/third_party
@@ -63,10 +66,11 @@ need_go() {
     die "building $1 needs Go (https://go.dev/dl/, or your distribution's golang package); or install Pulumi yourself: https://www.pulumi.com/docs/install/"
 }
 
+# $1: the archive; $2: what it builds; $3: where its source comes from; $4: how to get the piece without it.
 need_archive() {
   [ -f "$1" ] && return
   die "$2 cannot be built: its source archive $1 is missing. Set PULUMI_TUNTAP_THIRD_PARTY to the directory that holds" \
-    "$(basename "$1") ($3), or install Pulumi (https://www.pulumi.com/docs/install/), which carries it."
+    "$(basename "$1") ($3), or $4"
 }
 
 # Builds into a staging directory and moves it into place whole, so an interrupted build leaves no half entry.
@@ -110,34 +114,43 @@ build_command_plugin() {
   rm -rf "$1/source"
 }
 
+# The archives first: without them no installation can be made, and the CLI's build takes minutes.
+need_archive "$language_host_archive" "The Node language host (pulumi-language-nodejs)" "github.com/pulumi/pulumi at $language_host_commit, sdk/nodejs/cmd/pulumi-language-nodejs" \
+  "install Pulumi (https://www.pulumi.com/docs/install/: \`curl -fsSL https://get.pulumi.com | sh\`), which carries it beside the CLI."
+need_archive "$command_archive" "pulumi-resource-command $command_version (the plugin behind @pulumi/command)" "github.com/pulumi/pulumi-command at v$command_version, provider/" \
+  "with a Pulumi installation that may download plugins: \`pulumi plugin install resource command $command_version\`."
+
 if ! { [ -x "$bin/pulumi" ] && [ "$("$bin/pulumi" version 2>/dev/null)" = "$cli_version" ]; }; then
   need_go "the Pulumi CLI $cli_version"
   build_entry "$(dirname "$bin")" build_cli
   say "built $("$bin/pulumi" version) in $bin"
 fi
 
-need_archive "$language_host_archive" "The Node language host (pulumi-language-nodejs)" "github.com/pulumi/pulumi at $language_host_commit, sdk/nodejs/cmd/pulumi-language-nodejs"
 language_host="$cache/language-nodejs-$(key "$language_host_archive" "$here/language-nodejs/go.mod" "$here/language-nodejs/go.sum")-$(echo "$tags $language_host_ldflags" | sha256sum | cut -c1-8)"
 if [ ! -x "$language_host/pulumi-language-nodejs" ]; then
   need_go "the Node language host"
   build_entry "$language_host" build_language_host
 fi
 
-need_archive "$command_archive" "pulumi-resource-command $command_version (the plugin behind @pulumi/command)" "github.com/pulumi/pulumi-command at v$command_version, provider/"
 command_plugin="$cache/command-$command_version-$(key "$command_archive")-$(echo "$command_ldflags" | sha256sum | cut -c1-8)"
 if [ ! -x "$command_plugin/pulumi-resource-command" ]; then
   need_go "pulumi-resource-command"
   build_entry "$command_plugin" build_command_plugin
 fi
 
-# Bundled plugins beside the CLI: the CLI finds them there without looking on PATH.
-install -m 0755 "$language_host/pulumi-language-nodejs" "$bin/pulumi-language-nodejs"
-install -m 0755 "$provider_host" "$bin/pulumi-resource-pulumi-nodejs"
+# Bundled plugins beside the CLI: the CLI finds them there without looking on PATH. Copied only when they
+# differ: a CLI of this installation may be running them (install replaces a file, it never writes into it).
+bundle() { cmp -s "$1" "$2" || install -m 0755 "$1" "$2"; }
+bundle "$language_host/pulumi-language-nodejs" "$bin/pulumi-language-nodejs"
+bundle "$provider_host" "$bin/pulumi-resource-pulumi-nodejs"
 
 # Registered as `pulumi plugin install` registers a user's plugin, once per PULUMI_HOME and build.
-registered="$pulumi_home/plugins/resource-command-v$command_version/pulumi-resource-command"
-if ! cmp -s "$registered" "$command_plugin/pulumi-resource-command"; then
-  PULUMI_HOME=$pulumi_home PULUMI_SKIP_UPDATE_CHECK=true "$bin/pulumi" plugin install resource command "$command_version" \
+register() {
+  local home=$1
+  cmp -s "$home/plugins/resource-command-v$command_version/pulumi-resource-command" "$command_plugin/pulumi-resource-command" && return
+  PULUMI_HOME=$home PULUMI_SKIP_UPDATE_CHECK=true "$bin/pulumi" plugin install resource command "$command_version" \
     --file "$command_plugin/pulumi-resource-command" --reinstall >&2
-fi
+}
+register "$pulumi_home"
+register "$cache/pulumi-home"
 echo "$bin"

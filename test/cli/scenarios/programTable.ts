@@ -211,6 +211,35 @@ const netnsLab: ProgramScenario = {
   },
 };
 
+/** examples/host-pipeline: a bridge with an address and a tap on it owned by nobody, as a host's CI applies them. */
+const hostPipeline: ProgramScenario = {
+  directory: "examples/host-pipeline",
+  afterUp: () => {
+    assert.equal(mustLink("hostbr0").linkinfo?.info_kind, "bridge");
+    assert.deepEqual(cidrs("hostbr0"), ["10.42.0.1/24"]);
+    assert.equal(assertTap("hosttap0", { user: "nobody", up: true, mtu: 1500 }).master, "hostbr0");
+  },
+  update: {
+    config: { mtu: "1400" },
+    expect: () => {
+      assert.equal(mustLink("hostbr0").mtu, 1400);
+      assertTap("hosttap0", { mtu: 1400 });
+    },
+  },
+  replace: {
+    config: { tapName: "hosttap1" },
+    expect: () => {
+      assertGone("hosttap0");
+      assert.equal(assertTap("hosttap1", { user: "nobody", mtu: 1400 }).master, "hostbr0");
+    },
+  },
+  drift: {
+    make: () => ip("link", "set", "hosttap1", "nomaster"),
+    inState: (devices) => assert.equal(byName(devices, "hosttap1").outputs.bridge, undefined),
+    repaired: () => assert.equal(mustLink("hosttap1").master, "hostbr0"),
+  },
+};
+
 export const programScenarios: readonly ProgramScenario[] = [
   tutorialTap0("."),
   tutorialTap0("examples/tutorial-tap0"),
@@ -218,5 +247,6 @@ export const programScenarios: readonly ProgramScenario[] = [
   microVmNet,
   vpnTun,
   netnsLab,
+  hostPipeline,
 ];
 

@@ -1,7 +1,11 @@
-// The life of a stack, for any program in the table: preview on an empty state, up, up again (no changes),
-// an in-place update, a replacement, drift then refresh then up, devices deleted behind the stack's back then
-// refresh then up, destroy — each command's report checked, and the kernel checked with `ip -j`.
+// The life of a stack, for any program in the table, run as its users run it (`pulumi` in the program's own
+// directory, through the Node language host): preview on an empty state, up, up again and
+// `preview --expect-no-changes` (no changes), an in-place update then `refresh --expect-no-changes`, a
+// replacement, drift then refresh then up, devices deleted behind the stack's back then refresh then up, destroy,
+// `pulumi stack rm` — each command's report checked, the kernel checked with `ip -j`, and the program's directory
+// left as it was found.
 import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ip, namespaceFingerprint } from "../../support/ip";
@@ -31,18 +35,21 @@ async function devices(stack: CliStack): Promise<ManagedDevice[]> {
 export function programSequence(scenario: ProgramScenario): void {
   describe(`program ${scenario.directory}`, () => {
     let stack: CliStack;
+    let closed = false;
+    const directory = join(repositoryRoot, scenario.directory);
+    const filesBefore = readdirSync(directory).sort();
     let emptyNamespace = "";
     let namedNamespaces = "";
     let planned = 0;
 
     before(async () => {
-      stack = await CliStack.open({ projectDirectory: join(repositoryRoot, scenario.directory), config: scenario.config ?? {} });
+      stack = await CliStack.open({ projectDirectory: directory, config: scenario.config ?? {} });
       emptyNamespace = namespaceFingerprint();
       namedNamespaces = ip("netns", "list");
     });
 
     after(async () => {
-      if (stack === undefined) return;
+      if (stack === undefined || closed) return;
       await stack.destroyAndClose();
     });
 
@@ -77,6 +84,12 @@ export function programSequence(scenario: ProgramScenario): void {
       assert.equal(namespaceFingerprint(), before, "the kernel is untouched");
     });
 
+    test("preview --expect-no-changes passes", async () => {
+      const result = await stack.preview({ expectNoChanges: true });
+      assertOk(result);
+      assert.deepEqual(result.changes, { same: planned }, describeRun(result));
+    });
+
     test("a config change updates in place", async () => {
       for (const [key, value] of Object.entries(scenario.update.config)) await stack.setConfig(key, value);
       const beforePreview = namespaceFingerprint();
@@ -95,6 +108,14 @@ export function programSequence(scenario: ProgramScenario): void {
       assert.deepEqual(ifindexes(current), ifindexes(previous), "the same devices: updated, not re-created");
       assertDevicesExist(current);
       scenario.update.expect(current);
+    });
+
+    test("refresh --expect-no-changes then finds the kernel as the update left it", async () => {
+      const before = namespaceFingerprint();
+      const result = await stack.refresh({ expectNoChanges: true });
+      assertOk(result);
+      assert.deepEqual(result.changes, { same: planned }, describeRun(result));
+      assert.equal(namespaceFingerprint(), before, "a refresh changes nothing in the kernel");
     });
 
     test("a config change that needs a new device replaces it", async () => {
@@ -155,6 +176,12 @@ export function programSequence(scenario: ProgramScenario): void {
       assert.equal(namespaceFingerprint(), emptyNamespace, "nothing is left in the kernel");
       assert.equal(ip("netns", "list"), namedNamespaces, "no named network namespace is left");
       assert.deepEqual(routeLines("238"), [], "no route of ours is left");
+    });
+
+    test("pulumi stack rm leaves the program's directory as it was", async () => {
+      await stack.close();
+      closed = true;
+      assert.deepEqual(readdirSync(directory).sort(), filesBefore, `no file of the stack is left in ${scenario.directory}`);
     });
   });
 }

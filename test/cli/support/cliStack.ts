@@ -1,13 +1,18 @@
-// A stack run by the real Pulumi CLI (the pinned build of tools/pulumi) through the Automation API, on a
-// local file backend with the passphrase secrets provider. The program is the project's `main`, compiled into
-// .build/ and run as an inline program (see tools/inlineProgram.ts); the CLI, its engine, its checkpoints and
-// the SDK's dynamic-provider host do everything else, as for a user.
+// A stack run by the real Pulumi CLI as its users run it: `pulumi` in the project's own directory, through the
+// Automation API's LocalWorkspace with that directory as its workDir and no inline program. The CLI (the pinned
+// full installation of tools/pulumi) starts the Node language host, which runs the Pulumi.yaml's `main` with
+// ts-node; the engine, its checkpoints and the SDK's dynamic-provider host do the rest.
 //
-// Each stack gets a directory of its own under .build/stacks/ (inside the repository, so that the provider
-// host, started there, resolves @pulumi/pulumi and pulumi-tuntap as it would in a user's project): the
-// project's Pulumi.yaml settings, the Pulumi.<stack>.yaml the CLI writes, the backend and PULUMI_HOME.
+// The stack's config is <project directory>/Pulumi.<stack>.yaml, as for a user; a claim (stackClaim.ts) keeps
+// two test files from sharing it, and `close` removes it with the stack. Everything else of the stack is in a
+// scratch directory of its own under .build/stacks/: its file backend, and a PULUMI_HOME whose plugins/ is the
+// installation's registered plugins (tools/pulumi/build.sh registers pulumi-resource-command there once; shared
+// read-only, since the CLI never downloads a plugin here).
+//
+// Whatever the CLI prints is checked: a plugin taken from $PATH instead of the installation, or a program the
+// language host runs without its package.json, fails the run.
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import {
@@ -17,12 +22,12 @@ import {
   LocalWorkspace,
   type OpMap,
   PulumiCommand,
-  type PulumiFn,
   type Stack,
 } from "@pulumi/pulumi/automation";
-import { inlineProgram } from "../../../tools/inlineProgram";
+import { cacheDirectory } from "../../../tools/nodeRuntimes";
 import { localBackendEnvironment, pinnedPulumiBin, repositoryRoot } from "../../../tools/pulumiCli";
 import type { ChangeKind, Command, Diagnostic, RunResult, StepRecord } from "./result";
+import { claimStack, stackConfigFile } from "./stackClaim";
 import { type ExportedResource, resourcesOf } from "./stateView";
 
 export interface StackOptions {
@@ -44,10 +49,21 @@ export interface RunOptions {
   target?: string[];
   refresh?: boolean;
   diff?: boolean;
+  /** `--expect-no-changes`: the command fails if anything would change (preview, up, refresh). */
+  expectNoChanges?: boolean;
   /** Aborting sends the CLI SIGINT, as Ctrl-C does. */
   signal?: AbortSignal;
 }
 
+/** What the CLI must never print in a test: it would mean a partial installation or a program cut from its package. */
+const FORBIDDEN_OUTPUT = [/using \S+ from \$PATH/, /Could not find a package\.json/];
+
+/** Throws if any of these lines is one of FORBIDDEN_OUTPUT. */
+export function assertCleanOutput(lines: readonly string[], what: string): void {
+  for (const line of lines) {
+    if (FORBIDDEN_OUTPUT.some((pattern) => pattern.test(line))) throw new Error(`${what} printed "${line.trim()}": the installation or the program's package is incomplete`);
+  }
+}
 
 let pulumiCommand: Promise<{ command: PulumiCommand; bin: string }> | undefined;
 
@@ -60,14 +76,14 @@ export function pinnedCli(): Promise<{ command: PulumiCommand; bin: string }> {
   return pulumiCommand;
 }
 
-/** The project's name and entry point, as the CLI reads them from its Pulumi.yaml. */
-async function readProject(directory: string, pulumiCommand: PulumiCommand): Promise<{ name: string; main: string }> {
-  const settings = await (await LocalWorkspace.create({ workDir: directory, pulumiCommand })).projectSettings();
-  return { name: settings.name, main: join(directory, settings.main ?? "index.ts") };
+/** The project's name, as the CLI reads it from its Pulumi.yaml. */
+async function projectName(directory: string, pulumiCommand: PulumiCommand): Promise<string> {
+  return (await (await LocalWorkspace.create({ workDir: directory, pulumiCommand })).projectSettings()).name;
 }
 
 export class CliStack {
   readonly projectName: string;
+  /** The stack's scratch directory: its backend and PULUMI_HOME. */
   readonly directory: string;
 
   private constructor(
@@ -75,6 +91,8 @@ export class CliStack {
     readonly workspace: LocalWorkspace,
     projectName: string,
     directory: string,
+    readonly projectDirectory: string,
+    private release: () => void,
     private readonly options: StackOptions,
   ) {
     this.projectName = projectName;
@@ -93,22 +111,26 @@ export class CliStack {
 
   static async open(options: StackOptions): Promise<CliStack> {
     const { command } = await pinnedCli();
-    const project = await readProject(options.projectDirectory, command);
-    const program: PulumiFn = inlineProgram(project.main);
-    const stacks = join(repositoryRoot, ".build", "stacks");
-    mkdirSync(stacks, { recursive: true });
-    const directory = mkdtempSync(join(stacks, `${project.name}-`));
-    for (const sub of ["backend", "home", "project"]) mkdirSync(join(directory, sub));
-    const envVars = await CliStack.environment(directory, options.passphrase ?? "");
-    const stack = await LocalWorkspace.createOrSelectStack(
-      { stackName: options.stackName ?? "test", projectName: project.name, program },
-      { workDir: join(directory, "project"), pulumiCommand: command, envVars, projectSettings: { name: project.name, runtime: "nodejs" } },
-    );
-    const cli = new CliStack(stack, stack.workspace as LocalWorkspace, project.name, directory, options);
-    for (const [key, entry] of Object.entries(options.config ?? {})) {
-      await cli.setConfig(key, typeof entry === "string" ? entry : entry.value, { secret: typeof entry !== "string" });
+    const project = await projectName(options.projectDirectory, command);
+    const stackName = options.stackName ?? "test";
+    const release = await claimStack(options.projectDirectory, stackName);
+    try {
+      const stacks = join(repositoryRoot, ".build", "stacks");
+      mkdirSync(stacks, { recursive: true });
+      const directory = mkdtempSync(join(stacks, `${project}-`));
+      for (const sub of ["backend", "home"]) mkdirSync(join(directory, sub));
+      symlinkSync(join(cacheDirectory(), "pulumi-home", "plugins"), join(directory, "home", "plugins"));
+      const envVars = await CliStack.environment(directory, options.passphrase ?? "");
+      const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir: options.projectDirectory }, { pulumiCommand: command, envVars });
+      const cli = new CliStack(stack, stack.workspace as LocalWorkspace, project, directory, options.projectDirectory, release, options);
+      for (const [key, entry] of Object.entries(options.config ?? {})) {
+        await cli.setConfig(key, typeof entry === "string" ? entry : entry.value, { secret: typeof entry !== "string" });
+      }
+      return cli;
+    } catch (error) {
+      release();
+      throw error;
     }
-    return cli;
   }
 
   /** A project config key ("mtu") or a namespaced one ("aws:region"). */
@@ -136,10 +158,21 @@ export class CliStack {
     return this.run("destroy", async (common) => (await this.stack.destroy({ ...common, ...options })).summary.resourceChanges);
   }
 
-  /** `pulumi stack rename`: the stack object follows the new name. */
+  /** `pulumi stack rename`: the stack object, its config file and its claim follow the new name. */
   async rename(newName: string): Promise<void> {
-    await this.stack.rename({ stackName: newName });
-    this.stack = await LocalWorkspace.selectStack({ stackName: newName, projectName: this.projectName, program: this.workspace.program! }, this.workspaceOptions());
+    const release = await claimStack(this.projectDirectory, newName);
+    try {
+      await this.stack.rename({ stackName: newName });
+    } catch (error) {
+      release();
+      throw error;
+    }
+    this.release();
+    this.release = release;
+    this.stack = await LocalWorkspace.selectStack(
+      { stackName: newName, workDir: this.projectDirectory },
+      { pulumiCommand: this.workspace.pulumiCommand, envVars: this.workspace.envVars },
+    );
   }
 
   /** `pulumi stack export --show-secrets`: secrets in plaintext, as the Automation API exports them. */
@@ -154,6 +187,11 @@ export class CliStack {
     return JSON.parse(exported.stdout) as Deployment;
   }
 
+  /** The stack's outputs (`pulumi stack output`), secrets unwrapped. */
+  async outputs(): Promise<Record<string, unknown>> {
+    return Object.fromEntries(Object.entries(await this.stack.outputs()).map(([key, output]) => [key, output.value as unknown]));
+  }
+
   async resources(): Promise<ExportedResource[]> {
     return resourcesOf(await this.exportState());
   }
@@ -161,18 +199,21 @@ export class CliStack {
   /** Runs the pinned `pulumi` binary itself on this stack, in its project directory, as a user would. */
   async cli(args: readonly string[]): Promise<{ stdout: string; stderr: string; code: number }> {
     const { bin } = await pinnedCli();
+    let result: { stdout: string; stderr: string; code: number };
     try {
       const { stdout, stderr } = await promisify(execFile)(join(bin, "pulumi"), [...args, "--stack", this.stackName, "--non-interactive"], {
-        cwd: join(this.directory, "project"),
+        cwd: this.projectDirectory,
         env: { ...process.env, ...this.workspace.envVars },
         maxBuffer: 64 * 1024 * 1024,
       });
-      return { stdout, stderr, code: 0 };
+      result = { stdout, stderr, code: 0 };
     } catch (error) {
       const failed = error as { stdout?: string; stderr?: string; code?: unknown };
       if (typeof failed.code !== "number") throw error;
-      return { stdout: failed.stdout ?? "", stderr: failed.stderr ?? "", code: failed.code };
+      result = { stdout: failed.stdout ?? "", stderr: failed.stderr ?? "", code: failed.code };
     }
+    assertCleanOutput(`${result.stdout}\n${result.stderr}`.split("\n"), `pulumi ${args.join(" ")}`);
+    return result;
   }
 
   /** For a test's `after`: destroys whatever the stack still holds, then forgets it and its files. */
@@ -184,17 +225,18 @@ export class CliStack {
     }
   }
 
-  /** Forgets the stack and its files; it does not destroy the resources. */
+  /**
+   * Forgets the stack (`pulumi stack rm`, which also removes its config file) and its scratch directory; it does
+   * not destroy the resources.
+   */
   async close(): Promise<void> {
     try {
       await this.workspace.removeStack(this.stack.name, { force: true });
     } finally {
+      rmSync(stackConfigFile(this.projectDirectory, this.stack.name), { force: true });
       rmSync(this.directory, { recursive: true, force: true });
+      this.release();
     }
-  }
-
-  private workspaceOptions() {
-    return { workDir: join(this.directory, "project"), pulumiCommand: this.workspace.pulumiCommand, envVars: this.workspace.envVars };
   }
 
   private namespaced(key: string): string {
@@ -228,9 +270,10 @@ export class CliStack {
       if (!(error instanceof CommandError)) throw error;
       failure = error.message;
     }
+    assertCleanOutput([...output, ...diagnostics.flatMap((diagnostic) => diagnostic.message.split("\n"))], `pulumi ${command} of ${this.projectName}/${this.stackName}`);
     const errors = diagnostics.filter((diagnostic) => diagnostic.severity === "error").map((diagnostic) => diagnostic.message.trim());
     if (failure !== undefined && errors.length === 0) errors.push(failure);
-    const outputs = command === "up" && failure === undefined ? await this.stack.outputs() : {};
+    const outputs = command === "up" && failure === undefined ? await this.outputs() : {};
     return {
       command,
       ok: failure === undefined,
@@ -238,7 +281,7 @@ export class CliStack {
       diagnostics,
       changes: countChanges(changes ?? {}),
       steps,
-      outputs: Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value as unknown])),
+      outputs,
       output,
       durationMs: performance.now() - started,
     };

@@ -6,6 +6,8 @@
 // - startGuest: QEMU as a child process with the serial console on stdio (or a `-serial file:` log);
 // - startDaemonizedGuest: exactly the shell commands a stack gives `@pulumi/command`'s local.Command (vm-lab's
 //   create and delete), which daemonize QEMU with a pid file and log the console to a file.
+// And one that the stack itself started (vm-lab with startVms): followStackGuest reads its console log and
+// pid file; the stack stops it.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { setTimeout as delay } from "node:timers/promises";
@@ -176,4 +178,40 @@ export function startDaemonizedGuest(options: DaemonizedGuestOptions): RunningGu
     void stop();
   }, options.hangGuardMs ?? DEFAULT_HANG_GUARD_MS);
   return { name: options.name, command: options.create, console, report: () => reportOf(options.name, console), stop };
+}
+
+export interface StackGuestOptions {
+  name: string;
+  /** The console log and pid file the stack's start command names. */
+  consoleLog: string;
+  pidFile: string;
+  hangGuardMs?: number;
+}
+
+/**
+ * A guest whose QEMU the stack started (vm-lab with startVms: local.Command ran its start command), followed from
+ * its console log and pid file. Call it once `pulumi up` has returned: QEMU has then opened (and emptied) the log.
+ * The stack stops it (the command's delete); `stop` stops following and, should a failed test leave the QEMU
+ * running, makes sure it is gone.
+ */
+export function followStackGuest(options: StackGuestOptions): RunningGuest & { readonly pid: number } {
+  const pid = Number(readFileSync(options.pidFile, "utf8").trim());
+  livePids.add(pid);
+  const console = new GuestConsole(options.name);
+  const stopFollowing = followFile(options.consoleLog, console);
+  const guard = setTimeout(() => console.end(`hang guard: no verdict after ${(options.hangGuardMs ?? DEFAULT_HANG_GUARD_MS) / 1000} s`), options.hangGuardMs ?? DEFAULT_HANG_GUARD_MS);
+  return {
+    name: options.name,
+    pid,
+    command: `QEMU ${pid}, started by the stack`,
+    console,
+    report: () => reportOf(options.name, console),
+    stop: async () => {
+      clearTimeout(guard);
+      stopFollowing();
+      console.end("no longer followed");
+      if (!processGone(pid)) await terminate(pid);
+      livePids.delete(pid);
+    },
+  };
 }

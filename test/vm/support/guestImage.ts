@@ -2,13 +2,13 @@
 // reused. When the cache has no image for the current inputs, the script builds one (seconds to a minute:
 // it downloads the kernel package) and this says so: a VM test never skips for want of an image.
 //
-// The download needs the network, which a test's private network namespace does not have; the process that
-// started this one (privateNetns's outer run) is still in the host's, so the script runs in that network
-// namespace (nsenter --net), touching no interface there.
+// The download needs the network, which a test's private network namespace does not have: the script runs in
+// the host's (test/support/hostNetwork.ts).
 import { spawnSync } from "node:child_process";
-import { chmodSync, chownSync, copyFileSync, mkdtempSync, readlinkSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { inHostNetwork } from "../../support/hostNetwork";
 
 export const repositoryRoot = resolve(__dirname, "..", "..", "..", "..");
 export const buildScript = resolve(repositoryRoot, "tools", "guest", "build-image.sh");
@@ -28,8 +28,7 @@ let cached: GuestImage | undefined;
 
 export function guestImage(): GuestImage {
   if (cached !== undefined) return cached;
-  const namespace = (pid: string | number) => readlinkSync(`/proc/${pid}/ns/net`);
-  const argv = namespace("self") === namespace(process.ppid) ? [buildScript] : ["nsenter", `--net=/proc/${process.ppid}/ns/net`, "--", buildScript];
+  const argv = inHostNetwork([buildScript]);
   const result = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   if (result.status !== 0) {
     throw new Error(`${buildScript} failed (exit ${result.status ?? result.signal ?? result.error?.message}):\n${result.stderr}`);

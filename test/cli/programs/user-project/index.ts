@@ -1,15 +1,13 @@
-// One resource of each kind, from the package as npm installs it for a user (tools/installedPackage.ts; the
-// test running this program installs it): a bridge holding a tap and a veth pair whose peer is in a namespace
-// with a default route, and the tap's systemd-networkd files. With config `package: repository`, the same
-// resources from this repository, as every other program here loads them.
-// Config: networkdDirectory (required), mtu (default 1500), package.
+// A user's own stack, laid out as `pulumi new typescript` lays one out (Pulumi.yaml, package.json, tsconfig.json,
+// index.ts). The tests copy it outside this repository and `npm install` pulumi-tuntap into it — as a linked
+// folder, as the packed tarball, or from the git repository — beside @pulumi/pulumi. One resource of each kind: a
+// bridge holding a tap and a veth pair whose peer is in a namespace with a default route, and the tap's
+// systemd-networkd files.
+// Config: networkdDirectory (required), mtu (default 1500).
 import * as pulumi from "@pulumi/pulumi";
-import { installedPackageDirectory, type PulumiTuntap } from "../../../../tools/installedPackage";
+import { Bridge, NetworkdFiles, NetworkNamespace, Route, TapInterface, VethPair } from "pulumi-tuntap";
 
 const config = new pulumi.Config();
-const { Bridge, NetworkdFiles, NetworkNamespace, Route, TapInterface, VethPair } = (
-  config.get("package") === "repository" ? require("pulumi-tuntap") : require(installedPackageDirectory)
-) as PulumiTuntap;
 const mtu = config.getNumber("mtu") ?? 1500;
 
 const bridge = new Bridge("bridge", { name: "ipkgbr", addresses: ["10.31.0.1/24"], mtu, up: true });

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { Registration } from "../../lifecycle/registration";
 import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../../links/networkd";
 import bridgeProvider = require("./provider");
 
@@ -48,29 +49,36 @@ export class Bridge extends pulumi.dynamic.Resource implements NetworkdDevice {
   declare readonly ports: pulumi.Output<string[]>;
 
   constructor(name: string, args: BridgeArgs = {}, opts?: pulumi.CustomResourceOptions) {
-    super(
-      bridgeProvider,
-      name,
-      {
-        name: args.name,
-        addresses: args.addresses,
-        mtu: args.mtu,
-        macAddress: args.macAddress,
-        up: args.up,
-        stp: args.stp,
-        txQueueLength: args.txQueueLength,
-        description: args.description,
-        netns: args.netns,
-        adopt: args.adopt,
-        managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
-        ifindex: undefined,
-        stamp: undefined,
-        ports: undefined,
-      },
-      opts,
-      "tuntap",
-      "Bridge",
-    );
+    const registration = new Registration();
+    try {
+      super(
+        bridgeProvider,
+        name,
+        {
+          name: args.name,
+          addresses: args.addresses,
+          mtu: args.mtu,
+          macAddress: args.macAddress,
+          up: args.up,
+          stp: args.stp,
+          txQueueLength: args.txQueueLength,
+          description: args.description,
+          netns: args.netns,
+          adopt: args.adopt,
+          managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+          ifindex: undefined,
+          stamp: undefined,
+          ports: undefined,
+        },
+        opts,
+        "tuntap",
+        "Bridge",
+      );
+    } catch (error) {
+      throw registration.failed(error, new.target);
+    } finally {
+      registration.end();
+    }
   }
   /** What a NetworkdFiles resource writes of this bridge. */
   networkdSettings(): NetworkdSettings {

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { Registration } from "../../lifecycle/registration";
 import type { Route } from "../route/route";
 import type { NetworkdDevice } from "../../links/networkd";
 import networkdFilesProvider = require("./provider");
@@ -63,25 +64,32 @@ export class NetworkdFiles extends pulumi.dynamic.Resource {
   declare readonly managedBy: pulumi.Output<string>;
 
   constructor(name: string, args: NetworkdFilesArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      networkdFilesProvider,
-      name,
-      {
-        ...args.device.networkdSettings(),
-        directory: args.directory,
-        fileStem: args.fileStem,
-        ...(args.routes === undefined ? {} : { routes: args.routes.map(routeSettings) }),
-        managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
-        // Outputs that are not inputs still need a key to be exposed.
-        netdevPath: undefined,
-        networkPath: undefined,
-        netdevContent: undefined,
-        networkContent: undefined,
-      },
-      opts,
-      "tuntap",
-      "NetworkdFiles",
-    );
+    const registration = new Registration();
+    try {
+      super(
+        networkdFilesProvider,
+        name,
+        {
+          ...args.device.networkdSettings(),
+          directory: args.directory,
+          fileStem: args.fileStem,
+          ...(args.routes === undefined ? {} : { routes: args.routes.map(routeSettings) }),
+          managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+          // Outputs that are not inputs still need a key to be exposed.
+          netdevPath: undefined,
+          networkPath: undefined,
+          netdevContent: undefined,
+          networkContent: undefined,
+        },
+        opts,
+        "tuntap",
+        "NetworkdFiles",
+      );
+    } catch (error) {
+      throw registration.failed(error, new.target);
+    } finally {
+      registration.end();
+    }
   }
 }
 

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { Registration } from "../../lifecycle/registration";
 import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../../links/networkd";
 import tapInterfaceProvider = require("./provider");
 
@@ -88,36 +89,43 @@ export class TapInterface extends pulumi.dynamic.Resource implements NetworkdDev
   declare readonly managedBy: pulumi.Output<string>;
 
   constructor(name: string, args: TapInterfaceArgs = {}, opts?: pulumi.CustomResourceOptions) {
-    super(
-      tapInterfaceProvider,
-      name,
-      {
-        // Every output needs a key here, set or not, to be exposed on the resource.
-        name: args.name,
-        mode: args.mode,
-        owner: args.owner,
-        group: args.group,
-        multiQueue: args.multiQueue,
-        packetInfo: args.packetInfo,
-        vnetHdr: args.vnetHdr,
-        mtu: args.mtu,
-        macAddress: args.macAddress,
-        addresses: args.addresses,
-        up: args.up,
-        promiscuous: args.promiscuous,
-        txQueueLength: args.txQueueLength,
-        description: args.description,
-        bridge: args.bridge,
-        netns: args.netns,
-        adopt: args.adopt,
-        managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
-        ifindex: undefined,
-        stamp: undefined,
-      },
-      opts,
-      "tuntap",
-      "TapInterface",
-    );
+    const registration = new Registration();
+    try {
+      super(
+        tapInterfaceProvider,
+        name,
+        {
+          // Every output needs a key here, set or not, to be exposed on the resource.
+          name: args.name,
+          mode: args.mode,
+          owner: args.owner,
+          group: args.group,
+          multiQueue: args.multiQueue,
+          packetInfo: args.packetInfo,
+          vnetHdr: args.vnetHdr,
+          mtu: args.mtu,
+          macAddress: args.macAddress,
+          addresses: args.addresses,
+          up: args.up,
+          promiscuous: args.promiscuous,
+          txQueueLength: args.txQueueLength,
+          description: args.description,
+          bridge: args.bridge,
+          netns: args.netns,
+          adopt: args.adopt,
+          managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+          ifindex: undefined,
+          stamp: undefined,
+        },
+        opts,
+        "tuntap",
+        "TapInterface",
+      );
+    } catch (error) {
+      throw registration.failed(error, new.target);
+    } finally {
+      registration.end();
+    }
   }
   /** What a NetworkdFiles resource writes of this device. */
   networkdSettings(): NetworkdSettings {

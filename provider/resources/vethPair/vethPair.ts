@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { Registration } from "../../lifecycle/registration";
 import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../../links/networkd";
 import type { VethEndState } from "./model";
 import vethPairProvider = require("./provider");
@@ -82,29 +83,36 @@ export class VethPair extends pulumi.dynamic.Resource implements NetworkdDevice 
   declare readonly managedBy: pulumi.Output<string>;
 
   constructor(name: string, args: VethPairArgs = {}, opts?: pulumi.CustomResourceOptions) {
-    super(
-      vethPairProvider,
-      name,
-      {
-        name: args.name,
-        mtu: args.mtu,
-        macAddress: args.macAddress,
-        addresses: args.addresses,
-        up: args.up,
-        txQueueLength: args.txQueueLength,
-        description: args.description,
-        bridge: args.bridge,
-        netns: args.netns,
-        peer: args.peer,
-        adopt: args.adopt,
-        managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
-        ifindex: undefined,
-        stamp: undefined,
-      },
-      opts,
-      "tuntap",
-      "VethPair",
-    );
+    const registration = new Registration();
+    try {
+      super(
+        vethPairProvider,
+        name,
+        {
+          name: args.name,
+          mtu: args.mtu,
+          macAddress: args.macAddress,
+          addresses: args.addresses,
+          up: args.up,
+          txQueueLength: args.txQueueLength,
+          description: args.description,
+          bridge: args.bridge,
+          netns: args.netns,
+          peer: args.peer,
+          adopt: args.adopt,
+          managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+          ifindex: undefined,
+          stamp: undefined,
+        },
+        opts,
+        "tuntap",
+        "VethPair",
+      );
+    } catch (error) {
+      throw registration.failed(error, new.target);
+    } finally {
+      registration.end();
+    }
   }
   /** What a NetworkdFiles resource writes of this pair: both ends made by its .netdev, the first end configured. */
   networkdSettings(): NetworkdSettings {

@@ -1,4 +1,5 @@
-// pulumi-tuntap: Linux TUN/TAP devices, bridges, veth pairs, network namespaces and routes as Pulumi resources.
+// pulumi-tuntap: Linux TUN/TAP devices (one by one, or pools of them), bridges, veth pairs, network namespaces and
+// routes as Pulumi resources.
 //
 // One line per kind: its folder's index.ts is everything the package exports of it (resource, provider, model).
 export * from "./resources/tapInterface";
@@ -7,6 +8,7 @@ export * from "./resources/vethPair";
 export * from "./resources/networkNamespace";
 export * from "./resources/route";
 export * from "./resources/networkdFiles";
+export * from "./resources/tapPool";
 
 // What any kind may throw.
 export { DeviceConflictError, InvalidInputsError, MissingDeviceError, PartialCreateError } from "./lifecycle/errors";

@@ -8,8 +8,8 @@
 //    provider (in process, and through Pulumi's real dynamic-provider host over gRPC) and by the baselines
 //    people would otherwise use (`ip` per step, `ip -batch`), side by side in one run.
 //
-//   npm run bench                          # CLI: N = 1, 10, 100, 1000; provider: N = 10, 100, 1000; 3 repetitions
-//   npm run bench -- --cli-sizes 100,1000 --cli-large-repetitions 1 --sizes 0
+//   npm run bench                          # CLI: N = 1, 10, 100, 1000, TapPool at 1000, 10000; provider: N = 10, 100, 1000
+//   npm run bench -- --cli-sizes 100,1000 --cli-large-repetitions 1 --sizes 0 --pool-sizes 1000
 //   npm run bench -- --cli-sizes 100 --breakdown DIR   # + one instrumented run per stack: gRPC log, profiles
 //   npm run bench -- --sizes 10,100 --repetitions 5 --methods inProcess,ipBatch --cli-sizes 0
 //
@@ -19,7 +19,8 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, release } from "node:os";
 import { join, resolve } from "node:path";
 import { rtnetlink } from "pulumi-tuntap/kernel";
-import { type CliBenchResult, PREPARED_VARIABLE, prepareCliBench, printCliTable, printStateSizes, runCliBench } from "./cli/cliBench";
+import { type CliBenchResult, commandUpBySize, PREPARED_VARIABLE, prepareCliBench, printCliTable, printStateSizes, runCliBench } from "./cli/cliBench";
+import { printPoolTable } from "./cli/poolBench";
 import { insideBenchNamespace, runInBenchNamespace } from "./isolate";
 import { inProcessMethod } from "./methods/inProcess";
 import { ipBatchMethod } from "./methods/ipBatch";
@@ -31,6 +32,8 @@ import { type BenchDevice, type BenchMethod, type Phase, phases, workload } from
 interface Options {
   sizes: number[];
   cliSizes: number[];
+  /** N for the TapPool stack (`--pool-sizes 0`: none). */
+  poolSizes: number[];
   repetitions: number;
   /** Repetitions of the CLI part at N ≥ 1,000. */
   cliLargeRepetitions: number;
@@ -51,6 +54,7 @@ function parseOptions(argv: readonly string[]): Options {
   return {
     sizes: sizes(value("--sizes") ?? "10,100,1000"),
     cliSizes: sizes(value("--cli-sizes") ?? "1,10,100,1000"),
+    poolSizes: sizes(value("--pool-sizes") ?? "1000,10000"),
     repetitions,
     cliLargeRepetitions: Number(value("--cli-large-repetitions") ?? repetitions),
     keepProjects: argv.includes("--keep-projects"),
@@ -173,7 +177,7 @@ function printTable(allRows: readonly Row[]): void {
 
 /** Outside the namespace: prepares the CLI stacks (npm needs the network), measures inside, cleans up. */
 function prepareAndMeasure(options: Options): number {
-  const prepared = options.cliSizes.length > 0 ? prepareCliBench() : undefined;
+  const prepared = options.cliSizes.length + options.poolSizes.length > 0 ? prepareCliBench() : undefined;
   try {
     return runInBenchNamespace(prepared === undefined ? {} : { [PREPARED_VARIABLE]: prepared });
   } finally {
@@ -190,13 +194,14 @@ async function main(): Promise<void> {
   console.log(`pulumi-tuntap benchmark — Linux ${machine.kernel}, ${machine.cpus} CPUs (${machine.cpuModel}), Node ${machine.node}`);
   console.log(`sizes ${options.sizes.join(", ")}; ${options.repetitions} repetitions; medians reported; load average ${loadavg().map((load) => load.toFixed(2)).join(" ")}\n`);
   let cli: CliBenchResult | undefined;
-  if (options.cliSizes.length > 0) {
-    console.log(`Through the Pulumi CLI: sizes ${options.cliSizes.join(", ")}`);
+  if (options.cliSizes.length + options.poolSizes.length > 0) {
+    console.log(`Through the Pulumi CLI: sizes ${options.cliSizes.join(", ")}; TapPool at ${options.poolSizes.join(", ")}`);
     const prepared = process.env[PREPARED_VARIABLE];
     if (prepared === undefined) throw new Error(`${PREPARED_VARIABLE} is not set: run the benchmark as \`npm run bench\``);
-    const cliOptions = { sizes: options.cliSizes, repetitions: options.repetitions, largeRepetitions: options.cliLargeRepetitions };
+    const cliOptions = { sizes: options.cliSizes, poolSizes: options.poolSizes, repetitions: options.repetitions, largeRepetitions: options.cliLargeRepetitions };
     cli = await runCliBench(options.breakdownDirectory === undefined ? cliOptions : { ...cliOptions, breakdownDirectory: options.breakdownDirectory }, prepared);
-    printCliTable(cli.rows);
+    if (cli.rows.length > 0) printCliTable(cli.rows);
+    if (cli.poolRows.length > 0) printPoolTable(cli.poolRows, commandUpBySize(cli.rows));
     printStateSizes(cli.stateBytes);
     console.log("");
   }

@@ -16,18 +16,25 @@ import { NOOP_PACKAGE, type StackKind, stackKinds, stackLabels } from "./program
 import { type CliCommand, cliCommands, commandArgs, pulumi, readCheckpoint, STACK, type Timing } from "./pulumiRun";
 import { runBreakdown } from "./breakdown";
 import { measurePluginStart, type PluginStartFigures, printPluginStart } from "./pluginStart";
+import { emptyPoolSamples, type PoolRow, poolRows, runPoolRepetition } from "./poolBench";
+
+/** One resource per device. */
+type SingleKind = (typeof stackKinds)[number];
 
 export interface CliRow {
   size: number;
   command: CliCommand;
   /** Medians per stack kind: wall-clock and CPU milliseconds. */
-  medianMs: Record<StackKind, number>;
-  medianCpuMs: Record<StackKind, number>;
-  samples: Record<StackKind, Timing[]>;
+  medianMs: Record<SingleKind, number>;
+  medianCpuMs: Record<SingleKind, number>;
+  samples: Record<SingleKind, Timing[]>;
 }
 
 export interface CliBenchOptions {
+  /** N for the stacks with one resource per device. */
   sizes: number[];
+  /** N for the TapPool stack (taking turns with the others where both run). */
+  poolSizes: number[];
   repetitions: number;
   /** Repetitions at N ≥ 1,000, where one repetition of the three stacks takes minutes. */
   largeRepetitions: number;
@@ -37,6 +44,7 @@ export interface CliBenchOptions {
 
 export interface CliBenchResult {
   rows: CliRow[];
+  poolRows: PoolRow[];
   /** The state's size after `pulumi up`, per N and kind. */
   stateBytes: Record<number, Partial<Record<StackKind, StateBytes>>>;
   pluginStart?: PluginStartFigures;
@@ -45,6 +53,7 @@ export interface CliBenchResult {
 /** The provider each dynamic stack's state must record by its package's name, as users' states do. */
 const recordedProvider: Partial<Record<StackKind, string>> = {
   tapInterface: 'require("pulumi-tuntap/providers/tapInterface")',
+  tapPool: 'require("pulumi-tuntap/providers/tapPool")',
   noop: `require("${NOOP_PACKAGE}")`,
 };
 
@@ -59,7 +68,8 @@ export interface StateBytes {
 function checkState(project: BenchProject, size: number): StateBytes {
   const { bytes, resources } = readCheckpoint(project);
   const ours = resources.filter((resource) => !resource.type.startsWith("pulumi:"));
-  if (ours.length !== size) throw new Error(`${project.kind}: the state holds ${ours.length} resources, not ${size}`);
+  const expectedCount = project.kind === "tapPool" ? 1 : size;
+  if (ours.length !== expectedCount) throw new Error(`${project.kind}: the state holds ${ours.length} resources, not ${expectedCount}`);
   const expected = recordedProvider[project.kind];
   const recorded = ours[0]?.outputs?.__provider;
   if (expected !== undefined && (typeof recorded !== "string" || !recorded.includes(expected))) {
@@ -69,7 +79,7 @@ function checkState(project: BenchProject, size: number): StateBytes {
 }
 
 /** "TapInterface 2.90 s (cpu 3.41 s), …; ours ÷ command 1.3×, …" for one command of one repetition or the medians. */
-function ratioLine(wall: Record<StackKind, number>, cpu: Record<StackKind, number>): string {
+function ratioLine(wall: Record<SingleKind, number>, cpu: Record<SingleKind, number>): string {
   const parts = stackKinds.map((kind) => `${stackLabels[kind]} ${formatMilliseconds(wall[kind])} (cpu ${formatMilliseconds(cpu[kind])})`);
   const ratios = [
     `ours ÷ command ${formatRatio(wall.tapInterface, wall.command)}`,
@@ -95,7 +105,7 @@ export function prepareCliBench(): string {
   const root = mkdtempSync(join(tmpdir(), "pulumi-tuntap-bench-"));
   try {
     const installation = prepareInstallation(join(root, "pulumi-home"));
-    const projects = makeProjects(root, stackKinds);
+    const projects = makeProjects(root, [...stackKinds, "tapPool"]);
     for (const project of projects) pulumi(installation, project, ["stack", "init", STACK, "--non-interactive"]);
     writeFileSync(join(root, "prepared.json"), JSON.stringify({ installation, projects } satisfies Prepared));
     return root;
@@ -118,21 +128,27 @@ export async function runCliBench(options: CliBenchOptions, root: string): Promi
 
 function runSizes(options: CliBenchOptions, installation: Installation, projects: readonly BenchProject[]): CliBenchResult {
   const rows: CliRow[] = [];
+  const pooled: PoolRow[] = [];
   const stateBytes: Record<number, Partial<Record<StackKind, StateBytes>>> = {};
-  for (const size of options.sizes) {
+  const sizes = [...new Set([...options.sizes, ...options.poolSizes])].sort((a, b) => a - b);
+  for (const size of sizes) {
     const devices = workload(size);
+    const singles = options.sizes.includes(size) ? projects.filter((project) => project.kind !== "tapPool") : [];
+    const pool = options.poolSizes.includes(size) ? projects.find((project) => project.kind === "tapPool") : undefined;
+    const running = pool === undefined ? singles : [...singles, pool];
     const samples = Object.fromEntries(cliCommands.map((name) => [name, Object.fromEntries(stackKinds.map((kind) => [kind, [] as Timing[]]))])) as Record<
       CliCommand,
-      Record<StackKind, Timing[]>
+      Record<SingleKind, Timing[]>
     >;
-    for (const project of projects) pulumi(installation, project, ["config", "set", "count", String(size)]);
+    const poolSamples = emptyPoolSamples();
+    for (const project of running) pulumi(installation, project, ["config", "set", "count", String(size)]);
     // Untimed: compiles each program once, so that TypeScript's cache serves the first timed run as it serves
     // a user's every run but the first.
-    if (size === options.sizes[0]) for (const project of projects) pulumi(installation, project, ["preview", "--non-interactive"]);
+    if (size === sizes[0]) for (const project of running) pulumi(installation, project, ["preview", "--non-interactive"]);
     const repetitions = size >= 1000 ? options.largeRepetitions : options.repetitions;
     for (let repetition = 0; repetition < repetitions; repetition++) {
-      for (const project of projects) {
-        const { kind } = project;
+      for (const project of singles) {
+        const kind = project.kind as SingleKind;
         samples.up[kind].push(pulumi(installation, project, commandArgs.up));
         if (kind !== "noop") checkDevices(stackLabels[kind], devices, true);
         stateBytes[size] = { ...stateBytes[size], [kind]: checkState(project, size) };
@@ -140,19 +156,23 @@ function runSizes(options: CliBenchOptions, installation: Installation, projects
         samples.destroy[kind].push(pulumi(installation, project, commandArgs.destroy));
         if (kind !== "noop") checkDevices(stackLabels[kind], devices, false);
       }
+      if (pool !== undefined) runPoolRepetition(installation, pool, devices, poolSamples, () => (stateBytes[size] = { ...stateBytes[size], tapPool: checkState(pool, size) }));
+      if (singles.length === 0) continue;
       for (const name of cliCommands) {
-        const of = (field: keyof Timing) => Object.fromEntries(stackKinds.map((kind) => [kind, samples[name][kind][repetition]?.[field] ?? Number.NaN])) as Record<StackKind, number>;
+        const of = (field: keyof Timing) => Object.fromEntries(stackKinds.map((kind) => [kind, samples[name][kind][repetition]?.[field] ?? Number.NaN])) as Record<SingleKind, number>;
         process.stderr.write(`  N=${size} ${repetition + 1}/${repetitions} pulumi ${name}: ${ratioLine(of("ms"), of("cpuMs"))}\n`);
       }
       process.stderr.write(`  (load average ${loadavg().map((load) => load.toFixed(2)).join(" ")})\n`);
     }
-    if (options.breakdownDirectory !== undefined) runBreakdown(installation, projects, size, options.breakdownDirectory);
+    if (options.breakdownDirectory !== undefined) runBreakdown(installation, running, size, options.breakdownDirectory);
+    if (pool !== undefined) pooled.push(...poolRows(size, poolSamples));
+    if (singles.length === 0) continue;
     for (const name of cliCommands) {
-      const medianOf = (field: keyof Timing) => Object.fromEntries(stackKinds.map((kind) => [kind, median(samples[name][kind].map((timing) => timing[field]))])) as Record<StackKind, number>;
+      const medianOf = (field: keyof Timing) => Object.fromEntries(stackKinds.map((kind) => [kind, median(samples[name][kind].map((timing) => timing[field]))])) as Record<SingleKind, number>;
       rows.push({ size, command: name, medianMs: medianOf("ms"), medianCpuMs: medianOf("cpuMs"), samples: samples[name] });
     }
   }
-  return { rows, stateBytes };
+  return { rows, poolRows: pooled, stateBytes };
 }
 
 function printTable(header: readonly string[], lines: readonly string[][]): void {
@@ -185,9 +205,14 @@ export function printCliTable(rows: readonly CliRow[]): void {
   console.log("(`pulumi <command> --yes --skip-preview` typed in each stack's directory, CLI start included; floor: a no-op dynamic provider recorded by name)");
 }
 
+/** command + ip's `pulumi up` medians by N, for the pool's ratios. */
+export function commandUpBySize(rows: readonly CliRow[]): Map<number, { ms: number; cpuMs: number }> {
+  return new Map(rows.filter((row) => row.command === "up").map((row) => [row.size, { ms: row.medianMs.command, cpuMs: row.medianCpuMs.command }]));
+}
+
 export function printStateSizes(stateBytes: CliBenchResult["stateBytes"]): void {
   for (const [size, byKind] of Object.entries(stateBytes)) {
-    const parts = stackKinds.flatMap((kind) => {
+    const parts = ([...stackKinds, "tapPool"] as const).flatMap((kind) => {
       const bytes = byKind[kind];
       return bytes === undefined ? [] : [`${stackLabels[kind]} ${bytes.entry} B per resource (checkpoint ${(bytes.checkpoint / 1024).toFixed(0)} KiB)`];
     });

@@ -1,22 +1,29 @@
-// The programs of the three stacks the CLI benchmark runs, written as users write them: a TypeScript project
-// (Pulumi.yaml, package.json, tsconfig.json, index.ts) whose `pulumi up` the language host runs. Each declares
-// one resource per device — `count` from the stack's config — and every device is the same: a tap named
-// bt<i>, owned by uid 1000, MTU 1400, one IPv4 address, up (devices.ts; bench/workload.ts makes the same list
-// to check the kernel afterwards).
-// - tapInterface: our TapInterface, from the package installed from its `npm pack` tarball;
+// The programs of the stacks the CLI benchmark runs, written as users write them: a TypeScript project
+// (Pulumi.yaml, package.json, tsconfig.json, index.ts) whose `pulumi up` the language host runs. Each makes
+// `count` devices (from the stack's config), every one the same: a tap named bt<i>, owned by uid 1000, MTU 1400,
+// one IPv4 address, up (devices.ts; bench/workload.ts makes the same list to check the kernel afterwards).
+// - tapInterface: our TapInterface, one resource per device, from the package installed from its `npm pack`
+//   tarball;
 // - command: what users do without us, one `command.local.Command` per device running `ip` (the real
 //   `@pulumi/command` and its Go plugin);
 // - noop: the floor of any dynamic provider, a provider that does nothing, exported by an installed package so
-//   that its state records it by name, as ours is recorded.
+//   that its state records it by name, as ours is recorded;
+// - tapPool: our TapPool, every device in one resource.
+// Every project has the same name, so that the URNs every state entry holds are alike but for the type.
 
+/** The stacks with one resource per device. */
 export const stackKinds = ["tapInterface", "command", "noop"] as const;
-export type StackKind = (typeof stackKinds)[number];
+export type StackKind = (typeof stackKinds)[number] | "tapPool";
 
 export const stackLabels: Record<StackKind, string> = {
   tapInterface: "TapInterface",
   command: "command + ip",
   noop: "no-op floor",
+  tapPool: "TapPool",
 };
+
+/** Every stack's project name. */
+export const PROJECT_NAME = "bench";
 
 /** The name of the package that exports the no-op provider. */
 export const NOOP_PACKAGE = "bench-noop-provider";
@@ -59,6 +66,13 @@ for (const device of devices(new pulumi.Config().requireNumber("count"))) {
   });
 }
 `,
+  tapPool: `import * as pulumi from "@pulumi/pulumi";
+import { TapPool } from "pulumi-tuntap";
+import { devices } from "./devices";
+
+const plan = devices(new pulumi.Config().requireNumber("count")).map((device) => [device.name, { name: device.name, owner: device.owner, mtu: device.mtu, addresses: [device.address] }]);
+new TapPool("bt", { devices: Object.fromEntries(plan) });
+`,
   noop: `import * as pulumi from "@pulumi/pulumi";
 import noopProvider = require("${NOOP_PACKAGE}");
 import { devices } from "./devices";
@@ -95,7 +109,7 @@ export = provider;
 /** Every file of a stack's project but package.json, which names the packages installed (projects.ts). */
 export function projectFiles(kind: StackKind): Record<string, string> {
   return {
-    "Pulumi.yaml": `name: bench-${kind.toLowerCase()}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n`,
+    "Pulumi.yaml": `name: ${PROJECT_NAME}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n`,
     // \`pulumi new typescript\`'s settings.
     "tsconfig.json": `${JSON.stringify(
       {

@@ -49,6 +49,7 @@ export function makeProjects(root: string, kinds: readonly StackKind[]): BenchPr
   const noop = pack(join(root, NOOP_PACKAGE), packages);
   const uses: Record<StackKind, Record<string, string>> = {
     tapInterface: { "pulumi-tuntap": `file:${ours}` },
+    tapPool: { "pulumi-tuntap": `file:${ours}` },
     command: { "@pulumi/command": lockedVersion("@pulumi/command") },
     noop: { [NOOP_PACKAGE]: `file:${noop}` },
   };

@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Installation, stackEnvironment } from "./installation";
+import { PROJECT_NAME } from "./programs";
 import type { BenchProject } from "./projects";
 
 export const STACK = "bench";
@@ -61,7 +62,7 @@ export function pulumi(installation: Installation, project: BenchProject, args: 
 
 /** The stack's checkpoint as the file backend keeps it. */
 export function checkpointPath(project: BenchProject): string {
-  return join(project.backend, ".pulumi", "stacks", `bench-${project.kind.toLowerCase()}`, `${STACK}.json`);
+  return join(project.backend, ".pulumi", "stacks", PROJECT_NAME, `${STACK}.json`);
 }
 
 export interface StateResource {

@@ -1,23 +1,30 @@
 // `npm run bench`, inside a private network namespace:
-// 1. what users feel: `pulumi up`, `refresh` and `destroy` of N TapInterfaces through the real CLI, against the
-//    engine's floor (N no-op resources) and an `ip` process per resource (bench/cli);
-// 2. where the time goes: create+configure, read, in-place update and delete of N devices by our provider (in
-//    process, and through Pulumi's real dynamic-provider host over gRPC) and by the baselines people would
-//    otherwise use (`ip` per step, `ip -batch`), side by side in one run.
+// 1. what users feel (bench/cli): `pulumi up`, `refresh` and `destroy` of N taps typed in each stack's project
+//    directory and run by the real CLI through the Node language host — our TapInterface from the package as
+//    users install it (`npm pack`, `npm install <tgz>`), one `command.local.Command` per device running `ip`
+//    through the real command plugin, and the floor of any dynamic provider (a no-op one, recorded by name) —
+//    the stacks taking turns in each repetition; and the providers' start on their own;
+// 2. where the time goes below the CLI: create+configure, read, in-place update and delete of N devices by our
+//    provider (in process, and through Pulumi's real dynamic-provider host over gRPC) and by the baselines
+//    people would otherwise use (`ip` per step, `ip -batch`), side by side in one run.
 //
-//   npm run bench                          # CLI: N = 100, 1000; provider: N = 10, 100, 1000; 3 repetitions
-//   npm run bench -- --sizes 10,100 --repetitions 5 --methods inProcess,ipBatch --cli-sizes 100
-//   npm run bench -- --cli-sizes 0         # skip the CLI part; --profile DIR: CPU profiles of the provider host
+//   npm run bench                          # CLI: N = 1, 10, 100, 1000, TapPool at 1000, 10000; provider: N = 10, 100, 1000
+//   npm run bench -- --cli-sizes 100,1000 --cli-large-repetitions 1 --sizes 0 --pool-sizes 1000
+//   npm run bench -- --cli-sizes 100 --breakdown DIR   # + one instrumented run per stack: gRPC log, profiles
+//   npm run bench -- --sizes 10,100 --repetitions 5 --methods inProcess,ipBatch --cli-sizes 0
 //   npm run bench -- --peers 100           # VXLAN peers reconciled for 100 hosts (bench/vxlanPeers.ts; 0 skips)
 //   npm run bench -- --masquerade-sizes 10,100   # N Masquerades against nft -f (bench/masquerade.ts); 0 skips it
-import { mkdirSync, writeFileSync } from "node:fs";
-import { availableParallelism, cpus, release } from "node:os";
+//
+// The CLI stacks' projects are made first, outside the namespace (npm needs the registry), in a temporary
+// directory removed at the end (`--keep-projects` keeps it).
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, loadavg, release } from "node:os";
 import { join, resolve } from "node:path";
 import { rtnetlink } from "pulumi-tuntap/kernel";
-import { type CliRow, printCliTable, runCliBench } from "./cli/cliBench";
-import { printProfileSummary } from "./cli/profileSummary";
+import { type CliBenchResult, commandUpBySize, PREPARED_VARIABLE, prepareCliBench, printCliTable, printStateSizes, runCliBench } from "./cli/cliBench";
+import { printPoolTable } from "./cli/poolBench";
+import { insideBenchNamespace, runInBenchNamespace } from "./isolate";
 import { runMasqueradeBench } from "./masquerade";
-import { runIsolated } from "./isolate";
 import { inProcessMethod } from "./methods/inProcess";
 import { ipBatchMethod } from "./methods/ipBatch";
 import { ipPerStepMethod } from "./methods/ipPerStep";
@@ -29,8 +36,13 @@ import { type BenchDevice, type BenchMethod, type Phase, phases, workload } from
 interface Options {
   sizes: number[];
   cliSizes: number[];
-  profileDirectory: string | undefined;
+  /** N for the TapPool stack (`--pool-sizes 0`: none). */
+  poolSizes: number[];
   repetitions: number;
+  /** Repetitions of the CLI part at N ≥ 1,000. */
+  cliLargeRepetitions: number;
+  keepProjects: boolean;
+  breakdownDirectory: string | undefined;
   methods: string[] | undefined;
   output: string;
   peers: number;
@@ -42,13 +54,17 @@ function parseOptions(argv: readonly string[]): Options {
     return index === -1 ? undefined : argv[index + 1];
   };
   const sizes = (text: string) => text.split(",").map(Number).filter((n) => Number.isInteger(n) && n > 0);
-  // Absolute: the provider hosts that write the profiles start in the stacks' own directories.
-  const profile = value("--profile");
+  const repetitions = Number(value("--repetitions") ?? 3);
+  const breakdown = value("--breakdown");
   return {
     sizes: sizes(value("--sizes") ?? "10,100,1000"),
-    cliSizes: sizes(value("--cli-sizes") ?? "100,1000"),
-    profileDirectory: profile === undefined ? undefined : resolve(profile),
-    repetitions: Number(value("--repetitions") ?? 3),
+    cliSizes: sizes(value("--cli-sizes") ?? "1,10,100,1000"),
+    poolSizes: sizes(value("--pool-sizes") ?? "1000,10000"),
+    repetitions,
+    cliLargeRepetitions: Number(value("--cli-large-repetitions") ?? repetitions),
+    keepProjects: argv.includes("--keep-projects"),
+    // Absolute: the processes that write into it start in the stacks' own directories.
+    breakdownDirectory: breakdown === undefined ? undefined : resolve(breakdown),
     methods: value("--methods")?.split(","),
     output: value("--output") ?? join(__dirname, "..", "..", "bench", "results", "latest.json"),
     peers: Number(value("--peers") ?? 100),
@@ -165,20 +181,34 @@ function printTable(allRows: readonly Row[]): void {
   console.log("(ratios: this row's time ÷ the baseline's; below 1× means faster. A: ip per step one by one; A∥: the same at the engine's parallelism; B: ip -batch)");
 }
 
+/** Outside the namespace: prepares the CLI stacks (npm needs the network), measures inside, cleans up. */
+function prepareAndMeasure(options: Options): number {
+  const prepared = options.cliSizes.length + options.poolSizes.length > 0 ? prepareCliBench() : undefined;
+  try {
+    return runInBenchNamespace(prepared === undefined ? {} : { [PREPARED_VARIABLE]: prepared });
+  } finally {
+    if (prepared !== undefined && options.keepProjects) console.error(`projects kept in ${prepared}`);
+    else if (prepared !== undefined) rmSync(prepared, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
-  runIsolated();
   const options = parseOptions(process.argv.slice(2));
+  if (!insideBenchNamespace()) process.exit(prepareAndMeasure(options));
   const methods = methodsFor(options);
   const machine = { kernel: release(), cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? "unknown", node: process.version, engineParallelism: ENGINE_PARALLELISM };
   console.log(`pulumi-tuntap benchmark — Linux ${machine.kernel}, ${machine.cpus} CPUs (${machine.cpuModel}), Node ${machine.node}`);
-  console.log(`sizes ${options.sizes.join(", ")}; ${options.repetitions} repetitions; medians reported\n`);
-  let cliRows: CliRow[] = [];
-  if (options.cliSizes.length > 0) {
-    console.log(`Through the Pulumi CLI: sizes ${options.cliSizes.join(", ")}`);
-    const cliOptions = { sizes: options.cliSizes, repetitions: options.repetitions };
-    cliRows = await runCliBench(options.profileDirectory === undefined ? cliOptions : { ...cliOptions, profileDirectory: options.profileDirectory });
-    printCliTable(cliRows);
-    if (options.profileDirectory !== undefined) printProfileSummary(options.profileDirectory);
+  console.log(`sizes ${options.sizes.join(", ")}; ${options.repetitions} repetitions; medians reported; load average ${loadavg().map((load) => load.toFixed(2)).join(" ")}\n`);
+  let cli: CliBenchResult | undefined;
+  if (options.cliSizes.length + options.poolSizes.length > 0) {
+    console.log(`Through the Pulumi CLI: sizes ${options.cliSizes.join(", ")}; TapPool at ${options.poolSizes.join(", ")}`);
+    const prepared = process.env[PREPARED_VARIABLE];
+    if (prepared === undefined) throw new Error(`${PREPARED_VARIABLE} is not set: run the benchmark as \`npm run bench\``);
+    const cliOptions = { sizes: options.cliSizes, poolSizes: options.poolSizes, repetitions: options.repetitions, largeRepetitions: options.cliLargeRepetitions };
+    cli = await runCliBench(options.breakdownDirectory === undefined ? cliOptions : { ...cliOptions, breakdownDirectory: options.breakdownDirectory }, prepared);
+    if (cli.rows.length > 0) printCliTable(cli.rows);
+    if (cli.poolRows.length > 0) printPoolTable(cli.poolRows, commandUpBySize(cli.rows));
+    printStateSizes(cli.stateBytes);
     console.log("");
   }
   let peerRows: PeerRow[] = [];
@@ -209,7 +239,7 @@ async function main(): Promise<void> {
     console.log(`${key}: ${Object.entries(values).map(([name, value]) => `${name} ${value}`).join(", ")}`);
   }
   mkdirSync(join(options.output, ".."), { recursive: true });
-  writeFileSync(options.output, `${JSON.stringify({ date: new Date().toISOString(), machine, options, cliRows, peerRows, rows: allRows, figures, masqueradeRows }, null, 2)}\n`);
+  writeFileSync(options.output, `${JSON.stringify({ date: new Date().toISOString(), machine, options, cli, peerRows, rows: allRows, figures, masqueradeRows }, null, 2)}\n`);
   console.log(`\nJSON: ${options.output}`);
 }
 

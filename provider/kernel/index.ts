@@ -5,7 +5,7 @@ export * from "./tun";
 export * from "./netns";
 export * from "./users";
 export { RouteNetlink, rtnetlink, rtnetlinkIfExists } from "./rtnetlink";
-export { type DeleteRequest, LinkTeardown, teardownFor, type TeardownStatistics } from "./teardown";
+export { type DeleteRequest, deleteLinksTogether, LinkTeardown, teardownFor, type TeardownStatistics } from "./teardown";
 export * as netlinkCodec from "./netlink/codec";
 export * as netlinkConstants from "./netlink/constants";
 export * from "./netlink/link";

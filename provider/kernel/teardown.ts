@@ -12,8 +12,8 @@
 // cannot be confirmed falls back to deleting device by device, so a group delete never removes anything
 // that was not asked for.
 import { type ErrorContext, KernelError, NoSuchDeviceError } from "./errors";
-import { RTM_NEWLINK } from "./netlink/constants";
-import { setLinkPayload } from "./netlink/link";
+import { RTM_DELLINK, RTM_NEWLINK } from "./netlink/constants";
+import { deleteLinkGroupPayload, setLinkPayload } from "./netlink/link";
 import type { RouteNetlink } from "./rtnetlink";
 
 export interface DeleteRequest {
@@ -160,10 +160,49 @@ export class LinkTeardown {
   }
 
   private groupHoldsExactly(group: number, requests: readonly Pending[]): boolean {
-    const members = this.netlink.dumpLinks("confirm delete batch").filter((link) => link.group === group);
-    const expected = new Set(requests.map((request) => request.index));
-    return members.length === expected.size && members.every((link) => expected.has(link.index));
+    return groupHoldsExactly(this.netlink, group, requests);
   }
+}
+
+function groupHoldsExactly(netlink: RouteNetlink, group: number, requests: readonly DeleteRequest[]): boolean {
+  const members = netlink.dumpLinks("confirm delete batch").filter((link) => link.group === group);
+  const expected = new Set(requests.map((request) => request.index));
+  return members.length === expected.size && members.every((link) => expected.has(link.index));
+}
+
+/**
+ * Deletes these devices of one namespace together, now: the same link-group batch as LinkTeardown (one
+ * RTM_DELLINK, one grace period), sent from this thread, which waits for the kernel's answer — for one caller
+ * that has many devices to delete at once, as one step of its own (a pool of devices shrinking). A device
+ * already gone counts as deleted; a group that cannot be confirmed falls back to deleting device by device.
+ */
+export function deleteLinksTogether(netlink: RouteNetlink, requests: readonly DeleteRequest[], operation: string): void {
+  if (requests.length <= 1) {
+    for (const request of requests) netlink.deleteLink(request.index, request.context);
+    return;
+  }
+  const group = randomGroup();
+  const results = netlink.batch(
+    requests.map((request) => ({
+      type: RTM_NEWLINK,
+      payload: setLinkPayload(request.index, { kind: "group", group }),
+      context: { ...request.context, step: `set group ${group} (to delete it in one batch)` },
+    })),
+  );
+  const grouped: DeleteRequest[] = [];
+  const refused: unknown[] = [];
+  requests.forEach((request, i) => {
+    const result = results[i];
+    if (result === undefined || result.ok) grouped.push(request);
+    else if (!(result.error instanceof NoSuchDeviceError)) refused.push(result.error);
+  });
+  if (grouped.length > 0 && groupHoldsExactly(netlink, group, grouped)) {
+    netlink.request({ type: RTM_DELLINK, payload: deleteLinkGroupPayload(group), context: { operation, step: `RTM_DELLINK group ${group} (${grouped.length} devices)` } });
+  } else {
+    for (const request of grouped) netlink.deleteLink(request.index, request.context);
+  }
+  // The others are gone; the first refusal speaks for those that are not.
+  if (refused.length > 0) throw refused[0];
 }
 
 function delay(milliseconds: number): Promise<void> {

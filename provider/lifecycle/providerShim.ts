@@ -40,6 +40,7 @@ function loadImplementation(kind: string, implementationPath: string): ResourceI
   const key = Symbol.for(`pulumi-tuntap/implementation/${kind}`);
   const cached = cache[key];
   if (cached !== undefined) return cached;
+  enableCompileCache();
   let loaded: { implementation: ResourceImplementation };
   try {
     loaded = require(`pulumi-tuntap/implementation/${kind}`);
@@ -50,4 +51,16 @@ function loadImplementation(kind: string, implementationPath: string): ResourceI
   }
   cache[key] = loaded.implementation;
   return loaded.implementation;
+}
+
+/**
+ * The first call of every command loads the implementation (zod with its locales, koffi, ours: ~190 modules,
+ * ~130 ms of CPU). Node's compile cache keeps their compiled code between commands: ~25 ms less per command.
+ * It caches what this process loads from now on (Node ≥ 22.1, `module.enableCompileCache()`), in the
+ * directory NODE_COMPILE_CACHE names, else `node-compile-cache` under the OS's temporary directory;
+ * NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+ */
+function enableCompileCache(): void {
+  const nodeModule = require("node:module") as { enableCompileCache?: () => unknown };
+  nodeModule.enableCompileCache?.();
 }

@@ -3,7 +3,7 @@
 // own request, configured in one go when new and step by step otherwise, and deleted in batches; the state's
 // stamp, adopt, netns and managedBy are added here for every kind.
 import { DeviceExistsError, type ErrnoMeanings, type ErrorContext, type Link, type RouteNetlink, rtnetlink, rtnetlinkIfExists, teardownFor } from "../kernel";
-import { type CheckOutcome, findStamp, intendedName, isNameTemplate, LINK_UNSET_OUTPUTS, matchesNameTemplate, type Named, namedSpec } from "../model";
+import { type CheckOutcome, findStamp, withoutDefaultedInputs, intendedName, isNameTemplate, LINK_UNSET_OUTPUTS, matchesNameTemplate, type Named, namedSpec } from "../model";
 import { DeviceConflictError, MissingDeviceError } from "../lifecycle/errors";
 import type { Creation, ResourceKind } from "../lifecycle/kind";
 import { reclaimableStamp, type StampCarrier, stampedForAnotherOwner } from "../lifecycle/ownership";
@@ -26,7 +26,8 @@ export function linkKind<Inputs extends LinkInputs, State extends object, Extra 
   const sameKind = (found: LinkFound, spec: Named<Inputs>) => hooks.mismatch(found.link, spec, found.netlink) === undefined;
   const kind: ResourceKind<Named<Inputs>, LinkRecorded & Extra, LinkFound, State> = {
     type: hooks.type,
-    check: (olds, news) => hooks.check(olds, news),
+    // The engine records what was given; diffs read a missing input as its default (see withoutDefaultedInputs).
+    check: (olds, news) => withoutDefaultedInputs(hooks.check(olds, news)),
     specOf: (outcome) => namedSpec(outcome as CheckOutcome<Inputs>),
     hostFailures: hooks.hostFailures,
     diff: (id, olds, news) => hooks.diff(id, olds, news),

@@ -20,6 +20,8 @@ export interface CheckOutcome<T> {
   complete: T | undefined;
   /** Properties whose value is not known yet (preview). */
   unknown: ReadonlySet<string>;
+  /** Properties not given whose value in `inputs` and `value` is the schema's default. */
+  defaulted: ReadonlySet<string>;
 }
 
 export type CrossFieldRule<T> = (value: Partial<T>, unknown: ReadonlySet<string>) => CheckFailure[];
@@ -37,17 +39,30 @@ export function checkInputs<S extends z.ZodObject>(
   const partlyKnown = [...unknown].flatMap((key) => knownElementFailures(schema, key, given[key], knownKeys));
   if (!parsed.success || partlyKnown.length > 0) {
     const failures = parsed.success ? [] : failuresFromIssues(parsed.error.issues, known, knownKeys);
-    return { inputs: given, failures: [...failures, ...partlyKnown], value: undefined, complete: undefined, unknown };
+    return { inputs: given, failures: [...failures, ...partlyKnown], value: undefined, complete: undefined, unknown, defaulted: new Set() };
   }
   const value: z.output<S> = parsed.data;
   // A default must not stand in for a value that is merely unknown yet.
   for (const key of unknown) Reflect.deleteProperty(value, key);
   const failures = crossFieldRules.flatMap((rule) => rule(value, unknown));
-  if (failures.length > 0) return { inputs: given, failures, value: undefined, complete: undefined, unknown };
+  if (failures.length > 0) return { inputs: given, failures, value: undefined, complete: undefined, unknown, defaulted: new Set() };
   const inputs: Properties = {};
   for (const [key, entry] of Object.entries(value)) if (entry !== undefined) inputs[key] = entry;
   for (const key of unknown) inputs[key] = given[key];
-  return { inputs, failures, value, complete: unknown.size === 0 ? value : undefined, unknown };
+  const defaulted = new Set(Object.keys(inputs).filter((key) => !(key in given)));
+  return { inputs, failures, value, complete: unknown.size === 0 ? value : undefined, unknown, defaulted };
+}
+
+/**
+ * The outcome with only the inputs that were given (normalised) and those check derived, such as a name: what
+ * the engine records as the resource's inputs. The defaults stay in `value` and `complete`, and a diff reads a
+ * missing input as its default, so nothing changes but the size of every state entry — which the engine
+ * rewrites whole after each step.
+ */
+export function withoutDefaultedInputs<T>(outcome: CheckOutcome<T>): CheckOutcome<T> {
+  if (outcome.defaulted.size === 0) return outcome;
+  const inputs = Object.fromEntries(Object.entries(outcome.inputs).filter(([key]) => !outcome.defaulted.has(key)));
+  return { ...outcome, inputs };
 }
 
 /**

@@ -77,6 +77,9 @@ function reasonFor(issue: z.core.$ZodIssue, value: unknown): string {
     case "too_big":
       if (issue.origin === "string") return `must be at most ${String(issue.maximum)} characters long, got ${typeof value === "string" ? value.length : "more"}`;
       return `must be at most ${String(issue.maximum)}, got ${String(value)}`;
+    case "invalid_key":
+      // A record's key (a pool's device key): the key's own issue says what is wrong with it.
+      return issue.issues[0]?.message ?? issue.message;
     case "invalid_value":
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${describeValue(value)}`;
     default:

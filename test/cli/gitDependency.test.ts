@@ -14,7 +14,7 @@ import { repositoryRoot } from "./support/paths";
 import { describe as describeRun } from "./support/result";
 import { assertOk } from "./scenarios/sequence";
 import {
-  assertNoChangeButNetworkdFilesDefect,
+  assertNoChange,
   providerByName,
   recordedProvider,
   repositoryCommit,
@@ -53,8 +53,8 @@ test("up creates every resource; the state names each provider by the package's 
   }
 });
 
-test("preview --expect-no-changes: nothing to change but NetworkdFiles' preview-only update (a known provider defect)", async () => {
-  assertNoChangeButNetworkdFilesDefect(await stack.preview({ expectNoChanges: true }));
+test("preview --expect-no-changes: nothing to change", async () => {
+  assertNoChange(await stack.preview({ expectNoChanges: true }));
 });
 
 test("an MTU change is an update in place", async () => {

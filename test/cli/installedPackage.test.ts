@@ -18,7 +18,7 @@ import { repositoryRoot } from "./support/paths";
 import { describe as describeRun } from "./support/result";
 import { assertOk } from "./scenarios/sequence";
 import {
-  assertNoChangeButNetworkdFilesDefect,
+  assertNoChange,
   packRepository,
   providerByName,
   recordedProvider,
@@ -78,8 +78,8 @@ test("npm install of the packed tarball replaces nothing; new inputs name the pr
   }
 });
 
-test("preview --expect-no-changes: nothing to change but NetworkdFiles' preview-only update (a known provider defect)", async () => {
-  assertNoChangeButNetworkdFilesDefect(await stack.preview({ expectNoChanges: true }));
+test("preview --expect-no-changes: nothing to change", async () => {
+  assertNoChange(await stack.preview({ expectNoChanges: true }));
 });
 
 test("an update in place loads every provider by name from the host and records it", async (t) => {

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { unsetAsUndefined } from "../../lifecycle/unsetOutputs";
 import { linkResourceOptions } from "../../links/resourceOptions";
+import { Registration } from "../../lifecycle/registration";
 import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../../links/networkd";
 import { LINK_UNSET_OUTPUTS } from "../../model/linkDiff";
 import bridgeProvider = require("./provider");
@@ -51,29 +52,36 @@ export class Bridge extends pulumi.dynamic.Resource implements NetworkdDevice {
   declare readonly ports: pulumi.Output<string[]>;
 
   constructor(name: string, args: BridgeArgs = {}, opts?: pulumi.CustomResourceOptions) {
-    super(
-      bridgeProvider,
-      name,
-      {
-        name: args.name,
-        addresses: args.addresses,
-        mtu: args.mtu,
-        macAddress: args.macAddress,
-        up: args.up,
-        stp: args.stp,
-        txQueueLength: args.txQueueLength,
-        description: args.description,
-        netns: args.netns,
-        adopt: args.adopt,
-        managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
-        ifindex: undefined,
-        stamp: undefined,
-        ports: undefined,
-      },
-      linkResourceOptions(opts),
-      "tuntap",
-      "Bridge",
-    );
+    const registration = new Registration();
+    try {
+      super(
+        bridgeProvider,
+        name,
+        {
+          name: args.name,
+          addresses: args.addresses,
+          mtu: args.mtu,
+          macAddress: args.macAddress,
+          up: args.up,
+          stp: args.stp,
+          txQueueLength: args.txQueueLength,
+          description: args.description,
+          netns: args.netns,
+          adopt: args.adopt,
+          managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+          ifindex: undefined,
+          stamp: undefined,
+          ports: undefined,
+        },
+        linkResourceOptions(opts),
+        "tuntap",
+        "Bridge",
+      );
+    } catch (error) {
+      throw registration.failed(error, new.target);
+    } finally {
+      registration.end();
+    }
     unsetAsUndefined(this, LINK_UNSET_OUTPUTS);
   }
   /** What a NetworkdFiles resource writes of this bridge. */

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { Registration } from "../../lifecycle/registration";
 import type { ForwardingSwitchState } from "./model";
 import forwardingProvider = require("./provider");
 
@@ -45,23 +46,30 @@ export class Forwarding extends pulumi.dynamic.Resource {
   declare readonly managedBy: pulumi.Output<string>;
 
   constructor(name: string, args: ForwardingArgs = {}, opts?: pulumi.CustomResourceOptions) {
-    super(
-      forwardingProvider,
-      name,
-      {
-        ipv4: args.ipv4,
-        ipv6: args.ipv6,
-        devices: args.devices,
-        netns: args.netns,
-        managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
-        switches: undefined,
-        claim: undefined,
-        stamp: undefined,
-        drift: undefined,
-      },
-      opts,
-      "tuntap",
-      "Forwarding",
-    );
+    const registration = new Registration();
+    try {
+      super(
+        forwardingProvider,
+        name,
+        {
+          ipv4: args.ipv4,
+          ipv6: args.ipv6,
+          devices: args.devices,
+          netns: args.netns,
+          managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+          switches: undefined,
+          claim: undefined,
+          stamp: undefined,
+          drift: undefined,
+        },
+        opts,
+        "tuntap",
+        "Forwarding",
+      );
+    } catch (error) {
+      throw registration.failed(error, new.target);
+    } finally {
+      registration.end();
+    }
   }
 }

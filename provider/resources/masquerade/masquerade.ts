@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { Registration } from "../../lifecycle/registration";
 import { type ForeignChain, forwardDropWarning } from "./model";
 import masqueradeProvider = require("./provider");
 
@@ -58,25 +59,32 @@ export class Masquerade extends pulumi.dynamic.Resource {
   declare readonly managedBy: pulumi.Output<string>;
 
   constructor(name: string, args: MasqueradeArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      masqueradeProvider,
-      name,
-      {
-        sources: args.sources,
-        device: args.device,
-        egressDevice: args.egressDevice,
-        sourcePorts: args.sourcePorts,
-        netns: args.netns,
-        managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
-        table: undefined,
-        stamp: undefined,
-        drift: undefined,
-        forwardDropChains: undefined,
-      },
-      opts,
-      "tuntap",
-      "Masquerade",
-    );
+    const registration = new Registration();
+    try {
+      super(
+        masqueradeProvider,
+        name,
+        {
+          sources: args.sources,
+          device: args.device,
+          egressDevice: args.egressDevice,
+          sourcePorts: args.sourcePorts,
+          netns: args.netns,
+          managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+          table: undefined,
+          stamp: undefined,
+          drift: undefined,
+          forwardDropChains: undefined,
+        },
+        opts,
+        "tuntap",
+        "Masquerade",
+      );
+    } catch (error) {
+      throw registration.failed(error, new.target);
+    } finally {
+      registration.end();
+    }
     // A dynamic provider cannot log to the engine; the resource can, once its outputs are known (not in a preview).
     pulumi.all([this.device, this.forwardDropChains]).apply(([device, chains]) => {
       const warning = forwardDropWarning(device, chains ?? []);

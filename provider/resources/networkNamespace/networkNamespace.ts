@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { Registration } from "../../lifecycle/registration";
 import networkNamespaceProvider = require("./provider");
 
 /** The inputs of a NetworkNamespace. */
@@ -37,20 +38,27 @@ export class NetworkNamespace extends pulumi.dynamic.Resource {
   declare readonly managedBy: pulumi.Output<string>;
 
   constructor(name: string, args: NetworkNamespaceArgs = {}, opts?: pulumi.CustomResourceOptions) {
-    super(
-      networkNamespaceProvider,
-      name,
-      {
-        name: args.name,
-        loopbackUp: args.loopbackUp,
-        adopt: args.adopt,
-        managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
-        path: undefined,
-        stamp: undefined,
-      },
-      opts,
-      "tuntap",
-      "NetworkNamespace",
-    );
+    const registration = new Registration();
+    try {
+      super(
+        networkNamespaceProvider,
+        name,
+        {
+          name: args.name,
+          loopbackUp: args.loopbackUp,
+          adopt: args.adopt,
+          managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+          path: undefined,
+          stamp: undefined,
+        },
+        opts,
+        "tuntap",
+        "NetworkNamespace",
+      );
+    } catch (error) {
+      throw registration.failed(error, new.target);
+    } finally {
+      registration.end();
+    }
   }
 }

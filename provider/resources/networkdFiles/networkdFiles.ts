@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Forwarding } from "../forwarding/forwarding";
 import type { Masquerade } from "../masquerade/masquerade";
+import { Registration } from "../../lifecycle/registration";
 import type { Route } from "../route/route";
 import type { Vxlan } from "../vxlan/vxlan";
 import type { NetworkdDevice } from "../../links/networkd";
@@ -112,30 +113,37 @@ export class NetworkdFiles extends pulumi.dynamic.Resource {
   declare readonly managedBy: pulumi.Output<string>;
 
   constructor(name: string, args: NetworkdFilesArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      networkdFilesProvider,
-      name,
-      {
-        ...args.device.networkdSettings(),
-        directory: args.directory,
-        fileStem: args.fileStem,
-        ...(args.routes === undefined ? {} : { routes: args.routes.map(routeSettings) }),
-        ...(args.vxlans === undefined ? {} : { vxlans: args.vxlans.map(carriedVxlan) }),
-        dhcpServer: args.dhcpServer,
-        ...(args.masquerade === undefined ? {} : { masquerade: masqueradeSettings(args.masquerade) }),
-        ...(args.forwarding === undefined ? {} : { forwarding: forwardingSettings(args.forwarding) }),
-        networkdVersion: args.networkdVersion,
-        managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
-        // Outputs that are not inputs still need a key to be exposed.
-        netdevPath: undefined,
-        networkPath: undefined,
-        netdevContent: undefined,
-        networkContent: undefined,
-      },
-      opts,
-      "tuntap",
-      "NetworkdFiles",
-    );
+    const registration = new Registration();
+    try {
+      super(
+        networkdFilesProvider,
+        name,
+        {
+          ...args.device.networkdSettings(),
+          directory: args.directory,
+          fileStem: args.fileStem,
+          ...(args.routes === undefined ? {} : { routes: args.routes.map(routeSettings) }),
+          ...(args.vxlans === undefined ? {} : { vxlans: args.vxlans.map(carriedVxlan) }),
+          dhcpServer: args.dhcpServer,
+          ...(args.masquerade === undefined ? {} : { masquerade: masqueradeSettings(args.masquerade) }),
+          ...(args.forwarding === undefined ? {} : { forwarding: forwardingSettings(args.forwarding) }),
+          networkdVersion: args.networkdVersion,
+          managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+          // Outputs that are not inputs still need a key to be exposed.
+          netdevPath: undefined,
+          networkPath: undefined,
+          netdevContent: undefined,
+          networkContent: undefined,
+        },
+        opts,
+        "tuntap",
+        "NetworkdFiles",
+      );
+    } catch (error) {
+      throw registration.failed(error, new.target);
+    } finally {
+      registration.end();
+    }
   }
 }
 

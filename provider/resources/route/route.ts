@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { unsetAsUndefined } from "../../lifecycle/unsetOutputs";
 import { ROUTE_UNSET_OUTPUTS } from "./model";
+import { Registration } from "../../lifecycle/registration";
 import routeProvider = require("./provider");
 
 /** The inputs of a Route. Every property may be a plain value or another resource's output. */
@@ -53,26 +54,33 @@ export class Route extends pulumi.dynamic.Resource {
   declare readonly protocol: pulumi.Output<number>;
 
   constructor(name: string, args: RouteArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      routeProvider,
-      name,
-      {
-        // Every output needs a key here, set or not, to be exposed on the resource.
-        destination: args.destination,
-        gateway: args.gateway,
-        device: args.device,
-        metric: args.metric,
-        table: args.table,
-        scope: args.scope,
-        source: args.source,
-        netns: args.netns,
-        family: undefined,
-        protocol: undefined,
-      },
-      opts,
-      "tuntap",
-      "Route",
-    );
+    const registration = new Registration();
+    try {
+      super(
+        routeProvider,
+        name,
+        {
+          // Every output needs a key here, set or not, to be exposed on the resource.
+          destination: args.destination,
+          gateway: args.gateway,
+          device: args.device,
+          metric: args.metric,
+          table: args.table,
+          scope: args.scope,
+          source: args.source,
+          netns: args.netns,
+          family: undefined,
+          protocol: undefined,
+        },
+        opts,
+        "tuntap",
+        "Route",
+      );
+    } catch (error) {
+      throw registration.failed(error, new.target);
+    } finally {
+      registration.end();
+    }
     unsetAsUndefined(this, ROUTE_UNSET_OUTPUTS);
   }
 }

@@ -16,7 +16,8 @@ import { principalFailures, resolvePrincipals } from "./principals";
 
 type TapSpec = Named<TapInterfaceInputs>;
 
-const tapInterfaceHooks: LinkHooks<TapInterfaceInputs, TapInterfaceState> = {
+/** TapInterface's hooks: also how each device of a TapPool is made, configured and compared. */
+export const tapInterfaceHooks: LinkHooks<TapInterfaceInputs, TapInterfaceState> = {
   type: "TapInterface",
   adoptable: "TUN/TAP devices",
   check: checkTapInterface,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { unsetAsUndefined } from "../../lifecycle/unsetOutputs";
 import { linkResourceOptions } from "../../links/resourceOptions";
+import { Registration } from "../../lifecycle/registration";
 import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../../links/networkd";
 import { TAP_INTERFACE_UNSET_OUTPUTS } from "./model";
 import tapInterfaceProvider = require("./provider");
@@ -91,36 +92,43 @@ export class TapInterface extends pulumi.dynamic.Resource implements NetworkdDev
   declare readonly managedBy: pulumi.Output<string>;
 
   constructor(name: string, args: TapInterfaceArgs = {}, opts?: pulumi.CustomResourceOptions) {
-    super(
-      tapInterfaceProvider,
-      name,
-      {
-        // Every output needs a key here, set or not, to be exposed on the resource.
-        name: args.name,
-        mode: args.mode,
-        owner: args.owner,
-        group: args.group,
-        multiQueue: args.multiQueue,
-        packetInfo: args.packetInfo,
-        vnetHdr: args.vnetHdr,
-        mtu: args.mtu,
-        macAddress: args.macAddress,
-        addresses: args.addresses,
-        up: args.up,
-        promiscuous: args.promiscuous,
-        txQueueLength: args.txQueueLength,
-        description: args.description,
-        bridge: args.bridge,
-        netns: args.netns,
-        adopt: args.adopt,
-        managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
-        ifindex: undefined,
-        stamp: undefined,
-      },
-      linkResourceOptions(opts),
-      "tuntap",
-      "TapInterface",
-    );
+    const registration = new Registration();
+    try {
+      super(
+        tapInterfaceProvider,
+        name,
+        {
+          // Every output needs a key here, set or not, to be exposed on the resource.
+          name: args.name,
+          mode: args.mode,
+          owner: args.owner,
+          group: args.group,
+          multiQueue: args.multiQueue,
+          packetInfo: args.packetInfo,
+          vnetHdr: args.vnetHdr,
+          mtu: args.mtu,
+          macAddress: args.macAddress,
+          addresses: args.addresses,
+          up: args.up,
+          promiscuous: args.promiscuous,
+          txQueueLength: args.txQueueLength,
+          description: args.description,
+          bridge: args.bridge,
+          netns: args.netns,
+          adopt: args.adopt,
+          managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+          ifindex: undefined,
+          stamp: undefined,
+        },
+        linkResourceOptions(opts),
+        "tuntap",
+        "TapInterface",
+      );
+    } catch (error) {
+      throw registration.failed(error, new.target);
+    } finally {
+      registration.end();
+    }
     unsetAsUndefined(this, TAP_INTERFACE_UNSET_OUTPUTS);
   }
   /** What a NetworkdFiles resource writes of this device. */

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { unsetAsUndefined } from "../../lifecycle/unsetOutputs";
 import { linkResourceOptions } from "../../links/resourceOptions";
+import { Registration } from "../../lifecycle/registration";
 import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../../links/networkd";
 import { VETH_PAIR_UNSET_OUTPUTS, type VethEndState } from "./model";
 import vethPairProvider = require("./provider");
@@ -84,29 +85,36 @@ export class VethPair extends pulumi.dynamic.Resource implements NetworkdDevice 
   declare readonly managedBy: pulumi.Output<string>;
 
   constructor(name: string, args: VethPairArgs = {}, opts?: pulumi.CustomResourceOptions) {
-    super(
-      vethPairProvider,
-      name,
-      {
-        name: args.name,
-        mtu: args.mtu,
-        macAddress: args.macAddress,
-        addresses: args.addresses,
-        up: args.up,
-        txQueueLength: args.txQueueLength,
-        description: args.description,
-        bridge: args.bridge,
-        netns: args.netns,
-        peer: args.peer,
-        adopt: args.adopt,
-        managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
-        ifindex: undefined,
-        stamp: undefined,
-      },
-      linkResourceOptions(opts),
-      "tuntap",
-      "VethPair",
-    );
+    const registration = new Registration();
+    try {
+      super(
+        vethPairProvider,
+        name,
+        {
+          name: args.name,
+          mtu: args.mtu,
+          macAddress: args.macAddress,
+          addresses: args.addresses,
+          up: args.up,
+          txQueueLength: args.txQueueLength,
+          description: args.description,
+          bridge: args.bridge,
+          netns: args.netns,
+          peer: args.peer,
+          adopt: args.adopt,
+          managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+          ifindex: undefined,
+          stamp: undefined,
+        },
+        linkResourceOptions(opts),
+        "tuntap",
+        "VethPair",
+      );
+    } catch (error) {
+      throw registration.failed(error, new.target);
+    } finally {
+      registration.end();
+    }
     unsetAsUndefined(this, VETH_PAIR_UNSET_OUTPUTS);
   }
   /** What a NetworkdFiles resource writes of this pair: both ends made by its .netdev, the first end configured. */

@@ -30,7 +30,7 @@ import type { LinkHooks, LinkOutputs } from "../../links/hooks";
 import { linkKind, stampNewLink } from "../../links/linkKind";
 import { bridgeIndexOf, commonLinkState, desiredFromInputs } from "../../links/settings";
 import { diffVxlan } from "./diff";
-import { checkVxlan, creationMtu, parseBareAddress, planPeers, underlayFamily, type VxlanInputs, type VxlanState } from "./model";
+import { checkVxlan, creationMtu, parseBareAddress, planPeers, underlayFamily, VXLAN_UNSET_OUTPUTS, type VxlanInputs, type VxlanState } from "./model";
 
 type VxlanSpec = Named<VxlanInputs>;
 
@@ -40,6 +40,7 @@ const vxlanHooks: LinkHooks<VxlanInputs, VxlanState> = {
   check: checkVxlan,
   diff: diffVxlan,
   meanings: vxlanLinkMeanings,
+  unsetOutputs: VXLAN_UNSET_OUTPUTS,
 
   /** What the kernel cannot change in place must already be as declared. */
   mismatch(link, spec) {

@@ -12,6 +12,7 @@ import type { CheckFailure } from "../../model/failures";
 import * as fields from "../../model/fields";
 import { formatAddress, type IpFamily, parseIPv4, parseIPv6 } from "../../model/ip";
 import { adoptNeedsExactName, ipv6NeedsMinimumMtu, nameUnnamedLink } from "../../model/linkRules";
+import { LINK_UNSET_OUTPUTS } from "../../model/linkDiff";
 
 /** The IANA port (RFC 7348). The kernel's own default is 8472, Linux's port from before the IANA one. */
 export const DEFAULT_VXLAN_PORT = 4789;
@@ -147,6 +148,9 @@ export interface VxlanState {
   ifindex: number;
   stamp: string;
 }
+
+/** The outputs a Vxlan may lack: recorded as null (see lifecycle/unsetOutputs.ts). */
+export const VXLAN_UNSET_OUTPUTS: readonly string[] = [...LINK_UNSET_OUTPUTS, "local", "group", "underlay", "bridge"];
 
 /**
  * The family the device sends over: its local address's, else its group's, else IPv4 — as the kernel decides it

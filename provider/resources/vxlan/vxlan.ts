@@ -1,5 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
+import { Registration } from "../../lifecycle/registration";
+import { unsetAsUndefined } from "../../lifecycle/unsetOutputs";
+import { linkResourceOptions } from "../../links/resourceOptions";
 import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../../links/networkd";
+import { VXLAN_UNSET_OUTPUTS } from "./model";
 import vxlanProvider = require("./provider");
 
 /** The inputs of a Vxlan. Every property may be a plain value or another resource's output. */
@@ -91,36 +95,44 @@ export class Vxlan extends pulumi.dynamic.Resource implements NetworkdDevice {
   declare readonly managedBy: pulumi.Output<string>;
 
   constructor(name: string, args: VxlanArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      vxlanProvider,
-      name,
-      {
-        name: args.name,
-        vni: args.vni,
-        destinationPort: args.destinationPort,
-        local: args.local,
-        underlay: args.underlay,
-        learning: args.learning,
-        ttl: args.ttl,
-        group: args.group,
-        peers: args.peers,
-        mtu: args.mtu,
-        macAddress: args.macAddress,
-        addresses: args.addresses,
-        up: args.up,
-        txQueueLength: args.txQueueLength,
-        description: args.description,
-        bridge: args.bridge,
-        netns: args.netns,
-        adopt: args.adopt,
-        managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
-        ifindex: undefined,
-        stamp: undefined,
-      },
-      opts,
-      "tuntap",
-      "Vxlan",
-    );
+    const registration = new Registration();
+    try {
+      super(
+        vxlanProvider,
+        name,
+        {
+          name: args.name,
+          vni: args.vni,
+          destinationPort: args.destinationPort,
+          local: args.local,
+          underlay: args.underlay,
+          learning: args.learning,
+          ttl: args.ttl,
+          group: args.group,
+          peers: args.peers,
+          mtu: args.mtu,
+          macAddress: args.macAddress,
+          addresses: args.addresses,
+          up: args.up,
+          txQueueLength: args.txQueueLength,
+          description: args.description,
+          bridge: args.bridge,
+          netns: args.netns,
+          adopt: args.adopt,
+          managedBy: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+          ifindex: undefined,
+          stamp: undefined,
+        },
+        linkResourceOptions(opts),
+        "tuntap",
+        "Vxlan",
+      );
+    } catch (error) {
+      throw registration.failed(error, new.target);
+    } finally {
+      registration.end();
+    }
+    unsetAsUndefined(this, VXLAN_UNSET_OUTPUTS);
   }
 
   /** What a NetworkdFiles resource writes of this device: a .netdev with [VXLAN], a .network with [BridgeFDB] per peer. */

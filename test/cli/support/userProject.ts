@@ -100,23 +100,11 @@ export function recordedProvider(resource: ExportedResource | undefined, where: 
   return text as string;
 }
 
-/**
- * A no-change preview of the user project: nothing planned but the known preview-only update of NetworkdFiles.
- *
- * That is a defect of the provider (provider/resources/networkdFiles.ts, deviceSettings): in a preview, an output
- * of the device that its state does not hold (an unset description, group, netns or owner) is unknown, so
- * NetworkdFiles' inputs hold unknowns and the engine plans an update that `up` then finds to be none. Until the
- * provider is fixed, this checks that the preview plans exactly that and nothing else; it fails the day the
- * defect is gone, to be made strict then (ok, same for all).
- */
-export function assertNoChangeButNetworkdFilesDefect(result: RunResult): void {
-  assert.equal(result.ok, false, `preview --expect-no-changes passes: the NetworkdFiles defect is fixed; make this check strict\n${describeRun(result)}`);
-  const planned = new Set(result.steps.filter((step) => step.op !== "same").map((step) => `${step.op} ${step.urn.split("::").pop()}`));
-  assert.deepEqual([...planned], ["update tap-files"], describeRun(result));
-  assert.ok(
-    result.output.some((line) => /NetworkdFiles tap-files update \[diff: \+description,group,netns,owner\]$/.test(line.trim())),
-    `the inputs that are unknown in the preview are the device's unset outputs\n${describeRun(result)}`,
-  );
+/** A no-change preview of the user project: passes `--expect-no-changes`, every resource the same. */
+export function assertNoChange(result: RunResult): void {
+  assert.ok(result.ok, `preview --expect-no-changes failed\n${describeRun(result)}`);
+  const planned = result.steps.filter((step) => step.op !== "same").map((step) => `${step.op} ${step.urn.split("::").pop()}`);
+  assert.deepEqual(planned, [], describeRun(result));
 }
 
 /**

@@ -40,7 +40,7 @@ test("npm install git+file://…#<commit> builds the package (prepare) and insta
   assert.equal(project.dependency(), `git+file://${repositoryRoot}#${commit}`);
   const installed = join(project.directory, "node_modules", "pulumi-tuntap");
   assert.ok(!lstatSync(installed).isSymbolicLink(), "a copy, not a link");
-  for (const file of ["index.js", "index.d.ts", "resources/tapInterfaceProvider.js"]) assert.ok(existsSync(join(installed, "dist", file)), `dist/${file} was built`);
+  for (const file of ["index.js", "index.d.ts", "resources/tapInterface/provider.js"]) assert.ok(existsSync(join(installed, "dist", file)), `dist/${file} was built`);
   assert.ok(!existsSync(join(installed, "provider")), "only what package.json's files lists is installed");
 });
 

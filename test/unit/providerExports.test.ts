@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as tuntap from "pulumi-tuntap";
 
-const KINDS = ["tapInterface", "bridge", "vethPair", "vxlan", "networkNamespace", "route", "networkdFiles", "masquerade", "forwarding"] as const;
+const KINDS = ["tapInterface", "tapPool", "bridge", "vethPair", "vxlan", "networkNamespace", "route", "networkdFiles", "masquerade", "forwarding"] as const;
 const METHODS = ["check", "diff", "create", "read", "update", "delete"] as const;
 
 for (const kind of KINDS) {

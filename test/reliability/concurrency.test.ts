@@ -158,8 +158,9 @@ function problemsOf(device: Managed, kernel: KernelView): string[] {
   expect("outputs.mtu", outputs.mtu, link.mtu);
   expect("outputs.addresses", [...((outputs.addresses as string[] | undefined) ?? [])].sort(), kernel.addresses.get(declared.name) ?? []);
   expect("outputs.up", outputs.up, link.flags.includes("UP"));
-  expect("outputs.description", outputs.description, link.ifalias);
-  if (declared.kind === "tap") expect("outputs.bridge", outputs.bridge, link.master);
+  // A setting the device lacks is recorded as null (provider/lifecycle/unsetOutputs.ts); ip -j leaves it out.
+  expect("outputs.description", outputs.description ?? undefined, link.ifalias);
+  if (declared.kind === "tap") expect("outputs.bridge", outputs.bridge ?? undefined, link.master);
   return problems;
 }
 

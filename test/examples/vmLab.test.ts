@@ -80,8 +80,7 @@ describe("program", () => {
   const lab = vmLab(settings);
 
   test("startVms: one local.Command per VM, whose create and delete are the VM's startCommand and stopCommand outputs (mocked: never run)", async () => {
-    // The one part no test can run for real here: @pulumi/command's provider plugin cannot be built on these
-    // machines (see test/vm/vmLab.test.ts), which therefore runs these very outputs itself.
+    // Here under mocks, for the wiring alone; test/vm/vmLab.test.ts runs the same Commands through the real plugin.
     await registered(...lab.commands);
     const commands = registrationsOf(registrations, TYPES.command);
     assert.deepEqual(

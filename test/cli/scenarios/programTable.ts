@@ -244,6 +244,8 @@ const hostPipeline: ProgramScenario = {
  * The root program is examples/tutorial-tap0's index.ts under the root's Pulumi.yaml: its sequence runs once, from
  * the root (what `npm run up` runs); the example's own directory runs with a guest in test/vm/tutorialTap0.test.ts.
  */
+export const programsRunElsewhere: readonly string[] = ["examples/tutorial-tap0"];
+
 export const programScenarios: readonly ProgramScenario[] = [
   tutorialTap0("."),
   vmLab,

@@ -1,18 +1,18 @@
 // The package as npm installs it for a user: its package.json and the `files` it lists, copied to
 // node_modules/pulumi-tuntap beside @pulumi/pulumi.
 //
-// Why: Pulumi's closure serializer records a provider that is an installed package's export by name, as
-// `require("pulumi-tuntap/providers/tapInterface")` in each resource's state, and one from the program's own
-// sources by value (the shim's text). Inside this repository "pulumi-tuntap" resolves to the repository
-// itself, so examples get the by-value form; the benchmark's inline programs load this copy to run what users
+// Why: each resource's state records its provider by the package's name when the package is installed under
+// node_modules, `require("pulumi-tuntap/providers/tapInterface")`, and by its path otherwise
+// (provider/lifecycle/dynamicResource.ts). Inside this repository "pulumi-tuntap" resolves to the repository
+// itself, so examples get the by-path form; the benchmark's inline programs load this copy to run what users
 // run (the tests install the package as users do instead, `npm pack` and `npm install <tarball>` into a project
 // of their own: test/cli/support/userProject.ts). The copy uses the repository's @pulumi/pulumi, so one SDK
 // instance serves the program and the Automation API that drives it.
 //
 // The copy is shared: two benchmark runs may use it at once, and the dynamic-provider hosts of their stacks
 // load it by name whenever a CLI command starts. Each user process holds it (a file named by its pid);
-// the first makes the copy, the last to let go removes it. A copy left behind would be what every stack's
-// shim in this repository loads by name, stale once the sources change.
+// the first makes the copy, the last to let go removes it. A copy left behind would go stale once the
+// sources change.
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repositoryRoot } from "./pulumiCli";

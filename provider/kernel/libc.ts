@@ -1,8 +1,7 @@
 // Bindings to the few libc functions the kernel layer needs, through koffi.
 //
-// They are loaded on first use, never at import time: the dynamic provider is serialized by Pulumi's closure
-// serializer (@pulumi/pulumi runtime/closure), which cannot capture a koffi library handle, and a program that
-// only declares resources should not need the native library at all.
+// They are loaded on first use, never at import time: a program that only declares resources, and the
+// dynamic-provider host until its first call, should not need the native library at all.
 //
 // Every prototype is fixed (no `...`): ioctl and open are variadic in C, but on the ABIs Node runs on
 // (x86_64 System V, AAPCS64) an integer or pointer passed as a variadic argument travels exactly like a

@@ -1,21 +1,18 @@
-// The provider objects Pulumi serializes into every resource's state: thin shims that load the real
-// implementation when a method is called.
+// The provider objects each resource's state names: thin shims that load the real implementation when a method
+// is first called.
 //
-// Why: Pulumi's closure serializer turns the provider object into JavaScript text, which the dynamic-provider
-// host compiles and runs later — for `destroy`, the text stored at the last create/update. A koffi library
-// handle or a zod schema cannot be serialized, and a copy of the whole implementation frozen in the state
-// would keep running old code forever.
+// Why: the dynamic-provider host runs the provider a state names — for `destroy`, the one recorded at the last
+// create or update. A state must name code, not hold a copy of it: a koffi library handle or a zod schema cannot
+// be serialized, and a frozen copy of the implementation would keep running old code forever. So each shim is
+// the whole export of its kind's provider.ts, published as the package subpath "pulumi-tuntap/providers/<kind>",
+// and the state records a `require` of it (dynamicResource.ts). Loading the shim costs nothing; the
+// implementation (zod, koffi, the kind's model and kernel calls) is loaded by the first call.
 //
-// Each shim is the whole export of its kind's provider.ts, published as the package subpath
-// "pulumi-tuntap/providers/<kind>". When the package is installed under node_modules, the serializer finds
-// the object among the installed modules' exports and records only `require("pulumi-tuntap/providers/<kind>")`
-// (pulumi/pulumi sdk/nodejs/runtime/closure/createClosure.ts: findNormalizedModuleNameAsync, captureModuleAsync;
-// package.ts maps the file back to its subpath, "./providers/*" patterns included): about 270 bytes where the
-// shim's text is 3.3 KB, in both the inputs and the outputs of every resource, and the engine rewrites the whole
-// state after each step. Loaded from elsewhere (a program inside this repository, a package linked with
-// `npm install <folder>`), the shim itself is serialized: it captures only two strings and two small functions,
-// and loads its kind's implementation (kind.ts, the subpath "pulumi-tuntap/implementation/<kind>") of the
-// installed package: by name first, so an upgraded package takes over; by the path it was loaded from otherwise.
+// A shim stays serializable by Pulumi's closure serializer, as `pulumi.dynamic.Resource` records a provider (a
+// program's own dynamic resource built on one, states written by earlier versions of this package): then the
+// text is the shim's closure, which captures only two strings and two small functions, and loads its kind's
+// implementation (kind.ts, the subpath "pulumi-tuntap/implementation/<kind>") of the installed package by name
+// first, so an upgraded package takes over; by the path it was loaded from otherwise.
 import type * as pulumi from "@pulumi/pulumi";
 import type { ResourceImplementation } from "./provider";
 

@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { unsetAsUndefined } from "../../lifecycle/unsetOutputs";
 import { linkResourceOptions } from "../../links/resourceOptions";
+import { DynamicResource } from "../../lifecycle/dynamicResource";
 import { Registration } from "../../lifecycle/registration";
 import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../../links/networkd";
 import { LINK_UNSET_OUTPUTS } from "../../model/linkDiff";
-import bridgeProvider = require("./provider");
 
 /** The inputs of a Bridge. */
 export interface BridgeArgs {
@@ -34,7 +34,7 @@ export interface BridgeArgs {
 }
 
 /** A Linux bridge, created, changed and deleted over rtnetlink: the declared form of `ip link add … type bridge`. */
-export class Bridge extends pulumi.dynamic.Resource implements NetworkdDevice {
+export class Bridge extends DynamicResource implements NetworkdDevice {
   declare readonly name: pulumi.Output<string>;
   declare readonly addresses: pulumi.Output<string[]>;
   declare readonly mtu: pulumi.Output<number>;
@@ -55,7 +55,7 @@ export class Bridge extends pulumi.dynamic.Resource implements NetworkdDevice {
     const registration = new Registration();
     try {
       super(
-        bridgeProvider,
+        "Bridge",
         name,
         {
           name: args.name,
@@ -74,8 +74,6 @@ export class Bridge extends pulumi.dynamic.Resource implements NetworkdDevice {
           ports: undefined,
         },
         linkResourceOptions(opts),
-        "tuntap",
-        "Bridge",
       );
     } catch (error) {
       throw registration.failed(error, new.target);

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { DynamicResource } from "../../lifecycle/dynamicResource";
 import { Registration } from "../../lifecycle/registration";
 import type { ForwardingSwitchState } from "./model";
-import forwardingProvider = require("./provider");
 
 /** The inputs of a Forwarding. */
 export interface ForwardingArgs {
@@ -30,7 +30,7 @@ export interface ForwardingArgs {
  * `pulumi up` and `pulumi destroy`. A switch turned off by hand is found by `pulumi refresh` (`drift`) and turned
  * on again by `pulumi up`.
  */
-export class Forwarding extends pulumi.dynamic.Resource {
+export class Forwarding extends DynamicResource {
   declare readonly ipv4: pulumi.Output<boolean>;
   declare readonly ipv6: pulumi.Output<boolean>;
   declare readonly devices: pulumi.Output<string[] | undefined>;
@@ -49,7 +49,7 @@ export class Forwarding extends pulumi.dynamic.Resource {
     const registration = new Registration();
     try {
       super(
-        forwardingProvider,
+        "Forwarding",
         name,
         {
           ipv4: args.ipv4,
@@ -63,8 +63,6 @@ export class Forwarding extends pulumi.dynamic.Resource {
           drift: undefined,
         },
         opts,
-        "tuntap",
-        "Forwarding",
       );
     } catch (error) {
       throw registration.failed(error, new.target);

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { DynamicResource } from "../../lifecycle/dynamicResource";
 import { Registration } from "../../lifecycle/registration";
 import { type ForeignChain, forwardDropWarning } from "./model";
-import masqueradeProvider = require("./provider");
 
 /** The inputs of a Masquerade. */
 export interface MasqueradeArgs {
@@ -41,7 +41,7 @@ export interface MasqueradeArgs {
  * a Docker host) still drops the lab's traffic, whatever this table accepts: such chains are listed in
  * `forwardDropChains`, and `pulumi up` warns, naming the two rules to add there.
  */
-export class Masquerade extends pulumi.dynamic.Resource {
+export class Masquerade extends DynamicResource {
   /** The prefixes, canonical and sorted (IPv4 first). */
   declare readonly sources: pulumi.Output<string[]>;
   declare readonly device: pulumi.Output<string>;
@@ -62,7 +62,7 @@ export class Masquerade extends pulumi.dynamic.Resource {
     const registration = new Registration();
     try {
       super(
-        masqueradeProvider,
+        "Masquerade",
         name,
         {
           sources: args.sources,
@@ -77,8 +77,6 @@ export class Masquerade extends pulumi.dynamic.Resource {
           forwardDropChains: undefined,
         },
         opts,
-        "tuntap",
-        "Masquerade",
       );
     } catch (error) {
       throw registration.failed(error, new.target);

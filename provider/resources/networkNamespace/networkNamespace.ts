@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import { DynamicResource } from "../../lifecycle/dynamicResource";
 import { Registration } from "../../lifecycle/registration";
-import networkNamespaceProvider = require("./provider");
 
 /** The inputs of a NetworkNamespace. */
 export interface NetworkNamespaceArgs {
@@ -27,7 +27,7 @@ export interface NetworkNamespaceArgs {
  * `netns`, so that Pulumi creates the namespace first and deletes it last. Deleting it is refused while it
  * holds devices this stack did not put there.
  */
-export class NetworkNamespace extends pulumi.dynamic.Resource {
+export class NetworkNamespace extends DynamicResource {
   declare readonly name: pulumi.Output<string>;
   /** /run/netns/NAME. */
   declare readonly path: pulumi.Output<string>;
@@ -41,7 +41,7 @@ export class NetworkNamespace extends pulumi.dynamic.Resource {
     const registration = new Registration();
     try {
       super(
-        networkNamespaceProvider,
+        "NetworkNamespace",
         name,
         {
           name: args.name,
@@ -52,8 +52,6 @@ export class NetworkNamespace extends pulumi.dynamic.Resource {
           stamp: undefined,
         },
         opts,
-        "tuntap",
-        "NetworkNamespace",
       );
     } catch (error) {
       throw registration.failed(error, new.target);

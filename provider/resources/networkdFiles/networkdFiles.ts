@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Forwarding } from "../forwarding/forwarding";
 import type { Masquerade } from "../masquerade/masquerade";
+import { DynamicResource } from "../../lifecycle/dynamicResource";
 import { Registration } from "../../lifecycle/registration";
 import type { Route } from "../route/route";
 import type { Vxlan } from "../vxlan/vxlan";
 import type { NetworkdDevice } from "../../links/networkd";
-import networkdFilesProvider = require("./provider");
 
 /** The inputs of NetworkdFiles. */
 export interface NetworkdFilesArgs {
@@ -94,7 +94,7 @@ export interface DhcpServerArgs {
  * or removed. Writing the files does not reload networkd: they take effect at the next boot (or
  * `networkctl reload`). For hosts that use systemd-networkd; NetworkManager does not read them.
  */
-export class NetworkdFiles extends pulumi.dynamic.Resource {
+export class NetworkdFiles extends DynamicResource {
   /** "tap", "tun", "bridge", "veth" or "vxlan". */
   declare readonly kind: pulumi.Output<"tap" | "tun" | "bridge" | "veth" | "vxlan">;
   /** The device's interface name, as written into both files. */
@@ -116,7 +116,7 @@ export class NetworkdFiles extends pulumi.dynamic.Resource {
     const registration = new Registration();
     try {
       super(
-        networkdFilesProvider,
+        "NetworkdFiles",
         name,
         {
           ...args.device.networkdSettings(),
@@ -136,8 +136,6 @@ export class NetworkdFiles extends pulumi.dynamic.Resource {
           networkContent: undefined,
         },
         opts,
-        "tuntap",
-        "NetworkdFiles",
       );
     } catch (error) {
       throw registration.failed(error, new.target);

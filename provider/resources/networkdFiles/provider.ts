@@ -1,6 +1,6 @@
-// The NetworkdFiles provider is this module's whole export: installed under node_modules, Pulumi's closure
-// serializer then records it in each resource's state as `require("pulumi-tuntap/providers/networkdFiles")`
-// instead of the shim's text (see ../../lifecycle/providerShim.ts).
+// The NetworkdFiles provider is this module's whole export, the package subpath "pulumi-tuntap/providers/networkdFiles": the
+// state of each NetworkdFiles records it as a `require` of that subpath when the package is installed
+// (../../lifecycle/dynamicResource.ts); the shim loads the implementation (../../lifecycle/providerShim.ts).
 import type * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../../lifecycle/providerShim";
 

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { unsetAsUndefined } from "../../lifecycle/unsetOutputs";
 import { ROUTE_UNSET_OUTPUTS } from "./model";
+import { DynamicResource } from "../../lifecycle/dynamicResource";
 import { Registration } from "../../lifecycle/registration";
-import routeProvider = require("./provider");
 
 /** The inputs of a Route. Every property may be a plain value or another resource's output. */
 export interface RouteArgs {
@@ -38,7 +38,7 @@ export interface RouteArgs {
  * routing protocol (`ip route show proto 238` lists them); a destination already taken by another route of the
  * same table and metric is refused, and no route without that mark is ever changed or deleted.
  */
-export class Route extends pulumi.dynamic.Resource {
+export class Route extends DynamicResource {
   /** The destination as the kernel has it ("0.0.0.0/0" for an IPv4 default route). */
   declare readonly destination: pulumi.Output<string>;
   declare readonly family: pulumi.Output<4 | 6>;
@@ -57,7 +57,7 @@ export class Route extends pulumi.dynamic.Resource {
     const registration = new Registration();
     try {
       super(
-        routeProvider,
+        "Route",
         name,
         {
           // Every output needs a key here, set or not, to be exposed on the resource.
@@ -73,8 +73,6 @@ export class Route extends pulumi.dynamic.Resource {
           protocol: undefined,
         },
         opts,
-        "tuntap",
-        "Route",
       );
     } catch (error) {
       throw registration.failed(error, new.target);

@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { unsetAsUndefined } from "../../lifecycle/unsetOutputs";
 import { linkResourceOptions } from "../../links/resourceOptions";
+import { DynamicResource } from "../../lifecycle/dynamicResource";
 import { Registration } from "../../lifecycle/registration";
 import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../../links/networkd";
 import { TAP_INTERFACE_UNSET_OUTPUTS } from "./model";
-import tapInterfaceProvider = require("./provider");
 
 /** The inputs of a TapInterface. Every property may be a plain value or another resource's output. */
 export interface TapInterfaceArgs {
@@ -61,7 +61,7 @@ export interface TapInterfaceArgs {
  * A Linux TUN or TAP device, created with the TUN/TAP ioctls and configured over rtnetlink: the declared form
  * of `ip tuntap add` + `ip link set` + `ip addr add`.
  */
-export class TapInterface extends pulumi.dynamic.Resource implements NetworkdDevice {
+export class TapInterface extends DynamicResource implements NetworkdDevice {
   /** The interface name, as the kernel has it (a `%d` template filled in). */
   declare readonly name: pulumi.Output<string>;
   declare readonly mode: pulumi.Output<"tap" | "tun">;
@@ -95,7 +95,7 @@ export class TapInterface extends pulumi.dynamic.Resource implements NetworkdDev
     const registration = new Registration();
     try {
       super(
-        tapInterfaceProvider,
+        "TapInterface",
         name,
         {
           // Every output needs a key here, set or not, to be exposed on the resource.
@@ -121,8 +121,6 @@ export class TapInterface extends pulumi.dynamic.Resource implements NetworkdDev
           stamp: undefined,
         },
         linkResourceOptions(opts),
-        "tuntap",
-        "TapInterface",
       );
     } catch (error) {
       throw registration.failed(error, new.target);

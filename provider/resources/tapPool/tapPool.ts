@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import { DynamicResource } from "../../lifecycle/dynamicResource";
 import { Registration } from "../../lifecycle/registration";
 import type { NetworkdDevice } from "../../links/networkd";
 import type { TapPoolDeviceState } from "./model";
-import tapPoolProvider = require("./provider");
 
 /** What every device of a pool has, unless its own entry overrides it. Every property may be an output. */
 export interface TapPoolTemplateArgs {
@@ -76,7 +76,7 @@ export interface TapPoolArgs {
  * resource: `pulumi up` of 1,000 devices costs one step, and an update touches only the devices that change.
  * Choose TapInterface when devices need their own lifecycle or dependencies (a VM depending on its tap alone).
  */
-export class TapPool extends pulumi.dynamic.Resource {
+export class TapPool extends DynamicResource {
   /** Each planned device that exists, by key, as the kernel has it. A key missing here is a device missing on the host. */
   declare readonly devices: pulumi.Output<Record<string, TapPoolDeviceState>>;
   declare readonly mode: pulumi.Output<"tap" | "tun">;
@@ -94,7 +94,7 @@ export class TapPool extends pulumi.dynamic.Resource {
     const registration = new Registration();
     try {
       super(
-        tapPoolProvider,
+        "TapPool",
         name,
         {
           template: args.template,
@@ -110,8 +110,6 @@ export class TapPool extends pulumi.dynamic.Resource {
           stamp: undefined,
         },
         opts,
-        "tuntap",
-        "TapPool",
       );
     } catch (error) {
       throw registration.failed(error, new.target);

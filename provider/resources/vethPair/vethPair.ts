@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { unsetAsUndefined } from "../../lifecycle/unsetOutputs";
 import { linkResourceOptions } from "../../links/resourceOptions";
+import { DynamicResource } from "../../lifecycle/dynamicResource";
 import { Registration } from "../../lifecycle/registration";
 import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../../links/networkd";
 import { VETH_PAIR_UNSET_OUTPUTS, type VethEndState } from "./model";
-import vethPairProvider = require("./provider");
 
 /** The settings of one end of a veth pair. */
 export interface VethEndArgs {
@@ -67,7 +67,7 @@ export interface VethPairArgs extends VethEndArgs {
  * A Linux veth pair, both ends owned by one resource: the declared form of `ip link add A type veth peer name B
  * netns N` + `ip link set` + `ip addr add` on each end. Deleting it deletes both ends.
  */
-export class VethPair extends pulumi.dynamic.Resource implements NetworkdDevice {
+export class VethPair extends DynamicResource implements NetworkdDevice {
   declare readonly name: pulumi.Output<string>;
   declare readonly mtu: pulumi.Output<number>;
   declare readonly macAddress: pulumi.Output<string>;
@@ -88,7 +88,7 @@ export class VethPair extends pulumi.dynamic.Resource implements NetworkdDevice 
     const registration = new Registration();
     try {
       super(
-        vethPairProvider,
+        "VethPair",
         name,
         {
           name: args.name,
@@ -107,8 +107,6 @@ export class VethPair extends pulumi.dynamic.Resource implements NetworkdDevice 
           stamp: undefined,
         },
         linkResourceOptions(opts),
-        "tuntap",
-        "VethPair",
       );
     } catch (error) {
       throw registration.failed(error, new.target);

@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
+import { DynamicResource } from "../../lifecycle/dynamicResource";
 import { Registration } from "../../lifecycle/registration";
 import { unsetAsUndefined } from "../../lifecycle/unsetOutputs";
 import { linkResourceOptions } from "../../links/resourceOptions";
 import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../../links/networkd";
 import { VXLAN_UNSET_OUTPUTS } from "./model";
-import vxlanProvider = require("./provider");
 
 /** The inputs of a Vxlan. Every property may be a plain value or another resource's output. */
 export interface VxlanArgs {
@@ -69,7 +69,7 @@ export interface VxlanArgs {
  * A VXLAN device: a lab's Ethernet carried between hosts inside UDP, one per host, joined to the lab's bridge,
  * with the other hosts as its peers — the declared form of `ip link add … type vxlan` and `bridge fdb append`.
  */
-export class Vxlan extends pulumi.dynamic.Resource implements NetworkdDevice {
+export class Vxlan extends DynamicResource implements NetworkdDevice {
   declare readonly name: pulumi.Output<string>;
   declare readonly vni: pulumi.Output<number>;
   declare readonly destinationPort: pulumi.Output<number>;
@@ -98,7 +98,7 @@ export class Vxlan extends pulumi.dynamic.Resource implements NetworkdDevice {
     const registration = new Registration();
     try {
       super(
-        vxlanProvider,
+        "Vxlan",
         name,
         {
           name: args.name,
@@ -124,8 +124,6 @@ export class Vxlan extends pulumi.dynamic.Resource implements NetworkdDevice {
           stamp: undefined,
         },
         linkResourceOptions(opts),
-        "tuntap",
-        "Vxlan",
       );
     } catch (error) {
       throw registration.failed(error, new.target);

@@ -8,8 +8,8 @@
 // bytes are written about a million times per `pulumi up` or `destroy`. The host needs only a module text whose
 // `handler` returns the provider (sdk/nodejs/cmd/dynamic-provider/index.ts getProvider: requireFromString(text)
 // .handler()); this one is ~70 bytes. The type token and the `__provider` key are the ones dynamic.Resource
-// uses, so states made with it are read as before: its longer text stays valid and is replaced as each resource
-// is next checked.
+// uses, so states made with it are read as before: its longer text stays valid; the inputs take this one at the
+// next `pulumi up`, the outputs at each resource's next update.
 import { existsSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";

@@ -33,33 +33,32 @@ function kindOf(type: string): string {
 const texts = new Map<string, string>();
 
 /**
- * By the package's subpath when the host will find this very package by name (installed under node_modules of
- * the program's directory or above it, where the host's `require` looks), so that an upgraded package takes
- * over; by this file's path otherwise (a program inside a checkout, a linked package).
+ * By the package's subpath when the host will find this very package by name, so that an upgraded package takes
+ * over; by the provider module's path otherwise (a program inside a checkout of this repository).
  */
 function providerText(kind: string): string {
   let text = texts.get(kind);
   if (text === undefined) {
-    const module = installedByName() ? `${PACKAGE_NAME}/providers/${kind}` : require.resolve(`../resources/${kind}/provider`);
+    const module = isInstalledByName() ? `${PACKAGE_NAME}/providers/${kind}` : require.resolve(`../resources/${kind}/provider`);
     text = `exports.handler = () => require(${JSON.stringify(module)});\n`;
     texts.set(kind, text);
   }
   return text;
 }
 
-let installed: boolean | undefined;
+let installedByName: boolean | undefined;
 
-/** Whether node_modules/pulumi-tuntap, first found from the program's directory upwards, is this package. */
-function installedByName(): boolean {
-  if (installed !== undefined) return installed;
-  installed = false;
-  for (let directory = process.cwd(); ; directory = dirname(directory)) {
-    const candidate = join(directory, "node_modules", PACKAGE_NAME);
-    if (existsSync(join(candidate, "package.json"))) {
-      installed = realpathSync(candidate) === packageRoot;
-      break;
-    }
-    if (dirname(directory) === directory) break;
-  }
-  return installed;
+function isInstalledByName(): boolean {
+  return (installedByName ??= findsThisPackage(process.cwd()));
+}
+
+/**
+ * Whether node_modules/pulumi-tuntap, first found from `directory` upwards as the host's `require` looks for it, is
+ * this package (a copy or a link to it).
+ */
+function findsThisPackage(directory: string): boolean {
+  const candidate = join(directory, "node_modules", PACKAGE_NAME);
+  if (existsSync(join(candidate, "package.json"))) return realpathSync(candidate) === packageRoot;
+  const parent = dirname(directory);
+  return parent !== directory && findsThisPackage(parent);
 }

@@ -1,5 +1,5 @@
-// The NetworkNamespace provider is this module's whole export, the package subpath "pulumi-tuntap/providers/networkNamespace": the
-// state of each NetworkNamespace records it as a `require` of that subpath when the package is installed
+// The NetworkNamespace provider is this module's whole export, the package subpath "pulumi-tuntap/providers/networkNamespace".
+// Each NetworkNamespace's state records it as a `require` of that subpath when the package is installed
 // (../../lifecycle/dynamicResource.ts); the shim loads the implementation (../../lifecycle/providerShim.ts).
 import type * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../../lifecycle/providerShim";

@@ -1,5 +1,5 @@
-// The NetworkdFiles provider is this module's whole export, the package subpath "pulumi-tuntap/providers/networkdFiles": the
-// state of each NetworkdFiles records it as a `require` of that subpath when the package is installed
+// The NetworkdFiles provider is this module's whole export, the package subpath "pulumi-tuntap/providers/networkdFiles".
+// Each NetworkdFiles's state records it as a `require` of that subpath when the package is installed
 // (../../lifecycle/dynamicResource.ts); the shim loads the implementation (../../lifecycle/providerShim.ts).
 import type * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../../lifecycle/providerShim";

@@ -1,5 +1,5 @@
-// The Route provider is this module's whole export, the package subpath "pulumi-tuntap/providers/route": the
-// state of each Route records it as a `require` of that subpath when the package is installed
+// The Route provider is this module's whole export, the package subpath "pulumi-tuntap/providers/route".
+// Each Route's state records it as a `require` of that subpath when the package is installed
 // (../../lifecycle/dynamicResource.ts); the shim loads the implementation (../../lifecycle/providerShim.ts).
 import type * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../../lifecycle/providerShim";

@@ -1,5 +1,5 @@
-// The VethPair provider is this module's whole export, the package subpath "pulumi-tuntap/providers/vethPair": the
-// state of each VethPair records it as a `require` of that subpath when the package is installed
+// The VethPair provider is this module's whole export, the package subpath "pulumi-tuntap/providers/vethPair".
+// Each VethPair's state records it as a `require` of that subpath when the package is installed
 // (../../lifecycle/dynamicResource.ts); the shim loads the implementation (../../lifecycle/providerShim.ts).
 import type * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../../lifecycle/providerShim";

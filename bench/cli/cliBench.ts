@@ -52,8 +52,8 @@ export interface CliBenchResult {
 
 /** The provider each dynamic stack's state must record by its package's name, as users' states do. */
 const recordedProvider: Partial<Record<StackKind, string>> = {
-  tapInterface: 'require("pulumi-tuntap/providers/tapInterface")',
-  tapPool: 'require("pulumi-tuntap/providers/tapPool")',
+  tapInterface: 'require("pulumi-tuntap/classProviders").of("tapInterface")',
+  tapPool: 'require("pulumi-tuntap/classProviders").of("tapPool")',
   noop: `require("${NOOP_PACKAGE}")`,
 };
 

@@ -13,11 +13,10 @@
 // text is the shim's closure, which captures only two strings and two small functions, and loads its kind's
 // implementation (kind.ts, the subpath "pulumi-tuntap/implementation/<kind>") of the installed package by name
 // first, so an upgraded package takes over; by the path it was loaded from otherwise.
-import type * as pulumi from "@pulumi/pulumi";
 import type { ResourceImplementation } from "./provider";
 
 /** The shim of one kind: `kind` is its folder's name under provider/resources, and its subpath's. */
-export function providerShim(kind: string): pulumi.dynamic.ResourceProvider {
+export function providerShim(kind: string): ResourceImplementation {
   const implementationPath: string = require.resolve(`../resources/${kind}/kind`);
   const implementation = () => loadImplementation(kind, implementationPath);
   return {

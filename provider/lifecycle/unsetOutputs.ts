@@ -4,8 +4,7 @@
 // preview), so a program that passes such an output on — a device's unset description into NetworkdFiles, its
 // netns into a Route — would plan a change in every preview that the next `pulumi up` finds to be none. A key
 // held with null is known in a preview too. The provider reads recorded outputs without those nulls, so no
-// kind sees them; each resource class hands them to the program as undefined (unsetAsUndefined).
-import type * as pulumi from "@pulumi/pulumi";
+// kind sees them; each resource class hands them to the program as undefined (dynamicResource.ts).
 import type { Properties } from "../model";
 
 /** The outputs as the state records them: every key of `unset` the object does not have, held as null. */
@@ -18,10 +17,4 @@ export function withUnsetAsNull<State extends object>(state: State, unset: reado
 /** Recorded outputs as the kinds read them: an unset setting is absent, as it is in checked inputs. */
 export function withoutNulls(props: Properties): Properties {
   return Object.fromEntries(Object.entries(props).filter(([, value]) => value !== null));
-}
-
-/** In a resource class's constructor: the outputs its state holds as null when unset, as the program sees them (undefined, known in a preview too). */
-export function unsetAsUndefined(resource: object, keys: readonly string[]): void {
-  const outputs = resource as Record<string, pulumi.Output<unknown> | undefined>;
-  for (const key of keys) outputs[key] = outputs[key]?.apply((value) => value ?? undefined);
 }

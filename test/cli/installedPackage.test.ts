@@ -1,12 +1,12 @@
 // pulumi-tuntap in a user's own project outside this repository (support/userProject.ts), every resource kind
 // through the real CLI and the Node language host: first as a linked folder (`npm install <this checkout>`), then
 // as npm installs a release (`npm pack` here, `npm install <tarball>` there). Installed either way under
-// node_modules, each provider is recorded by the package's name, one line requiring
-// "pulumi-tuntap/providers/<kind>", in every resource's inputs and outputs: the engine rewrites the whole state at
-// each step, so every byte of it costs time quadratic in the number of resources. Checked here: every
-// kind's subpath is exported and resolves in the dynamic-provider host (update, refresh and destroy all load it
-// from the state), a stack made from the linked folder moves to the tarball without replacing anything, and the
-// cycle users run: up, preview --expect-no-changes, an update in place, refresh --expect-no-changes, destroy.
+// node_modules, each provider is recorded by the package's name, one line requiring "pulumi-tuntap/classProviders"
+// and taking the kind's, in every resource's inputs and outputs: the engine rewrites the whole state at each step,
+// so every byte of it costs time quadratic in the number of resources. Checked here: the subpath is exported and
+// resolves in the dynamic-provider host (update, refresh and destroy all load it from the state), a stack made
+// from the linked folder moves to the tarball without replacing anything, and the cycle users run: up,
+// preview --expect-no-changes, an update in place, refresh --expect-no-changes, destroy.
 import "../support/privateNetns";
 import assert from "node:assert/strict";
 import { lstatSync, mkdtempSync, rmSync } from "node:fs";

@@ -17,6 +17,15 @@ for (const kind of KINDS) {
   });
 }
 
+test("pulumi-tuntap/classProviders, which the resource classes record, has a complete provider of each kind", () => {
+  const classProviders = require("pulumi-tuntap/classProviders") as { of(kind: string): Record<string, unknown> };
+  for (const kind of KINDS) {
+    const provider = classProviders.of(kind);
+    assert.equal(classProviders.of(kind), provider, `${kind}: one provider per process`);
+    for (const method of METHODS) assert.equal(typeof provider[method], "function", `${kind}.${method}`);
+  }
+});
+
 test("every provider the package exports has its subpath", () => {
   const exported = Object.keys(tuntap).filter((name) => name.endsWith("Provider")).sort();
   assert.deepEqual(exported, KINDS.map((kind) => `${kind}Provider`).sort());

@@ -1,10 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { unsetAsUndefined } from "../../lifecycle/unsetOutputs";
 import { linkResourceOptions } from "../../links/resourceOptions";
 import { DynamicResource } from "../../lifecycle/dynamicResource";
 import { Registration } from "../../lifecycle/registration";
 import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../../links/networkd";
-import { LINK_UNSET_OUTPUTS } from "../../model/linkDiff";
 
 /** The inputs of a Bridge. */
 export interface BridgeArgs {
@@ -74,13 +72,13 @@ export class Bridge extends DynamicResource implements NetworkdDevice {
           ports: undefined,
         },
         linkResourceOptions(opts),
+        ["name"],
       );
     } catch (error) {
       throw registration.failed(error, new.target);
     } finally {
       registration.end();
     }
-    unsetAsUndefined(this, LINK_UNSET_OUTPUTS);
   }
   /** What a NetworkdFiles resource writes of this bridge. */
   networkdSettings(): NetworkdSettings {

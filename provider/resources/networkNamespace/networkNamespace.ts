@@ -52,6 +52,7 @@ export class NetworkNamespace extends DynamicResource {
           stamp: undefined,
         },
         opts,
+        ["name"],
       );
     } catch (error) {
       throw registration.failed(error, new.target);

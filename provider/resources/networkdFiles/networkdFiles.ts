@@ -136,6 +136,7 @@ export class NetworkdFiles extends DynamicResource {
           networkContent: undefined,
         },
         opts,
+        ["fileStem"],
       );
     } catch (error) {
       throw registration.failed(error, new.target);

@@ -1,6 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import { unsetAsUndefined } from "../../lifecycle/unsetOutputs";
-import { ROUTE_UNSET_OUTPUTS } from "./model";
 import { DynamicResource } from "../../lifecycle/dynamicResource";
 import { Registration } from "../../lifecycle/registration";
 
@@ -73,12 +71,12 @@ export class Route extends DynamicResource {
           protocol: undefined,
         },
         opts,
+        ["destination", "metric", "scope"],
       );
     } catch (error) {
       throw registration.failed(error, new.target);
     } finally {
       registration.end();
     }
-    unsetAsUndefined(this, ROUTE_UNSET_OUTPUTS);
   }
 }

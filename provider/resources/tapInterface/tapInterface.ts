@@ -1,10 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { unsetAsUndefined } from "../../lifecycle/unsetOutputs";
 import { linkResourceOptions } from "../../links/resourceOptions";
 import { DynamicResource } from "../../lifecycle/dynamicResource";
 import { Registration } from "../../lifecycle/registration";
 import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../../links/networkd";
-import { TAP_INTERFACE_UNSET_OUTPUTS } from "./model";
 
 /** The inputs of a TapInterface. Every property may be a plain value or another resource's output. */
 export interface TapInterfaceArgs {
@@ -121,13 +119,13 @@ export class TapInterface extends DynamicResource implements NetworkdDevice {
           stamp: undefined,
         },
         linkResourceOptions(opts),
+        ["name"],
       );
     } catch (error) {
       throw registration.failed(error, new.target);
     } finally {
       registration.end();
     }
-    unsetAsUndefined(this, TAP_INTERFACE_UNSET_OUTPUTS);
   }
   /** What a NetworkdFiles resource writes of this device. */
   networkdSettings(): NetworkdSettings {

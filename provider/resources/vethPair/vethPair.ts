@@ -1,10 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { unsetAsUndefined } from "../../lifecycle/unsetOutputs";
 import { linkResourceOptions } from "../../links/resourceOptions";
 import { DynamicResource } from "../../lifecycle/dynamicResource";
 import { Registration } from "../../lifecycle/registration";
 import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../../links/networkd";
-import { VETH_PAIR_UNSET_OUTPUTS, type VethEndState } from "./model";
+import type { VethEndState } from "./model";
 
 /** The settings of one end of a veth pair. */
 export interface VethEndArgs {
@@ -107,13 +106,13 @@ export class VethPair extends DynamicResource implements NetworkdDevice {
           stamp: undefined,
         },
         linkResourceOptions(opts),
+        ["name", "peer"],
       );
     } catch (error) {
       throw registration.failed(error, new.target);
     } finally {
       registration.end();
     }
-    unsetAsUndefined(this, VETH_PAIR_UNSET_OUTPUTS);
   }
   /** What a NetworkdFiles resource writes of this pair: both ends made by its .netdev, the first end configured. */
   networkdSettings(): NetworkdSettings {

@@ -1,10 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DynamicResource } from "../../lifecycle/dynamicResource";
 import { Registration } from "../../lifecycle/registration";
-import { unsetAsUndefined } from "../../lifecycle/unsetOutputs";
 import { linkResourceOptions } from "../../links/resourceOptions";
 import { commonNetworkdSettings, type NetworkdDevice, type NetworkdSettings } from "../../links/networkd";
-import { VXLAN_UNSET_OUTPUTS } from "./model";
 
 /** The inputs of a Vxlan. Every property may be a plain value or another resource's output. */
 export interface VxlanArgs {
@@ -124,13 +122,13 @@ export class Vxlan extends DynamicResource implements NetworkdDevice {
           stamp: undefined,
         },
         linkResourceOptions(opts),
+        ["name"],
       );
     } catch (error) {
       throw registration.failed(error, new.target);
     } finally {
       registration.end();
     }
-    unsetAsUndefined(this, VXLAN_UNSET_OUTPUTS);
   }
 
   /** What a NetworkdFiles resource writes of this device: a .netdev with [VXLAN], a .network with [BridgeFDB] per peer. */

@@ -33,8 +33,19 @@ export interface ManagedDevice {
   outputs: Record<string, unknown>;
 }
 
+/** The resources, each with its outputs as one object: the two parts the state records them in, merged. */
 export function resourcesOf(state: Deployment): ExportedResource[] {
-  return ((state.deployment as { resources?: unknown[] } | undefined)?.resources ?? []) as ExportedResource[];
+  const resources = ((state.deployment as { resources?: unknown[] } | undefined)?.resources ?? []) as ExportedResource[];
+  return resources.map((resource) => (resource.outputs === undefined ? resource : { ...resource, outputs: mergedOutputs(resource.outputs) }));
+}
+
+/**
+ * Recorded outputs as one object: the properties at the top and those in the `observed` JSON text (unset ones
+ * null in either), as the resource class reads them.
+ */
+export function mergedOutputs(outputs: Record<string, unknown>): Record<string, unknown> {
+  const { observed, ...top } = outputs;
+  return typeof observed === "string" ? { ...top, ...(JSON.parse(observed) as Record<string, unknown>) } : outputs;
 }
 
 /** Operations the CLI recorded as started and never finished (a run interrupted in flight). */

@@ -82,9 +82,9 @@ export class UserProject {
 export const USER_PROJECT_KINDS = ["Bridge", "TapInterface", "NetworkNamespace", "VethPair", "Route", "NetworkdFiles"] as const;
 export const USER_PROJECT_RESOURCES = USER_PROJECT_KINDS.length + 1;
 
-/** How the state names a provider exported by the installed package. */
+/** How the state names the provider of a class of the installed package. */
 export function providerByName(kind: string): string {
-  return `require("pulumi-tuntap/providers/${kind[0]?.toLowerCase()}${kind.slice(1)}")`;
+  return `require("pulumi-tuntap/classProviders").of("${kind[0]?.toLowerCase()}${kind.slice(1)}")`;
 }
 
 /** Our resources in the stack's state, by kind. */

@@ -13,7 +13,7 @@ import { assertOk } from "./scenarios/sequence";
 import { packFormerRelease } from "./support/formerRelease";
 import { describe as describeRun } from "./support/result";
 import { resourcesOf } from "./support/stateView";
-import { packRepository, resourcesByKind, USER_PROJECT_KINDS, USER_PROJECT_RESOURCES, UserStack } from "./support/userProject";
+import { assertNoChange, packRepository, resourcesByKind, USER_PROJECT_KINDS, USER_PROJECT_RESOURCES, UserStack } from "./support/userProject";
 
 /** main before issue 23's smaller state: TapInterface inputs with every default, sourcePosition in our class. */
 const FORMER_COMMIT = "d3ee1dbb841e2d87b6c07f95529d336c3fb445e3";
@@ -71,8 +71,28 @@ test("this package's up changes nothing — every resource same, every device th
   }
 });
 
-test("then refresh finds no drift, an update works in place, and destroy leaves nothing", async () => {
+test("a preview knows every output the former package recorded (NetworkdFiles takes all of the tap's): no change", async () => {
+  assertNoChange(await user.stack.preview({ expectNoChanges: true }));
+});
+
+/** The state's own record of our resources' outputs, as `pulumi stack export` prints them. */
+async function recordedOutputs(): Promise<Map<string, Record<string, unknown>>> {
+  const state = await user.stack.exportState();
+  const resources = ((state.deployment as { resources?: { type: string; outputs?: Record<string, unknown> }[] }).resources ?? []).filter((resource) => resource.type.startsWith("pulumi-nodejs:dynamic/tuntap:"));
+  return new Map(resources.map((resource) => [resource.type.split(":").pop() ?? "", resource.outputs ?? {}]));
+}
+
+test("then refresh finds no drift, and an update in place records the outputs in two parts, which a preview knows", async () => {
   await user.assertRefreshFindsNoDrift();
-  await user.upWithMtu(1400);
+  const result = await user.upWithMtu(1400);
+  const updatedKinds = new Set(result.steps.filter((step) => step.op === "update").map((step) => step.urn.split("::")[2]?.split(":").pop()));
+  assert.ok(updatedKinds.has("TapInterface"), describeRun(result));
+  for (const [kind, outputs] of await recordedOutputs()) {
+    assert.equal(typeof outputs.observed === "string", updatedKinds.has(kind), `${kind}: in two parts if and only if updated`);
+  }
+  const tap = (await recordedOutputs()).get("TapInterface") ?? {};
+  assert.deepEqual(Object.keys(tap).sort(), ["__provider", "bridge", "managedBy", "mtu", "name", "observed", "up"], "what the program gave, then the rest");
+  assert.equal((JSON.parse(String(tap.observed)) as { mode?: unknown }).mode, "tap");
+  assertNoChange(await user.stack.preview({ expectNoChanges: true }));
   await user.assertDestroyLeavesNothing();
 });

@@ -71,7 +71,9 @@ test("this package's up changes nothing — every resource same, every device th
   }
 });
 
-test("a preview knows every output the former package recorded (NetworkdFiles takes all of the tap's): no change", async () => {
+test("refresh finds no drift; a preview then knows every output of the former package's form (NetworkdFiles takes all of the tap's)", async () => {
+  // The former package did not record unset outputs as null: the refresh records them (README, "Unset outputs").
+  await user.assertRefreshFindsNoDrift();
   assertNoChange(await user.stack.preview({ expectNoChanges: true }));
 });
 
@@ -82,8 +84,7 @@ async function recordedOutputs(): Promise<Map<string, Record<string, unknown>>> 
   return new Map(resources.map((resource) => [resource.type.split(":").pop() ?? "", resource.outputs ?? {}]));
 }
 
-test("then refresh finds no drift, and an update in place records the outputs in two parts, which a preview knows", async () => {
-  await user.assertRefreshFindsNoDrift();
+test("an update in place records the updated resources' outputs in two parts, which the next preview knows", async () => {
   const result = await user.upWithMtu(1400);
   const updatedKinds = new Set(result.steps.filter((step) => step.op === "update").map((step) => step.urn.split("::")[2]?.split(":").pop()));
   assert.ok(updatedKinds.has("TapInterface"), describeRun(result));

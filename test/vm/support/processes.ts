@@ -1,7 +1,7 @@
 // Processes as /proc shows them, for "nothing is left running" checks: a scenario's QEMUs and tunnel programs
 // are found by a string only they carry on their command line (the scenario's own run directory, the tunnel
 // program's path), whatever network namespace they run in and whoever started them.
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 
 export interface LiveProcess {
   pid: number;
@@ -38,4 +38,23 @@ export function liveProcessesMentioning(text: string): LiveProcess[] {
     .filter((pid) => !processGone(pid))
     .map(describeProcess)
     .filter((found): found is LiveProcess => found !== undefined && found.commandLine.includes(text));
+}
+
+/**
+ * The network namespaces this test file's processes run in, as /proc names them ("net:[4026532…]"): its own and
+ * the named ones under its private /run/netns (support/privateNetns.ts). A daemon in any other namespace belongs
+ * to someone else on the host — another copy of the suite running beside this one.
+ */
+export function thisTestsNetworkNamespaces(): Set<string> {
+  const named = existsSync("/run/netns") ? readdirSync("/run/netns") : [];
+  return new Set([readlinkSync("/proc/self/ns/net"), ...named.map((name) => `net:[${statSync(`/run/netns/${name}`).ino}]`)]);
+}
+
+/** The network namespace a process runs in, as /proc names it; undefined once it ended. */
+export function networkNamespaceOf(pid: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/net`);
+  } catch {
+    return undefined;
+  }
 }

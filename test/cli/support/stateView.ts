@@ -1,5 +1,7 @@
 // Reading a stack's exported state (`pulumi stack export`) for assertions.
 import type { Deployment } from "@pulumi/pulumi/automation";
+import type { Properties } from "pulumi-tuntap/model";
+import { inOnePart } from "../../../provider/lifecycle/recordedOutputs";
 
 export const TAP_INTERFACE_TYPE = "pulumi-nodejs:dynamic/tuntap:TapInterface";
 export const BRIDGE_TYPE = "pulumi-nodejs:dynamic/tuntap:Bridge";
@@ -36,17 +38,9 @@ export interface ManagedDevice {
 /** The resources, each with its outputs as one object: the two parts the state records them in, merged. */
 export function resourcesOf(state: Deployment): ExportedResource[] {
   const resources = ((state.deployment as { resources?: unknown[] } | undefined)?.resources ?? []) as ExportedResource[];
-  return resources.map((resource) => (resource.outputs === undefined ? resource : { ...resource, outputs: mergedOutputs(resource.outputs) }));
+  return resources.map((resource) => (resource.outputs === undefined ? resource : { ...resource, outputs: inOnePart(resource.outputs as Properties) }));
 }
 
-/**
- * Recorded outputs as one object: the properties at the top and those in the `observed` JSON text (unset ones
- * null in either), as the resource class reads them.
- */
-export function mergedOutputs(outputs: Record<string, unknown>): Record<string, unknown> {
-  const { observed, ...top } = outputs;
-  return typeof observed === "string" ? { ...top, ...(JSON.parse(observed) as Record<string, unknown>) } : outputs;
-}
 
 /** Operations the CLI recorded as started and never finished (a run interrupted in flight). */
 export function pendingOperationsOf(state: Deployment): { type: string; resource: ExportedResource }[] {

@@ -53,7 +53,7 @@ export interface CliBenchResult {
 /** The provider each dynamic stack's state must record by its package's name, as users' states do. */
 const recordedProvider: Partial<Record<StackKind, string>> = {
   tapInterface: 'require("pulumi-tuntap/classProviders").of("tapInterface")',
-  tapPool: 'require("pulumi-tuntap/classProviders").of("tapPool")',
+  tapPool: 'require("pulumi-tuntap/classProviders").of("tapPool", ["devices"])',
   noop: `require("${NOOP_PACKAGE}")`,
 };
 

@@ -7,7 +7,8 @@
 // - command: what users do without us, one `command.local.Command` per device running `ip` (the real
 //   `@pulumi/command` and its Go plugin);
 // - noop: the floor of any dynamic provider, a provider that does nothing, exported by an installed package so
-//   that its state records it by name, as ours is recorded;
+//   that its state records it by name, as ours is recorded; each resource is declared as TapInterface's is, with
+//   the same properties, which the engine then carries as many times;
 // - tapPool: our TapPool, every device in one resource.
 // Every project has the same name, so that the URNs every state entry holds are alike but for the type.
 
@@ -84,7 +85,7 @@ class Device extends pulumi.dynamic.Resource {
 }
 
 for (const device of devices(new pulumi.Config().requireNumber("count"))) {
-  new Device(device.name, { ...device });
+  new Device(device.name, { name: device.name, owner: device.owner, mtu: device.mtu, addresses: [device.address], up: true });
 }
 `,
 };

@@ -15,7 +15,7 @@ import { existsSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { PROVIDER_KEY } from "../model";
-import { OBSERVED_KEY } from "./recordedOutputs";
+import { IDENTITY_KEY, OBSERVED_KEY } from "./recordedOutputs";
 
 const PACKAGE_NAME = "pulumi-tuntap";
 /** What the text of a provider that records outputs in two parts names, and no earlier text does. */
@@ -28,9 +28,17 @@ export abstract class DynamicResource extends pulumi.CustomResource {
    * `type` is the class's name; its kind's folder under provider/resources is the same name in camelCase. Each key
    * of `props` becomes an output of that name. `derivedByCheck`: the keys the provider's check adds to the inputs
    * when the program leaves them out (a device's name), recorded at the top of the outputs like the given ones.
+   * `recordedAsText`: given keys whose outputs the state keeps as one JSON text each (recordedOutputs.ts).
    */
-  protected constructor(type: string, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions, derivedByCheck: readonly string[] = []) {
-    super(`pulumi-nodejs:dynamic/tuntap:${type}`, name, { ...props, [PROVIDER_KEY]: providerText(kindOf(type)), [OBSERVED_KEY]: undefined }, opts);
+  protected constructor(
+    type: string,
+    name: string,
+    props: pulumi.Inputs,
+    opts?: pulumi.CustomResourceOptions,
+    derivedByCheck: readonly string[] = [],
+    recordedAsText: readonly string[] = [],
+  ) {
+    super(`pulumi-nodejs:dynamic/tuntap:${type}`, name, { ...props, [PROVIDER_KEY]: providerText(kindOf(type), recordedAsText), [OBSERVED_KEY]: undefined }, opts);
     const outputs = this as unknown as Record<string, pulumi.Output<unknown>>;
     const recordedObserved = outputs[OBSERVED_KEY] as pulumi.Output<unknown>;
     const observed = recordedObserved.apply((text) => (typeof text === "string" ? (JSON.parse(text) as Record<string, unknown>) : undefined));
@@ -38,9 +46,12 @@ export abstract class DynamicResource extends pulumi.CustomResource {
     delete outputs[OBSERVED_KEY];
     for (const key of Object.keys(props)) {
       const atTop = props[key] !== undefined || derivedByCheck.includes(key);
-      const recorded = outputs[key] as pulumi.Output<unknown>;
+      const recorded = recordedAsText.includes(key) ? fromText(outputs[key] as pulumi.Output<unknown>) : (outputs[key] as pulumi.Output<unknown>);
       outputs[key] = atTop ? fromTop(recorded, observed, key) : inTwoParts.apply((two) => (two ? fromObserved(observed, recorded, key) : fromTop(recorded, observed, key)));
     }
+    // The identity is the class's own: known in every preview, whichever part of the state holds it.
+    const identity = props[IDENTITY_KEY];
+    if (typeof identity === "string") outputs[IDENTITY_KEY] = this.urn.apply(() => identity);
   }
 }
 
@@ -61,6 +72,11 @@ function fromObserved(observed: pulumi.Output<Record<string, unknown> | undefine
   return observed.apply((found) => (found !== undefined && key in found ? (found[key] ?? undefined) : top.apply((value) => value ?? undefined)));
 }
 
+/** A top output the state may hold as JSON text; before the first record (a preview) it is the input as given. */
+function fromText(recorded: pulumi.Output<unknown>): pulumi.Output<unknown> {
+  return recorded.apply((value) => (typeof value === "string" ? (JSON.parse(value) as unknown) : value));
+}
+
 function kindOf(type: string): string {
   return `${type.charAt(0).toLowerCase()}${type.slice(1)}`;
 }
@@ -71,12 +87,14 @@ const texts = new Map<string, string>();
  * By the package's subpath when the host will find this very package by name, so that an upgraded package takes
  * over; by the module's path otherwise (a program inside a checkout of this repository).
  */
-function providerText(kind: string): string {
-  let text = texts.get(kind);
+function providerText(kind: string, recordedAsText: readonly string[]): string {
+  const key = JSON.stringify([kind, recordedAsText]);
+  let text = texts.get(key);
   if (text === undefined) {
     const module = isInstalledByName() ? `${PACKAGE_NAME}/${CLASS_PROVIDERS}` : require.resolve(`./${CLASS_PROVIDERS}`);
-    text = `exports.handler = () => require(${JSON.stringify(module)}).of(${JSON.stringify(kind)});\n`;
-    texts.set(kind, text);
+    const asText = recordedAsText.length > 0 ? `, ${JSON.stringify(recordedAsText)}` : "";
+    text = `exports.handler = () => require(${JSON.stringify(module)}).of(${JSON.stringify(kind)}${asText});\n`;
+    texts.set(key, text);
   }
   return text;
 }

@@ -92,8 +92,10 @@ test("an update in place records the updated resources' outputs in two parts, wh
     assert.equal(typeof outputs.observed === "string", updatedKinds.has(kind), `${kind}: in two parts if and only if updated`);
   }
   const tap = (await recordedOutputs()).get("TapInterface") ?? {};
-  assert.deepEqual(Object.keys(tap).sort(), ["__provider", "bridge", "managedBy", "mtu", "name", "observed", "up"], "what the program gave, then the rest");
-  assert.equal((JSON.parse(String(tap.observed)) as { mode?: unknown }).mode, "tap");
+  assert.deepEqual(Object.keys(tap).sort(), ["__provider", "bridge", "mtu", "name", "observed", "up"], "what the program gave, then the rest");
+  const observed = JSON.parse(String(tap.observed)) as { mode?: unknown; managedBy?: unknown };
+  assert.equal(observed.mode, "tap");
+  assert.match(String(observed.managedBy), /\/tap$/, "the identity the class gives, with the observed part");
   assertNoChange(await user.stack.preview({ expectNoChanges: true }));
   await user.assertDestroyLeavesNothing();
 });

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { TapInterface } from "pulumi-tuntap";
+import { TapInterface, TapPool } from "pulumi-tuntap";
 import { inOnePart, inPartsAsBefore, inTwoParts, recordingInTwoParts } from "../../provider/lifecycle/recordedOutputs";
 import type { Properties } from "pulumi-tuntap/model";
 
@@ -72,10 +72,45 @@ test("a create that could not remove what it made: the properties the engine rec
   });
 });
 
+test("a key recorded as text: one JSON text at the top, named in `observed`, read back whole; a refresh keeps the form", () => {
+  const devices = { a: { name: "vm0", ifindex: 7, addresses: ["10.0.0.1/24"] } };
+  const outputs: Properties = { devices, mode: "tap", stamp: "s" };
+  const recorded = inTwoParts(outputs, ["devices"], ["devices"]);
+  assert.deepEqual(recorded, { devices: JSON.stringify(devices), observed: JSON.stringify({ mode: "tap", stamp: "s", $recordedAsText: ["devices"] }) });
+  assert.deepEqual(inOnePart(recorded), outputs);
+  const found = { ...outputs, devices: { a: { ...devices.a, ifindex: 8 } } };
+  assert.deepEqual(inPartsAsBefore(found, recorded), inTwoParts(found, ["devices"], ["devices"]));
+  assert.deepEqual(inPartsAsBefore(found, inTwoParts(outputs, ["devices"])), inTwoParts(found, ["devices"]), "recorded as an object before: kept so");
+  assert.deepEqual(inTwoParts({ devices: null }, ["devices"], ["devices"]), { devices: null, observed: "{}" }, "null stays null");
+});
+
+test("the identity a class gives (managedBy) is recorded with the observed part; a refresh keeps it where it was", async () => {
+  const provider = recordingInTwoParts(
+    {
+      check: async (_olds, news) => ({ inputs: news }),
+      diff: async () => ({}),
+      create: async (inputs) => ({ id: "pool", outs: { ...inputs, stamp: "s" } }),
+      read: async (id, props) => ({ id, props }),
+      update: async (_id, _olds, news) => ({ outs: { ...news, stamp: "s" } }),
+      delete: async () => undefined,
+    },
+    ["devices"],
+  );
+  const inputs = { devices: { a: { name: "vm0" } }, managedBy: "lab/dev/pool" };
+  const created = await provider.create(inputs);
+  assert.deepEqual(created.outs, { devices: '{"a":{"name":"vm0"}}', observed: '{"managedBy":"lab/dev/pool","stamp":"s","$recordedAsText":["devices"]}' });
+  const updated = await provider.update?.("pool", created.outs, inputs);
+  assert.deepEqual(updated?.outs, created.outs);
+  const earlier = { devices: '{"a":{"name":"vm0"}}', managedBy: "lab/dev/pool", observed: '{"stamp":"s","$recordedAsText":["devices"]}' };
+  assert.deepEqual((await provider.read?.("pool", earlier))?.props, earlier, "recorded at the top by an earlier version: stays there");
+});
+
 // ------------------------------------------------------------------------------------------ what a class reads
 
 const TWO_PART_PROVIDER = 'exports.handler = () => require("pulumi-tuntap/classProviders").of("tapInterface");\n';
 const EARLIER_PROVIDER = 'exports.handler = () => require("pulumi-tuntap/providers/tapInterface");\n';
+const POOL_PROVIDER = 'exports.handler = () => require("pulumi-tuntap/classProviders").of("tapPool", ["devices"]);\n';
+const POOL_DEVICES = { a: { name: "vm0", ifindex: 7, macAddress: "52:54:00:12:34:56", addresses: ["10.0.0.1/24"] } };
 
 /** Per resource name, what the mocked engine answers in the preview. */
 const answers: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>> = {
@@ -85,6 +120,10 @@ const answers: Record<string, (inputs: Record<string, unknown>) => Record<string
   created: (inputs) => ({ ...inputs, name: "created0" }),
   // An unchanged resource whose outputs an earlier version recorded, all at the top.
   earlier: () => ({ __provider: EARLIER_PROVIDER, name: "earlier0", mtu: 1400, mode: "tap", ifindex: 7, description: null }),
+  // An unchanged pool: its devices as one text at the top.
+  samePool: () => ({ __provider: POOL_PROVIDER, devices: JSON.stringify(POOL_DEVICES), observed: JSON.stringify({ managedBy: "lab/dev/samePool", mode: "tap", stamp: "s", $recordedAsText: ["devices"] }) }),
+  // A pool to be created: the checked inputs only (the plan, as given).
+  createdPool: (inputs) => inputs,
 };
 
 void pulumi.runtime.setMocks(
@@ -129,4 +168,18 @@ test("outputs an earlier version recorded, all at the top, are read from there, 
   assert.deepEqual(await seen(tap.ifindex), { known: true, value: 7 });
   assert.deepEqual(await seen(tap.mode), { known: true, value: "tap" });
   assert.deepEqual(await seen(tap.description), { known: true, value: undefined });
+});
+
+test("a class's identity is its own: known in every preview, though the state keeps it with the observed part", async () => {
+  assert.deepEqual(await seen(new TapInterface("same", { mtu: 1400 }).managedBy), { known: true, value: "lab/dev/same" });
+  assert.deepEqual(await seen(new TapInterface("created", { mtu: 1400 }).managedBy), { known: true, value: "lab/dev/created" });
+  assert.deepEqual(await seen(new TapPool("samePool", { devices: { a: { name: "vm0" } } }).managedBy), { known: true, value: "lab/dev/samePool" });
+});
+
+test("a pool's devices, recorded as one text, read as the objects they are; in a create's preview, the plan as given", async () => {
+  const same = new TapPool("samePool", { devices: { a: { name: "vm0" } } });
+  assert.deepEqual(await seen(same.devices), { known: true, value: POOL_DEVICES });
+  assert.deepEqual(await seen(same.mode), { known: true, value: "tap" });
+  const created = new TapPool("createdPool", { devices: { a: { name: "vm0", addresses: ["10.0.0.1/24"] } } });
+  assert.deepEqual(await seen(created.devices), { known: true, value: { a: { name: "vm0", addresses: ["10.0.0.1/24"] } } });
 });

@@ -110,6 +110,9 @@ export class TapPool extends DynamicResource {
           stamp: undefined,
         },
         opts,
+        [],
+        // Each device's outputs: ~10 values a device, as one text (recordedOutputs.ts).
+        ["devices"],
       );
     } catch (error) {
       throw registration.failed(error, new.target);

@@ -12,7 +12,7 @@
 import "../support/privateNetns";
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, statSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { shellQuote } from "../../examples/vm-lab/qemu";
 import type { CliStack } from "../cli/support/cliStack";
@@ -25,7 +25,7 @@ import { waitFor } from "../support/wait";
 import { cliRun, discard, openExample } from "./support/exampleStack";
 import { type RunningGuest, startDaemonizedGuest } from "./support/guest";
 import { guestImage, type RunDirectory, runDirectoryFor } from "./support/guestImage";
-import { liveProcessesMentioning, networkNamespaceOf, thisTestsNetworkNamespaces } from "./support/processes";
+import { liveProcessesMentioning, namedNetworkNamespace, networkNamespaceOf, thisTestsDnsmasqs } from "./support/processes";
 import { assertPassed, reportsOf } from "./support/report";
 import { openTunNodeToEveryone } from "./support/tunNode";
 import { unprivilegedUser } from "./support/unprivileged";
@@ -147,10 +147,8 @@ test("vm-lab persistAtBoot: after a reboot, systemd-networkd brings the lab back
   assert.match(line, new RegExp(`IP ${UPLINK.replaceAll(".", "\\.")} > ${OUTSIDE.replaceAll(".", "\\.")}: ICMP echo request`), line);
   assert.match(nft(["list", "table", "ip", "io.systemd.nat"], BOOTED), /ip saddr @masq_saddr masquerade/, "networkd's own masquerade");
   assert.equal(sysctl("net.ipv4.ip_forward", BOOTED), "1");
-  const bootedNamespace = `net:[${statSync(`/run/netns/${BOOTED}`).ino}]`;
-  // The pid file's directory is the same in every copy of the suite running on the host; the namespaces are not.
-  const ours = thisTestsNetworkNamespaces();
-  const dnsmasqs = liveProcessesMentioning("--pid-file=/run/pulumi-tuntap/").filter((found) => found.commandLine.startsWith("dnsmasq ") && ours.has(networkNamespaceOf(found.pid) ?? ""));
+  const bootedNamespace = namedNetworkNamespace(BOOTED);
+  const dnsmasqs = thisTestsDnsmasqs("/run/pulumi-tuntap");
   assert.equal(dnsmasqs.length, 1, "the stack's dnsmasq, in the stack's namespace");
   assert.ok(dnsmasqs.every((found) => networkNamespaceOf(found.pid) !== bootedNamespace), "no dnsmasq in the rebooted host: its DHCP server is networkd's");
   const complaints = log.split("\n").filter((entry) => /50-lab(br|tap)0\.(network|netdev)/.test(entry) && /unknown|failed|ignoring|deprecated|invalid/i.test(entry));

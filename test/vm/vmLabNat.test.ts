@@ -27,7 +27,7 @@ import { cliRun, discard, openExample } from "./support/exampleStack";
 import { followStackGuest, type RunningGuest } from "./support/guest";
 import { guestImage, type RunDirectory, runDirectoryFor } from "./support/guestImage";
 import { hostPing } from "./support/ping";
-import { liveProcessesMentioning, networkNamespaceOf, processGone, thisTestsNetworkNamespaces } from "./support/processes";
+import { liveProcessesMentioning, processGone, thisTestsDnsmasqs } from "./support/processes";
 import { describeReport } from "./support/report";
 import { openTunNodeToEveryone } from "./support/tunNode";
 import { unprivilegedUser } from "./support/unprivileged";
@@ -106,12 +106,9 @@ function dnsmasqPid(): number | undefined {
   return processGone(pid) ? undefined : pid;
 }
 
-/** The stack's dnsmasqs: the pid file's directory is the same in every copy of the suite, the namespace is not. */
+/** The stack's dnsmasqs. */
 function dnsmasqs(): number[] {
-  const ours = thisTestsNetworkNamespaces();
-  return liveProcessesMentioning(`--pid-file=${RUN_ROOT}/`)
-    .filter((found) => found.commandLine.startsWith("dnsmasq ") && ours.has(networkNamespaceOf(found.pid) ?? ""))
-    .map((found) => found.pid);
+  return thisTestsDnsmasqs(RUN_ROOT).map((found) => found.pid);
 }
 
 /** The capture's line for the guest's first echo request that reaches the outside. */

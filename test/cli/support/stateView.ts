@@ -41,7 +41,6 @@ export function resourcesOf(state: Deployment): ExportedResource[] {
   return resources.map((resource) => (resource.outputs === undefined ? resource : { ...resource, outputs: inOnePart(resource.outputs as Properties) }));
 }
 
-
 /** Operations the CLI recorded as started and never finished (a run interrupted in flight). */
 export function pendingOperationsOf(state: Deployment): { type: string; resource: ExportedResource }[] {
   return ((state.deployment as { pending_operations?: unknown[] } | undefined)?.pending_operations ?? []) as { type: string; resource: ExportedResource }[];

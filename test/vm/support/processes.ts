@@ -45,9 +45,14 @@ export function liveProcessesMentioning(text: string): LiveProcess[] {
  * the named ones under its private /run/netns (support/privateNetns.ts). A daemon in any other namespace belongs
  * to someone else on the host — another copy of the suite running beside this one.
  */
-export function thisTestsNetworkNamespaces(): Set<string> {
+function thisTestsNetworkNamespaces(): Set<string> {
   const named = existsSync("/run/netns") ? readdirSync("/run/netns") : [];
-  return new Set([readlinkSync("/proc/self/ns/net"), ...named.map((name) => `net:[${statSync(`/run/netns/${name}`).ino}]`)]);
+  return new Set([readlinkSync("/proc/self/ns/net"), ...named.map(namedNetworkNamespace)]);
+}
+
+/** A named network namespace (/run/netns/NAME) as /proc names it. */
+export function namedNetworkNamespace(name: string): string {
+  return `net:[${statSync(`/run/netns/${name}`).ino}]`;
 }
 
 /** The network namespace a process runs in, as /proc names it; undefined once it ended. */
@@ -57,4 +62,13 @@ export function networkNamespaceOf(pid: number): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The dnsmasqs a LabNetwork of this test file runs with its pid file under `runRoot`: that directory is the same
+ * in every copy of the suite on a host, the network namespaces are not.
+ */
+export function thisTestsDnsmasqs(runRoot: string): LiveProcess[] {
+  const ours = thisTestsNetworkNamespaces();
+  return liveProcessesMentioning(`--pid-file=${runRoot}/`).filter((found) => found.commandLine.startsWith("dnsmasq ") && ours.has(networkNamespaceOf(found.pid) ?? ""));
 }

@@ -33,6 +33,7 @@ import {
 import {
   altNamePayload,
   decodeLink,
+  decodeLinkGroupMembership,
   deleteLinkGroupPayload,
   deleteLinkPayload,
   describeLinkChange,
@@ -97,11 +98,29 @@ export class RouteNetlink {
   }
 
   getLinkByIndex(index: number, operation: string): Link | undefined {
-    return this.getOne({ type: RTM_GETLINK, payload: getLinkByIndexPayload(index), context: { operation, step: `RTM_GETLINK ifindex ${index}` } });
+    return this.getOne(getLinkByIndexRequest(index, operation));
+  }
+
+  /** Whether a link with this index is in the namespace: getLinkByIndex without decoding the answer, for polling. */
+  linkExists(index: number, operation: string): boolean {
+    return this.answerUnlessNoDevice(getLinkByIndexRequest(index, operation))?.some(isLinkMessage) === true;
   }
 
   dumpLinks(operation: string): Link[] {
     return this.socket.dump(RTM_GETLINK, dumpLinksPayload(), { operation, step: "RTM_GETLINK dump" }).flatMap(decodeLinkMessage);
+  }
+
+  /**
+   * The ifindexes of the links in this group. The kernel cannot filter a dump by group, so every link still
+   * comes back, but only its ifindex and IFLA_GROUP are read.
+   */
+  indexesInGroup(group: number, operation: string): number[] {
+    return this.socket
+      .dump(RTM_GETLINK, dumpLinksPayload(), { operation, step: `RTM_GETLINK dump (members of group ${group})` })
+      .filter(isLinkMessage)
+      .map((message) => decodeLinkGroupMembership(message.payload))
+      .filter((membership) => membership.group === group)
+      .map((membership) => membership.index);
   }
 
   /** The links that are ports of the link with this index (filtered by the kernel). */
@@ -237,19 +256,30 @@ export class RouteNetlink {
   }
 
   private getOne(request: NetlinkRequest): Link | undefined {
-    let messages: Message[];
+    return this.answerUnlessNoDevice(request)?.flatMap(decodeLinkMessage)[0];
+  }
+
+  /** The messages answering a read of one link; undefined when the kernel says there is no such device. */
+  private answerUnlessNoDevice(request: NetlinkRequest): Message[] | undefined {
     try {
-      messages = this.request(request);
+      return this.request(request);
     } catch (error) {
       if (error instanceof NoSuchDeviceError) return undefined;
       throw error;
     }
-    return messages.flatMap(decodeLinkMessage)[0];
   }
 }
 
+function getLinkByIndexRequest(index: number, operation: string): NetlinkRequest {
+  return { type: RTM_GETLINK, payload: getLinkByIndexPayload(index), context: { operation, step: `RTM_GETLINK ifindex ${index}` } };
+}
+
+function isLinkMessage(message: Message): boolean {
+  return message.header.type === RTM_NEWLINK;
+}
+
 function decodeLinkMessage(message: Message): Link[] {
-  return message.header.type === RTM_NEWLINK ? [decodeLink(message.payload)] : [];
+  return isLinkMessage(message) ? [decodeLink(message.payload)] : [];
 }
 
 function decodeAddressMessage(message: Message): AddressRecord[] {

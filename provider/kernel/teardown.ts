@@ -154,8 +154,8 @@ export class LinkTeardown {
       await delay(1);
       if (stop()) return;
       // All of a batch is unlisted together: watch one, then confirm all.
-      if (this.netlink.getLinkByIndex(first.index, first.context.operation) !== undefined) continue;
-      if (requests.every((request) => this.netlink.getLinkByIndex(request.index, request.context.operation) === undefined)) return;
+      if (this.netlink.linkExists(first.index, first.context.operation)) continue;
+      if (requests.every((request) => !this.netlink.linkExists(request.index, request.context.operation))) return;
     }
   }
 
@@ -165,9 +165,9 @@ export class LinkTeardown {
 }
 
 function groupHoldsExactly(netlink: RouteNetlink, group: number, requests: readonly DeleteRequest[]): boolean {
-  const members = netlink.dumpLinks("confirm delete batch").filter((link) => link.group === group);
+  const members = netlink.indexesInGroup(group, "confirm delete batch");
   const expected = new Set(requests.map((request) => request.index));
-  return members.length === expected.size && members.every((link) => expected.has(link.index));
+  return members.length === expected.size && members.every((index) => expected.has(index));
 }
 
 /**

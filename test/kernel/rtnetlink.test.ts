@@ -190,6 +190,21 @@ test("portsOf lists exactly the links whose master is the bridge, as ip does", (
   for (const name of ["rlp90", "rlp91", "rlp92", "rlbr9"]) ip("link", "delete", name);
 });
 
+test("indexesInGroup lists exactly the links ip shows in that group; linkExists sees a link until it is deleted", () => {
+  for (const name of ["rlg0", "rlg1", "rlg2"]) tap(name);
+  ip("link", "add", "rlgveth0", "type", "veth", "peer", "name", "rlgveth1");
+  for (const name of ["rlg0", "rlg2", "rlgveth1"]) ip("link", "set", name, "group", "4242");
+  const inGroup = netlink.indexesInGroup(4242, "read").sort((a, b) => a - b);
+  assert.deepEqual(inGroup, links().filter((entry) => entry.group === "4242").map((entry) => entry.ifindex).sort((a, b) => a - b));
+  assert.equal(inGroup.length, 3);
+  assert.deepEqual(netlink.indexesInGroup(4243, "read"), []);
+  const index = netlink.getLink("rlg1", "read")?.index ?? -1;
+  assert.equal(netlink.linkExists(index, "read"), true);
+  ip("link", "delete", "rlg1");
+  assert.equal(netlink.linkExists(index, "read"), false);
+  for (const name of ["rlg0", "rlg2", "rlgveth0"]) ip("link", "delete", name);
+});
+
 test("a dump reads 1,000 devices that match ip", () => {
   const names = Array.from({ length: 1000 }, (_, i) => `rd${i}`);
   for (const name of names) tap(name);

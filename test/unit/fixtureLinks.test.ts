@@ -2,7 +2,7 @@
 // compared with what iproute2 read from the same namespace at the same moment.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { decodeDone, decodeLink, isPromiscuous, isUp, type Link, netlinkCodec, netlinkConstants } from "pulumi-tuntap/kernel";
+import { decodeDone, decodeLink, decodeLinkGroupMembership, isPromiscuous, isUp, type Link, netlinkCodec, netlinkConstants } from "pulumi-tuntap/kernel";
 import { formatMac } from "pulumi-tuntap/model";
 import type { IpLink } from "../support/ip";
 import { datagrams, FIXTURE_FILES, loadFixture } from "./fixtures/format";
@@ -167,6 +167,12 @@ describe("what the capture script set up, decoded", () => {
   test("veth-b: a veth with carrier, no master", () => {
     const link = linkNamed("veth-b");
     assert.deepEqual([link.kind, link.carrier, link.master, link.portKind], ["veth", true, undefined, undefined]);
+  });
+
+  test("the group membership reader agrees with decodeLink on every captured link (tap-owned in group 77)", () => {
+    const memberships = messages.filter((message) => message.header.type === C.RTM_NEWLINK).map((message) => decodeLinkGroupMembership(message.payload));
+    assert.deepEqual(memberships, links.map((link) => ({ index: link.index, group: link.group })));
+    assert.ok(memberships.some((membership) => membership.group === 77));
   });
 
   test("lo: no IFLA_LINKINFO kind, an all-zero address", () => {

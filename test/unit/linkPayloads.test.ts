@@ -6,6 +6,7 @@ import {
   altNamePayload,
   decodeInterfaceInfo,
   decodeLink,
+  decodeLinkGroupMembership,
   deleteLinkGroupPayload,
   deleteLinkPayload,
   describeLinkChange,
@@ -150,6 +151,19 @@ describe("decodeLink on a hand-built tap", () => {
       portKind: "bridge",
       tun: { type: "tap", packetInfo: false, vnetHdr: true, persist: true, multiQueue: false, owner: 1000, numQueues: 0 },
     });
+  });
+
+  test("the group membership reader takes only the ifindex and IFLA_GROUP, found among the other attributes", () => {
+    assert.deepEqual(decodeLinkGroupMembership(payload), { index: 8, group: 9 });
+  });
+
+  test("without IFLA_GROUP a link is in group 0, as decodeLink says", () => {
+    const ungrouped = linkPayload({ index: 3 }, [attribute.string(C.IFLA_IFNAME, "x"), attribute.u32(C.IFLA_MTU, 1500)]);
+    assert.deepEqual(decodeLinkGroupMembership(ungrouped), { index: 3, group: decodeLink(ungrouped).group });
+  });
+
+  test("the group membership reader refuses a payload shorter than an ifinfomsg", () => {
+    assert.throws(() => decodeLinkGroupMembership(Buffer.alloc(15)), NetlinkFormatError);
   });
 
   test("a link without IFLA_MTU is refused", () => {

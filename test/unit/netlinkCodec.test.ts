@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { netlinkCodec, netlinkConstants } from "pulumi-tuntap/kernel";
 
-const { NetlinkFormatError, attribute, encodeAttribute, encodeAttributes, encodeMessage, parseAttribute, parseAttributes, parseMessage, parseMessageHeader, parseMessages } =
+const { NetlinkFormatError, attribute, encodeAttribute, encodeAttributes, encodeMessage, findAttribute, parseAttribute, parseAttributes, parseMessage, parseMessageHeader, parseMessages } =
   netlinkCodec;
 
 const isFormatError = (pattern: RegExp) => (error: unknown) => {
@@ -153,6 +153,21 @@ describe("attributes", () => {
     assert.deepEqual(parseAttributes(unpadded).map((parsed) => [parsed.type, [...parsed.payload]]), [[16, [6]]]);
   });
 
+  test("findAttribute gives the first of repeated types, as attributeMap does, stepping over padded ones before it", () => {
+    const bytes = encodeAttributes([attribute.string(3, "tap0"), attribute.u8(16, 6), attribute.u32(27, 9), attribute.u32(27, 10)]);
+    assert.equal(netlinkCodec.readU32(findAttribute(bytes, 27) ?? Buffer.alloc(0)), 9);
+  });
+
+  test("findAttribute of a type not there is undefined", () => {
+    assert.equal(findAttribute(encodeAttributes([attribute.u32(4, 1)]), 27), undefined);
+    assert.equal(findAttribute(Buffer.alloc(0), 27), undefined);
+  });
+
+  test("findAttribute ignores the NLA_F_NESTED / NLA_F_NET_BYTEORDER bits and reads an unpadded last attribute", () => {
+    assert.deepEqual([...(findAttribute(Buffer.from("0800" + "0140" + "01020304", "hex"), 1) ?? [])], [1, 2, 3, 4]);
+    assert.deepEqual([...(findAttribute(Buffer.from("04000580" + "0500100006", "hex"), 16) ?? [])], [6]);
+  });
+
   test("readString stops at the first NUL and reads an unterminated string whole", () => {
     assert.equal(netlinkCodec.readString(Buffer.from("eth0\0junk")), "eth0");
     assert.equal(netlinkCodec.readString(Buffer.from("eth0")), "eth0");
@@ -185,6 +200,9 @@ describe("malformed attributes throw NetlinkFormatError", () => {
   test("a second attribute cut short", () => {
     const bytes = Buffer.concat([encodeAttribute(attribute.u32(1, 1)), Buffer.from([8, 0])]);
     assert.throws(() => parseAttributes(bytes), isFormatError(/2 bytes left at offset 8/));
+  });
+  test("findAttribute over an attribute that claims more than remains, before the one asked for", () => {
+    assert.throws(() => findAttribute(Buffer.from("0c0001000102", "hex"), 27), isFormatError(/claims 12 bytes but only 6 remain/));
   });
   test("a nested attribute whose child overruns its parent", () => {
     const parent = Buffer.from("0c0012800c00010000000000", "hex"); // parent of 12 bytes holds a child claiming 12

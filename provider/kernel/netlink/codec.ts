@@ -135,19 +135,26 @@ export interface Attribute {
   payload: Buffer;
 }
 
-export function parseAttribute(buffer: Buffer, offset = 0): Parsed<Attribute> {
+/** The length (header included) of the attribute at `offset`, checked against the bytes that remain. */
+function attributeLength(buffer: Buffer, offset: number): number {
   const remaining = buffer.length - offset;
   if (remaining < NLA_HEADER_LENGTH) {
     throw new NetlinkFormatError(`${remaining} bytes left at offset ${offset}, an attribute header needs 4`);
   }
   const length = buffer.readUInt16LE(offset);
-  const rawType = buffer.readUInt16LE(offset + 2);
   if (length < NLA_HEADER_LENGTH) {
     throw new NetlinkFormatError(`attribute length ${length} at offset ${offset} is shorter than its header`);
   }
   if (length > remaining) {
     throw new NetlinkFormatError(`attribute at offset ${offset} claims ${length} bytes but only ${remaining} remain`);
   }
+  return length;
+}
+
+export function parseAttribute(buffer: Buffer, offset = 0): Parsed<Attribute> {
+  const remaining = buffer.length - offset;
+  const length = attributeLength(buffer, offset);
+  const rawType = buffer.readUInt16LE(offset + 2);
   return {
     value: {
       type: rawType & NLA_TYPE_MASK,
@@ -177,6 +184,20 @@ export function attributeMap(buffer: Buffer): Map<number, Buffer> {
     if (!map.has(attribute.type)) map.set(attribute.type, attribute.payload);
   }
   return map;
+}
+
+/**
+ * The payload of the first attribute of this type (the one attributeMap would give), or undefined. The
+ * attributes before it are stepped over, those after it not read at all: for a reader that wants one attribute
+ * out of many messages (a dump of every link), where attributeMap would take every one of them apart.
+ */
+export function findAttribute(buffer: Buffer, type: number): Buffer | undefined {
+  for (let offset = 0; offset < buffer.length; ) {
+    const length = attributeLength(buffer, offset);
+    if ((buffer.readUInt16LE(offset + 2) & NLA_TYPE_MASK) === type) return buffer.subarray(offset + NLA_HEADER_LENGTH, offset + length);
+    offset += align4(length);
+  }
+  return undefined;
 }
 
 // ------------------------------------------------------------------------------------- scalar payloads

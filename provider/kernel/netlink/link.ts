@@ -5,6 +5,7 @@ import {
   type AttributeInput,
   attributeMap,
   encodeAttributes,
+  findAttribute,
   NetlinkFormatError,
   parseAttributes,
   readS32,
@@ -189,6 +190,21 @@ export function decodeLink(payload: Buffer): Link {
   const linkInfo = attributes.get(IFLA_LINKINFO);
   if (linkInfo !== undefined) decodeLinkInfo(link, linkInfo);
   return link;
+}
+
+/** What a link's group membership takes: its ifindex and IFLA_GROUP (0 when absent, as in decodeLink). */
+export interface LinkGroupMembership {
+  index: number;
+  group: number;
+}
+
+/**
+ * The ifindex and group of an RTM_NEWLINK payload, nothing else decoded: for a dump read only to see which
+ * links are in a group, where decoding every attribute of every link (decodeLink) costs more than the dump.
+ */
+export function decodeLinkGroupMembership(payload: Buffer): LinkGroupMembership {
+  const { index } = decodeInterfaceInfo(payload);
+  return { index, group: optional(findAttribute(payload.subarray(IFINFOMSG_LENGTH), IFLA_GROUP), readU32) ?? 0 };
 }
 
 function decodeLinkInfo(link: Link, payload: Buffer): void {

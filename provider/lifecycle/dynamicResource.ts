@@ -14,7 +14,7 @@
 import { existsSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { PROVIDER_KEY } from "../model";
+import { PROVIDER_KEY } from "../model/providerKey";
 import { IDENTITY_KEY, OBSERVED_KEY } from "./recordedOutputs";
 
 const PACKAGE_NAME = "pulumi-tuntap";

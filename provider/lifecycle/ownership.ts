@@ -1,6 +1,6 @@
 // Which objects are ours: the ownership stamp (see ../model/stamp.ts) decides, and this module applies it to any
 // object that carries one — a link's altname, a namespace's lo's altname — through the kind's StampCarrier.
-import { findStamp, isStampFor, newStamp, siblingResourceOf } from "../model";
+import { findStamp, isStampFor, newStamp, siblingResourceOf } from "../model/stamp";
 import type { Step } from "./steps";
 
 /** How one kind of object carries stamps: read, added and removed through the object itself. */

@@ -20,7 +20,8 @@
 // property at the top and no `observed`: read as they are, kept so by a refresh (which ones the program gave is not
 // recorded, and a refresh that only moved them would report a change), and recorded in two parts at the
 // resource's next update. A refresh keeps every property in the part, and the form, it was recorded in.
-import { type Properties, PROVIDER_KEY } from "../model";
+import type { Properties } from "../model/check";
+import { PROVIDER_KEY } from "../model/providerKey";
 import type { ResourceImplementation } from "./provider";
 
 export const OBSERVED_KEY = "observed";

@@ -1,7 +1,7 @@
 // The refusals every link kind shares: a device of the resource's name that is not ours, a name taken by another
 // device, a name that is another device's altname.
 import type { Link } from "../kernel";
-import { findStamp } from "../model";
+import { findStamp } from "../model/stamp";
 import { DeviceConflictError } from "../lifecycle/errors";
 import { stampedForAnotherOwner, type StampedObjectWords } from "../lifecycle/ownership";
 import { describeDevice } from "./devices";

@@ -2,13 +2,13 @@
 // and report failures per property — never throw for a user's mistake. Pure.
 import type { z } from "zod";
 import { type CheckFailure, failuresFromIssues } from "./failures";
+import { PROVIDER_KEY } from "./providerKey";
 import { containsUnknown } from "./unknown";
 
 /** Properties as Pulumi passes them to a provider: inputs, or recorded outputs. */
 export type Properties = Record<string, unknown>;
 
-/** The key under which Pulumi's dynamic provider host passes the serialized provider. */
-export const PROVIDER_KEY = "__provider";
+export { PROVIDER_KEY } from "./providerKey";
 
 export interface CheckOutcome<T> {
   /** Inputs to hand back to the engine: normalised and defaulted, unknown values kept as they came. */

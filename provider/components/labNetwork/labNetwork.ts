@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Bridge } from "../../resources/bridge/bridge";
 import { Forwarding } from "../../resources/forwarding/forwarding";
 import { Masquerade } from "../../resources/masquerade/masquerade";
-import type { ForeignChain } from "../../resources/masquerade/model";
+import type { ForeignChain } from "../../resources/masquerade/forwardDrop";
 import { NetworkdFiles } from "../../resources/networkdFiles/networkdFiles";
 import { dnsmasqArguments, dnsmasqFiles, dnsmasqStartCommand, dnsmasqStopCommand, shellQuote } from "./dnsmasq";
 import { type LabHost, type LabNetworkPlan, offsetInSubnet, planLabNetwork } from "./model";

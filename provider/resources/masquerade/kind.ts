@@ -21,7 +21,8 @@ import {
   tableRefusal,
 } from "../../tables/ownedTable";
 import { diffMasquerade } from "./diff";
-import { checkMasquerade, type ForeignChain, type MasqueradeInputs, masqueradeInputsSchema, type MasqueradeState, masqueradeTableName } from "./model";
+import type { ForeignChain } from "./forwardDrop";
+import { checkMasquerade, type MasqueradeInputs, masqueradeInputsSchema, type MasqueradeState, masqueradeTableName } from "./model";
 
 /** The checked inputs and the table they go into. */
 type Spec = MasqueradeInputs & { table: string };

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DynamicResource } from "../../lifecycle/dynamicResource";
 import { Registration } from "../../lifecycle/registration";
-import { type ForeignChain, forwardDropWarning } from "./model";
+import { type ForeignChain, forwardDropWarning } from "./forwardDrop";
 
 /** The inputs of a Masquerade. */
 export interface MasqueradeArgs {

@@ -1,5 +1,18 @@
 // TapInterface: what the package exports of this kind (its resource, its provider, its model).
+import { exportLazily } from "../../lifecycle/lazyExports";
+import type * as modelModule from "./model";
+import type * as diffModule from "./diff";
+
 export { TapInterface, type TapInterfaceArgs } from "./tapInterface";
 export import tapInterfaceProvider = require("./provider");
-export * from "./model";
-export * from "./diff";
+// The model's exports, loaded at first use (../../lifecycle/lazyExports.ts).
+export type * from "./model";
+export declare const TUN_MTU_RANGE: typeof modelModule.TUN_MTU_RANGE;
+export declare const tunFields: typeof modelModule.tunFields;
+export declare const tapInterfaceInputsSchema: typeof modelModule.tapInterfaceInputsSchema;
+export declare const TAP_INTERFACE_UNSET_OUTPUTS: typeof modelModule.TAP_INTERFACE_UNSET_OUTPUTS;
+export declare const checkTapInterface: typeof modelModule.checkTapInterface;
+exportLazily(exports, () => require("./model") as typeof modelModule, ["TUN_MTU_RANGE", "tunFields", "tapInterfaceInputsSchema", "TAP_INTERFACE_UNSET_OUTPUTS", "checkTapInterface"]);
+export type * from "./diff";
+export declare const diffTapInterface: typeof diffModule.diffTapInterface;
+exportLazily(exports, () => require("./diff") as typeof diffModule, ["diffTapInterface"]);

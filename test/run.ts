@@ -51,6 +51,26 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+/**
+ * Much of the suite runs programs as `nobody` (uid 65534) from this checkout — provider calls without privilege,
+ * the VMMs and tunnel programs of the examples and VM tests. Under a folder others cannot enter (/root, a home
+ * folder of mode 0700) each of them would fail on its own with EACCES; say it once, before anything runs. Only as
+ * root: as another user the kernel tests say what they need.
+ */
+function checkReadableByNobody(): void {
+  if (process.getuid?.() !== 0) return;
+  const packageJson = join(sources, "..", "package.json");
+  const probe = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "--", "test", "-r", packageJson]);
+  if (probe.status === 0) return;
+  console.error(
+    `The tests run programs as nobody (uid 65534) from this checkout, and nobody cannot read ${packageJson}: a folder above it ` +
+      "is closed to other users. Clone the repository under a folder every user can enter (not /root, nor a home folder of mode 0700), " +
+      "or give the folders above it o+x (chmod o+x DIR).",
+  );
+  process.exit(1);
+}
+checkReadableByNobody();
+
 function plan(): Run[] {
   if (nodeChoice === "current") return [{ label: `Node ${process.version} (current)`, nodeBin: dirname(process.execPath), files }];
   if (nodeChoice !== undefined) {

@@ -8,8 +8,6 @@ import { containsUnknown } from "./unknown";
 /** Properties as Pulumi passes them to a provider: inputs, or recorded outputs. */
 export type Properties = Record<string, unknown>;
 
-export { PROVIDER_KEY } from "./providerKey";
-
 export interface CheckOutcome<T> {
   /** Inputs to hand back to the engine: normalised and defaulted, unknown values kept as they came. */
   inputs: Properties;

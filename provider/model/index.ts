@@ -3,6 +3,7 @@
 // compares. Pure functions, no I/O. A kind's own model (schema, check, diff) lives in its folder under
 // provider/resources and is exported with the kind from the package root.
 export * from "./check";
+export * from "./providerKey";
 export * from "./linkDiff";
 export * from "./failures";
 export * as fields from "./fields";

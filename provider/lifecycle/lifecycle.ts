@@ -9,7 +9,8 @@
 // - update: the same object, brought to the spec step by step (its stamp following a new identity), every step
 //   undone if one fails; something else in its place is refused.
 // - delete: only what is ours; gone already is success.
-import { newStamp, type Properties } from "../model";
+import type { Properties } from "../model/check";
+import { newStamp } from "../model/stamp";
 import { MissingDeviceError, PartialCreateError } from "./errors";
 import type { Ownership, ResourceKind } from "./kind";
 import { renewedStamp, restamp, stampStep } from "./ownership";

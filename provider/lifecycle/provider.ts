@@ -2,7 +2,9 @@
 // the lifecycle → the state as Pulumi records it.
 import type * as pulumi from "@pulumi/pulumi";
 import { KernelError } from "../kernel";
-import { type DiffOutcome, type Properties, PROVIDER_KEY } from "../model";
+import type { Properties } from "../model/check";
+import type { DiffOutcome } from "../model/linkDiff";
+import { PROVIDER_KEY } from "../model/providerKey";
 import { PartialCreateError } from "./errors";
 import type { Ownership, ResourceKind } from "./kind";
 import { Lifecycle } from "./lifecycle";

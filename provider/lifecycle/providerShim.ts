@@ -6,7 +6,8 @@
 // be serialized, and a frozen copy of the implementation would keep running old code forever. So each shim is
 // the whole export of its kind's provider.ts, published as the package subpath "pulumi-tuntap/providers/<kind>",
 // and the state records a `require` of it (dynamicResource.ts). Loading the shim costs nothing; the
-// implementation (zod, koffi, the kind's model and kernel calls) is loaded by the first call.
+// implementation (koffi, the kernel calls, the kind's hooks; zod and the kind's schema at its first check) is
+// loaded by the first call.
 //
 // A shim stays serializable by Pulumi's closure serializer, as `pulumi.dynamic.Resource` records a provider (a
 // program's own dynamic resource built on one, states written by earlier versions of this package): then the
@@ -50,8 +51,8 @@ function loadImplementation(kind: string, implementationPath: string): ResourceI
 }
 
 /**
- * The first call of every command loads the implementation (zod with its locales, koffi, ours: ~190 modules,
- * ~130 ms of CPU). Node's compile cache keeps their compiled code between commands: ~25 ms less per command.
+ * The first call of every command loads the implementation (koffi and ours, ~70 modules; a check adds zod with
+ * its locales, ~95 more). Node's compile cache keeps their compiled code between commands: ~25 ms less per command.
  * It caches what this process loads from now on (Node ≥ 22.1, `module.enableCompileCache()`), in the
  * directory NODE_COMPILE_CACHE names, else `node-compile-cache` under the OS's temporary directory;
  * NODE_DISABLE_COMPILE_CACHE=1 turns it off.

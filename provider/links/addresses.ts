@@ -7,7 +7,7 @@
 //   its own included.
 import type { AddressRecord, ErrorContext, RouteNetlink } from "../kernel";
 import { isKernelManaged, isSecondary } from "../kernel";
-import { formatCidr, type ParsedCidr } from "../model";
+import { formatCidr, type ParsedCidr } from "../model/ip";
 import type { Step } from "../lifecycle/steps";
 
 function toKernelAddress(address: ParsedCidr) {

@@ -1,6 +1,6 @@
 // The bridge a link is to be a port of, looked up before anything changes; and whether it still is one.
 import type { Link, RouteNetlink } from "../kernel";
-import { containsUnknown } from "../model";
+import { containsUnknown } from "../model/unknown";
 import { InvalidInputsError } from "../lifecycle/errors";
 import { describeDevice } from "./devices";
 import { bridgeIndexOf } from "./settings";

@@ -3,7 +3,11 @@
 // own request, configured in one go when new and step by step otherwise, and deleted in batches; the state's
 // stamp, adopt, netns and managedBy are added here for every kind.
 import { DeviceExistsError, type ErrnoMeanings, type ErrorContext, type Link, type RouteNetlink, rtnetlink, rtnetlinkIfExists, teardownFor } from "../kernel";
-import { type CheckOutcome, findStamp, withoutDefaultedInputs, intendedName, isNameTemplate, LINK_UNSET_OUTPUTS, matchesNameTemplate, type Named, namedSpec } from "../model";
+import { type CheckOutcome, withoutDefaultedInputs } from "../model/check";
+import { LINK_UNSET_OUTPUTS } from "../model/linkDiff";
+import { type Named, namedSpec } from "../model/linkRules";
+import { intendedName, isNameTemplate, matchesNameTemplate } from "../model/names";
+import { findStamp } from "../model/stamp";
 import { DeviceConflictError, MissingDeviceError } from "../lifecycle/errors";
 import type { Creation, ResourceKind } from "../lifecycle/kind";
 import { reclaimableStamp, type StampCarrier, stampedForAnotherOwner } from "../lifecycle/ownership";

@@ -3,7 +3,9 @@
 // reverse mapping from kernel objects to outputs.
 import type { AddressRecord, ErrorContext, Link, LinkChange, RouteNetlink } from "../kernel";
 import { isPromiscuous, isUp } from "../kernel";
-import { formatCidr, formatMac, ipv6MtuProblem, type ParsedCidr, parseCidr, parseMac } from "../model";
+import { formatCidr, type ParsedCidr, parseCidr } from "../model/ip";
+import { ipv6MtuProblem } from "../model/linkRules";
+import { formatMac, parseMac } from "../model/mac";
 import {
   addAddressesStep,
   LinkAddresses,

@@ -6,7 +6,7 @@
 // if anything changed the ruleset in between, the kernel refuses the whole batch, and the change is computed again
 // from a new read; so a table is never written on the strength of an ownership check that no longer holds.
 import { NoSuchNamespaceError, nftables } from "../kernel";
-import { STAMP_PREFIX } from "../model";
+import { STAMP_PREFIX } from "../model/stamp";
 import { DeviceConflictError, MissingDeviceError } from "../lifecycle/errors";
 import type { Creation } from "../lifecycle/kind";
 import { reclaimableStamp, stampedForAnotherOwner } from "../lifecycle/ownership";

@@ -8,12 +8,17 @@ import type { LinkHooks, LinkOutputs } from "../../links/hooks";
 import { linkKind, stampNewLink } from "../../links/linkKind";
 import { commonLinkState, desiredFromInputs } from "../../links/settings";
 import { diffBridge } from "./diff";
-import { type BridgeInputs, type BridgeState, checkBridge } from "./model";
+import type { BridgeState } from "./model";
+import type * as schemaModule from "./schema";
+import type { BridgeInputs } from "./schema";
+
+/** The inputs' schema, loaded by the first check: a destroy or a refresh never checks, and does without zod. */
+const schema = (): typeof schemaModule => require("./schema");
 
 const bridgeHooks: LinkHooks<BridgeInputs, BridgeState> = {
   type: "Bridge",
   adoptable: "bridges",
-  check: checkBridge,
+  check: (olds, news) => schema().checkBridge(olds, news),
   diff: diffBridge,
   mismatch: (link) => (link.kind === "bridge" ? undefined : `it is ${describeDevice(link)}, not a bridge`),
   desired: (_netlink, spec) => desiredFromInputs(spec),

@@ -1,15 +1,4 @@
-// The Bridge model: inputs, defaults, state. Pure.
-import { z } from "zod";
-import { type CheckOutcome, checkInputs, type Properties } from "../../model/check";
-import * as fields from "../../model/fields";
-import { adoptNeedsExactName, ipv6NeedsMinimumMtu, nameUnnamedLink } from "../../model/linkRules";
-
-export const bridgeInputsSchema = z.strictObject({
-  ...fields.linkFields,
-  stp: z.boolean().default(false),
-});
-
-export type BridgeInputs = z.output<typeof bridgeInputsSchema>;
+// The Bridge model: its state. Pure. Its inputs (schema, defaults, check) are in schema.ts, which only check loads.
 
 export interface BridgeState {
   name: string;
@@ -27,9 +16,4 @@ export interface BridgeState {
   stamp: string;
   /** Names of the links that are ports of this bridge now. */
   ports: string[];
-}
-
-export function checkBridge(olds: Properties, news: Properties): CheckOutcome<BridgeInputs> {
-  const outcome = checkInputs(bridgeInputsSchema, news, [adoptNeedsExactName("bridge"), ipv6NeedsMinimumMtu]);
-  return nameUnnamedLink(outcome, olds, "Bridge", "br");
 }

@@ -9,7 +9,7 @@
 // other claims: two stacks raising one switch at once both record what was there before either.
 import { randomBytes } from "node:crypto";
 import { forwardingName, KernelError, nftables, readForwarding, writeForwarding } from "../../kernel";
-import { type Properties, withoutUndefined } from "../../model";
+import { type Properties, withoutUndefined } from "../../model/check";
 import type { ResourceKind } from "../../lifecycle/kind";
 import { notice } from "../../lifecycle/notices";
 import { resourceProvider } from "../../lifecycle/provider";
@@ -25,18 +25,12 @@ import {
   tableRefusal,
 } from "../../tables/ownedTable";
 import { diffForwarding } from "./diff";
-import {
-  checkForwarding,
-  type ForwardingInputs,
-  forwardingClaimName,
-  forwardingInputsSchema,
-  type ForwardingState,
-  type ForwardingSwitch,
-  type ForwardingSwitchState,
-  forwardingSwitches,
-  foundBeforeAnyStack,
-  releaseSwitch,
-} from "./model";
+import { forwardingClaimName, type ForwardingState, type ForwardingSwitch, type ForwardingSwitchState, forwardingSwitches, foundBeforeAnyStack, releaseSwitch } from "./model";
+import type * as schemaModule from "./schema";
+import type { ForwardingInputs } from "./schema";
+
+/** The inputs' schema, loaded by the first check or the first read of the inputs a state recorded. */
+const schema = (): typeof schemaModule => require("./schema");
 
 type Spec = ForwardingInputs & { claim: string };
 
@@ -49,7 +43,7 @@ interface Recorded {
 
 const forwarding: ResourceKind<Spec, Recorded, OwnedTable, ForwardingState> = {
   type: "Forwarding",
-  check: checkForwarding,
+  check: (olds, news) => schema().checkForwarding(olds, news),
   specOf(outcome) {
     const inputs = outcome.complete as ForwardingInputs | undefined;
     return inputs === undefined ? undefined : { ...inputs, claim: forwardingClaimName(inputs.managedBy, randomBytes(3).toString("hex")) };
@@ -177,7 +171,7 @@ function inputsOf(spec: ForwardingInputs): ForwardingInputs {
 
 function recordedInputs(props: Properties): ForwardingInputs {
   const { ipv4, ipv6, devices, netns, managedBy } = props;
-  const parsed = forwardingInputsSchema.safeParse(withoutUndefined({ ipv4, ipv6, devices, netns, managedBy }));
+  const parsed = schema().forwardingInputsSchema.safeParse(withoutUndefined({ ipv4, ipv6, devices, netns, managedBy }));
   if (!parsed.success) throw new Error(`the state of this Forwarding records no valid inputs (${parsed.error.issues.map((issue) => issue.message).join("; ")}); run \`pulumi refresh\``);
   return inputsOf(parsed.data);
 }

@@ -1,41 +1,15 @@
 // The Forwarding model: IP forwarding turned on for a stack's labs, in the caller's or a named network namespace,
 // globally (net.ipv4.ip_forward, net.ipv6.conf.all.forwarding: what libvirt, NetworkManager's shared mode and
 // Docker set) or on named devices only (as systemd-networkd's per-link IPv4Forwarding=/IPv6Forwarding= do).
-// Inputs, state, diff, and what to do with a switch on delete. Pure.
+// Its switches, state, claim and what to do with a switch on delete. Pure. Its inputs (schema, check) are in
+// schema.ts.
 //
 // A Forwarding only ever raises switches. It records the value each had before any stack raised it, claims it
 // (a claim other stacks can read: see the kernel's forwardingClaims), and on delete lowers it again only when it
 // raised it and no other claim remains: a value the admin, another program or another stack set is never lowered.
-import { z } from "zod";
-import { type CheckOutcome, checkInputs, type CrossFieldRule, type Properties } from "../../model/check";
-import * as fields from "../../model/fields";
 import { resourcePartOf } from "../../model/linkRules";
 import { deriveInterfaceName, randomInterfaceName } from "../../model/names";
-
-const devices = z
-  .array(fields.interfaceName({ allowTemplate: false }))
-  .superRefine((list, ctx) => {
-    if (list.length === 0) ctx.addIssue({ code: "custom", message: "name at least one device, or leave devices out for the global switches" });
-    list.forEach((device, index) => {
-      const first = list.indexOf(device);
-      if (first !== index) ctx.addIssue({ code: "custom", path: [index], message: `"${device}" repeats devices[${first}]` });
-    });
-  });
-
-export const forwardingInputsSchema = z.strictObject({
-  ipv4: z.boolean().default(true),
-  ipv6: z.boolean().default(false),
-  /**
-   * Forward through these devices only (IPv4: net.ipv4.conf.DEV.forwarding on every device packets arrive on, so
-   * both the lab's and the uplink; IPv6: net.ipv6.conf.DEV.force_forwarding, Linux 6.17 and later). Absent: the
-   * global switches, which turn forwarding on for every device.
-   */
-  devices: devices.optional(),
-  netns: fields.namespaceName.optional(),
-  managedBy: fields.managedBy.optional(),
-});
-
-export type ForwardingInputs = z.output<typeof forwardingInputsSchema>;
+import type { ForwardingInputs } from "./schema";
 
 /** One switch: a version's global switch, or one device's. */
 export interface ForwardingSwitch {
@@ -55,15 +29,6 @@ export interface ForwardingState extends ForwardingInputs {
   stamp: string;
   /** Switches found lowered by a read (by hand, or by a global switch written to 0); empty when all are up. */
   drift: string[];
-}
-
-const turnsSomethingOn: CrossFieldRule<ForwardingInputs> = (value, unknown) =>
-  value.ipv4 === false && value.ipv6 === false && !unknown.has("ipv4") && !unknown.has("ipv6")
-    ? [{ property: "ipv4", reason: "ipv4 and ipv6 are both false: this Forwarding would turn on nothing. Enable one, or remove the resource" }]
-    : [];
-
-export function checkForwarding(_olds: Properties, news: Properties): CheckOutcome<ForwardingInputs> {
-  return checkInputs(forwardingInputsSchema, news, [turnsSomethingOn]);
 }
 
 /** The switches the inputs ask for, IPv4 first. */

@@ -1,6 +1,7 @@
 // Masquerade: what the package exports of this kind (its resource, its provider, its model).
 import { exportLazily } from "../../lifecycle/lazyExports";
 import type * as modelModule from "./model";
+import type * as schemaModule from "./schema";
 import type * as diffModule from "./diff";
 import type * as prefixModule from "./prefix";
 
@@ -10,10 +11,12 @@ export import masqueradeProvider = require("./provider");
 // The model's exports, loaded at first use (../../lifecycle/lazyExports.ts).
 export type * from "./model";
 export declare const MASQUERADE_TABLE_PREFIX: typeof modelModule.MASQUERADE_TABLE_PREFIX;
-export declare const masqueradeInputsSchema: typeof modelModule.masqueradeInputsSchema;
-export declare const checkMasquerade: typeof modelModule.checkMasquerade;
 export declare const masqueradeTableName: typeof modelModule.masqueradeTableName;
-exportLazily(exports, () => require("./model") as typeof modelModule, ["MASQUERADE_TABLE_PREFIX", "masqueradeInputsSchema", "checkMasquerade", "masqueradeTableName"]);
+exportLazily(exports, () => require("./model") as typeof modelModule, ["MASQUERADE_TABLE_PREFIX", "masqueradeTableName"]);
+export type * from "./schema";
+export declare const masqueradeInputsSchema: typeof schemaModule.masqueradeInputsSchema;
+export declare const checkMasquerade: typeof schemaModule.checkMasquerade;
+exportLazily(exports, () => require("./schema") as typeof schemaModule, ["masqueradeInputsSchema", "checkMasquerade"]);
 export type * from "./diff";
 export declare const diffMasquerade: typeof diffModule.diffMasquerade;
 exportLazily(exports, () => require("./diff") as typeof diffModule, ["diffMasquerade"]);

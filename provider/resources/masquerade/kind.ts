@@ -7,7 +7,8 @@
 // found it ours) is shared with Forwarding's claims: ../../tables/ownedTable.ts.
 import { randomBytes } from "node:crypto";
 import { nftables } from "../../kernel";
-import { parseCidr, type Properties, withoutUndefined } from "../../model";
+import { type Properties, withoutUndefined } from "../../model/check";
+import { parseCidr } from "../../model/ip";
 import type { ResourceKind } from "../../lifecycle/kind";
 import { resourceProvider } from "../../lifecycle/provider";
 import {
@@ -22,7 +23,12 @@ import {
 } from "../../tables/ownedTable";
 import { diffMasquerade } from "./diff";
 import type { ForeignChain } from "./forwardDrop";
-import { checkMasquerade, type MasqueradeInputs, masqueradeInputsSchema, type MasqueradeState, masqueradeTableName } from "./model";
+import { type MasqueradeState, masqueradeTableName } from "./model";
+import type * as schemaModule from "./schema";
+import type { MasqueradeInputs } from "./schema";
+
+/** The inputs' schema, loaded by the first check or the first read of the inputs a state recorded. */
+const schema = (): typeof schemaModule => require("./schema");
 
 /** The checked inputs and the table they go into. */
 type Spec = MasqueradeInputs & { table: string };
@@ -35,7 +41,7 @@ interface Recorded {
 
 const masquerade: ResourceKind<Spec, Recorded, OwnedTable, MasqueradeState> = {
   type: "Masquerade",
-  check: checkMasquerade,
+  check: (olds, news) => schema().checkMasquerade(olds, news),
   specOf(outcome) {
     const inputs = outcome.complete as MasqueradeInputs | undefined;
     return inputs === undefined ? undefined : { ...inputs, table: masqueradeTableName(inputs.managedBy, undefined, randomBytes(3).toString("hex")) };
@@ -85,7 +91,7 @@ function inputsOf(spec: MasqueradeInputs): MasqueradeInputs {
 /** The inputs a state recorded, as check made them; a state that holds none is a bug worth saying so. */
 function recordedInputs(props: Properties): MasqueradeInputs {
   const { sources, device, egressDevice, sourcePorts, netns, managedBy } = props;
-  const parsed = masqueradeInputsSchema.safeParse(withoutUndefined({ sources, device, egressDevice, sourcePorts, netns, managedBy }));
+  const parsed = schema().masqueradeInputsSchema.safeParse(withoutUndefined({ sources, device, egressDevice, sourcePorts, netns, managedBy }));
   if (!parsed.success) throw new Error(`the state of this Masquerade records no valid inputs (${parsed.error.issues.map((issue) => issue.message).join("; ")}); run \`pulumi refresh\``);
   return inputsOf(parsed.data);
 }

@@ -18,14 +18,21 @@ import {
   RouteNetlink,
   rtnetlink,
 } from "../../kernel";
-import { type CheckOutcome, findStamp, namedSpec, type Properties, siblingResourceOf } from "../../model";
+import type { CheckOutcome, Properties } from "../../model/check";
+import { namedSpec } from "../../model/linkRules";
+import { findStamp, siblingResourceOf } from "../../model/stamp";
 import { DeviceConflictError } from "../../lifecycle/errors";
 import type { ResourceKind } from "../../lifecycle/kind";
 import { reclaimableStamp, type StampCarrier, stampedForAnotherOwner, type StampedObjectWords } from "../../lifecycle/ownership";
 import { resourceProvider } from "../../lifecycle/provider";
 import type { Step } from "../../lifecycle/steps";
 import { type DeviceInside, ForeignNamespaceError, NamespaceInUseError } from "./errors";
-import { checkNetworkNamespace, diffNetworkNamespace, type NetworkNamespaceInputs, type NetworkNamespaceSpec, type NetworkNamespaceState } from "./model";
+import { diffNetworkNamespace, type NetworkNamespaceSpec, type NetworkNamespaceState } from "./model";
+import type * as schemaModule from "./schema";
+import type { NetworkNamespaceInputs } from "./schema";
+
+/** The inputs' schema, loaded by the first check: a destroy or a refresh never checks, and does without zod. */
+const schema = (): typeof schemaModule => require("./schema");
 
 const LOOPBACK = "lo";
 
@@ -53,7 +60,7 @@ const loopbackStamps: StampCarrier<Namespace> = {
 
 const networkNamespace: ResourceKind<NetworkNamespaceSpec, Recorded, Namespace, NetworkNamespaceState> = {
   type: "NetworkNamespace",
-  check: checkNetworkNamespace,
+  check: (olds, news) => schema().checkNetworkNamespace(olds, news),
   specOf: (outcome) => namedSpec(outcome as CheckOutcome<NetworkNamespaceInputs>),
   diff: diffNetworkNamespace,
   namedById: true,

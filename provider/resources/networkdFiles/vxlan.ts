@@ -14,7 +14,8 @@ import { z } from "zod";
 import type { CrossFieldRule } from "../../model/check";
 import type { CheckFailure } from "../../model/failures";
 import * as fields from "../../model/fields";
-import { MAX_VNI, underlayAddress } from "../vxlan/model";
+import { MAX_VNI } from "../vxlan/model";
+import { underlayAddress } from "../vxlan/schema";
 import { lastValueOf, parseBoolean, valuesOf, type IniSection } from "./ini";
 
 /** networkd's limit on [BridgeFDB] sections in one .network file. */

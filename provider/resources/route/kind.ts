@@ -18,13 +18,19 @@ import {
   rtnetlink,
   rtnetlinkIfExists,
 } from "../../kernel";
-import { formatAddress, parseCidr, parseIPv4, parseIPv6, type Properties } from "../../model";
+import type { Properties } from "../../model/check";
+import { formatAddress, parseCidr, parseIPv4, parseIPv6 } from "../../model/ip";
 import { DeviceConflictError, InvalidInputsError } from "../../lifecycle/errors";
 import type { Ownership, ResourceKind } from "../../lifecycle/kind";
 import { resourceProvider } from "../../lifecycle/provider";
 import type { Step } from "../../lifecycle/steps";
 import { diffRoute } from "./diff";
-import { checkRoute, ROUTE_PROTOCOL, ROUTE_UNSET_OUTPUTS, type RouteInputs, type RouteState } from "./model";
+import { ROUTE_PROTOCOL, ROUTE_UNSET_OUTPUTS, type RouteState } from "./model";
+import type * as schemaModule from "./schema";
+import type { RouteInputs } from "./schema";
+
+/** The inputs' schema, loaded by the first check: a destroy or a refresh never checks, and does without zod. */
+const schema = (): typeof schemaModule => require("./schema");
 
 const SCOPES: Record<string, number> = { global: 0, link: 253, host: 254 };
 /** Protocols as /etc/iproute2/rt_protos names them, with who uses them. */
@@ -54,7 +60,7 @@ interface RoutePlace {
 
 const route: ResourceKind<Spec, Recorded, RoutePlace, RouteState> = {
   type: "Route",
-  check: checkRoute,
+  check: (olds, news) => schema().checkRoute(olds, news),
   specOf: (outcome) => outcome.complete as RouteInputs | undefined,
   diff: (_id, olds, news) => diffRoute(olds, news),
   idOf: routeId,

@@ -11,8 +11,13 @@ import type { LinkHooks, LinkOutputs } from "../../links/hooks";
 import { linkKind } from "../../links/linkKind";
 import { bridgeIndexOf, commonLinkState, desiredFromInputs } from "../../links/settings";
 import { diffTapInterface } from "./diff";
-import { checkTapInterface, TAP_INTERFACE_UNSET_OUTPUTS, type TapInterfaceInputs, type TapInterfaceState } from "./model";
+import { TAP_INTERFACE_UNSET_OUTPUTS, type TapInterfaceState } from "./model";
 import { principalFailures, resolvePrincipals } from "./principals";
+import type * as schemaModule from "./schema";
+import type { TapInterfaceInputs } from "./schema";
+
+/** The inputs' schema, loaded by the first check: a destroy or a refresh never checks, and does without zod. */
+const schema = (): typeof schemaModule => require("./schema");
 
 type TapSpec = Named<TapInterfaceInputs>;
 
@@ -20,7 +25,7 @@ type TapSpec = Named<TapInterfaceInputs>;
 export const tapInterfaceHooks: LinkHooks<TapInterfaceInputs, TapInterfaceState> = {
   type: "TapInterface",
   adoptable: "TUN/TAP devices",
-  check: checkTapInterface,
+  check: (olds, news) => schema().checkTapInterface(olds, news),
   hostFailures: principalFailures,
   diff: (id, olds, news) => diffTapInterface(id, olds, news, resolvePrincipals(news)),
 

@@ -2,7 +2,7 @@
 import { lookupGroupId, lookupUserId } from "../../kernel";
 import type { CheckFailure, Properties } from "../../model";
 import type { ResolvedPrincipals } from "./diff";
-import { containsUnknown } from "../../model";
+import { containsUnknown } from "../../model/unknown";
 
 type PrincipalKind = "owner" | "group";
 

@@ -8,7 +8,8 @@
 import type { Properties } from "../../model/check";
 import { differs, type DiffOutcome } from "../../model/linkDiff";
 import { diffTapInterface, type ResolvedPrincipals } from "../tapInterface/diff";
-import { checkTapPool, deviceSpec, type TapPoolDevice, type TapPoolInputs } from "./model";
+import { deviceSpec } from "./model";
+import { checkTapPool, type TapPoolDevice, type TapPoolInputs } from "./schema";
 
 /** The devices an update of the pool touches, by key. */
 export interface PoolPlan {

@@ -21,7 +21,10 @@ import {
   rtnetlink,
   rtnetlinkIfExists,
 } from "../../kernel";
-import { type CheckFailure, findStamp, isStampFor, newStamp, type Properties, resourcePartOf, stampOwnerPart, withoutDefaultedInputs } from "../../model";
+import { type Properties, withoutDefaultedInputs } from "../../model/check";
+import type { CheckFailure } from "../../model/failures";
+import { resourcePartOf } from "../../model/linkRules";
+import { findStamp, isStampFor, newStamp, stampOwnerPart } from "../../model/stamp";
 import { DeviceConflictError } from "../../lifecycle/errors";
 import type { ResourceKind } from "../../lifecycle/kind";
 import { stampedForAnotherOwner, stampStep, unstampStep } from "../../lifecycle/ownership";
@@ -32,10 +35,17 @@ import { deviceWords, nameIsAltNameError, nameTakenError } from "../../links/err
 import { linkStamps } from "../../links/linkKind";
 import { bridgeIndexOf, commonLinkState, configureNewLink, type DesiredLinkSettings, linkSettingSteps } from "../../links/settings";
 import { tapInterfaceHooks } from "../tapInterface/kind";
-import type { TapInterfaceInputs } from "../tapInterface/model";
+import type { TapInterfaceInputs } from "../tapInterface/schema";
 import { principalFailures, resolvePrincipals } from "../tapInterface/principals";
-import { diffTapPool } from "./diff";
-import { checkTapPool, deviceIdentity, deviceSpec, type TapPoolDeviceState, type TapPoolInputs, type TapPoolState } from "./model";
+import type * as diffModule from "./diff";
+import { deviceIdentity, deviceSpec, type TapPoolDeviceState, type TapPoolState } from "./model";
+import type * as schemaModule from "./schema";
+import type { TapPoolInputs } from "./schema";
+
+// The inputs' schema and the diff (which checks again), loaded by the first check or diff: a destroy or a refresh
+// does neither, and does without zod.
+const schema = (): typeof schemaModule => require("./schema");
+const diff = (): typeof diffModule => require("./diff");
 
 type DeviceSpec = TapInterfaceInputs & { name: string };
 
@@ -327,10 +337,10 @@ function recordedFromState(props: Properties): PoolRecorded {
 const tapPoolKind: ResourceKind<TapPoolInputs, PoolRecorded, PoolFound, TapPoolState> = {
   type: "TapPool",
   // The engine records what was given; the diff checks again, so defaults never need recording.
-  check: (olds, news) => withoutDefaultedInputs(checkTapPool(olds, news)),
+  check: (olds, news) => withoutDefaultedInputs(schema().checkTapPool(olds, news)),
   specOf: (outcome) => outcome.complete as TapPoolInputs | undefined,
   hostFailures: poolPrincipalFailures,
-  diff: (_id, olds, news) => diffTapPool(olds, news, resolvePrincipals),
+  diff: (_id, olds, news) => diff().diffTapPool(olds, news, resolvePrincipals),
 
   idOf: poolId,
   subject: (id) => `pool ${id}`,

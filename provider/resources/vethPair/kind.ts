@@ -3,7 +3,9 @@
 // configured by its own steps (in its own namespace), read back by its stamp. The kernel deletes both ends when
 // either goes, so deleting the first end deletes the pair.
 import { type AddressRecord, createVethPair, DeviceExistsError, type Link, type RouteNetlink, rtnetlink, rtnetlinkIfExists } from "../../kernel";
-import { findStamp, type Named, type Properties } from "../../model";
+import type { Properties } from "../../model/check";
+import type { Named } from "../../model/linkRules";
+import { findStamp } from "../../model/stamp";
 import { DeviceConflictError } from "../../lifecycle/errors";
 import type { StampTransition } from "../../lifecycle/kind";
 import { stampStep, unstampStep } from "../../lifecycle/ownership";
@@ -15,7 +17,12 @@ import type { LinkHooks, LinkOutputs } from "../../links/hooks";
 import { linkKind, linkStamps, stampNewLink } from "../../links/linkKind";
 import { bridgeIndexOf, commonLinkState, type DesiredLinkSettings, desiredFromInputs, linkSettingSteps } from "../../links/settings";
 import { diffVethPair } from "./diff";
-import { checkVethPair, peerStampOf, VETH_PAIR_UNSET_OUTPUTS, type VethEndState, type VethPairInputs, type VethPairState } from "./model";
+import { peerStampOf, VETH_PAIR_UNSET_OUTPUTS, type VethEndState, type VethPairState } from "./model";
+import type * as schemaModule from "./schema";
+import type { VethPairInputs } from "./schema";
+
+/** The inputs' schema, loaded by the first check: a destroy or a refresh never checks, and does without zod. */
+const schema = (): typeof schemaModule => require("./schema");
 
 /** What the state records of a pair beyond every link's: the namespace the peer was placed in (absent: the first end's). */
 interface PeerRecorded {
@@ -27,7 +34,7 @@ type VethSpec = Named<VethPairInputs>;
 const vethPairHooks: LinkHooks<VethPairInputs, VethPairState, PeerRecorded> = {
   type: "VethPair",
   adoptable: "veth pairs whose peer is the declared one",
-  check: checkVethPair,
+  check: (olds, news) => schema().checkVethPair(olds, news),
   diff: diffVethPair,
 
   mismatch(link, spec, netlink) {

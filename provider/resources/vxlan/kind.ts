@@ -20,7 +20,8 @@ import {
   type VxlanChange,
   vxlanLinkMeanings,
 } from "../../kernel";
-import { formatAddress, type Named } from "../../model";
+import { formatAddress } from "../../model/ip";
+import type { Named } from "../../model/linkRules";
 import { InvalidInputsError } from "../../lifecycle/errors";
 import { resourceProvider } from "../../lifecycle/provider";
 import type { Step } from "../../lifecycle/steps";
@@ -30,14 +31,19 @@ import type { LinkHooks, LinkOutputs } from "../../links/hooks";
 import { linkKind, stampNewLink } from "../../links/linkKind";
 import { bridgeIndexOf, commonLinkState, desiredFromInputs } from "../../links/settings";
 import { diffVxlan } from "./diff";
-import { checkVxlan, creationMtu, parseBareAddress, planPeers, underlayFamily, VXLAN_UNSET_OUTPUTS, type VxlanInputs, type VxlanState } from "./model";
+import { creationMtu, parseBareAddress, planPeers, underlayFamily, VXLAN_UNSET_OUTPUTS, type VxlanState } from "./model";
+import type * as schemaModule from "./schema";
+import type { VxlanInputs } from "./schema";
+
+/** The inputs' schema, loaded by the first check: a destroy or a refresh never checks, and does without zod. */
+const schema = (): typeof schemaModule => require("./schema");
 
 type VxlanSpec = Named<VxlanInputs>;
 
 const vxlanHooks: LinkHooks<VxlanInputs, VxlanState> = {
   type: "Vxlan",
   adoptable: "VXLAN devices",
-  check: checkVxlan,
+  check: (olds, news) => schema().checkVxlan(olds, news),
   diff: diffVxlan,
   meanings: vxlanLinkMeanings,
   unsetOutputs: VXLAN_UNSET_OUTPUTS,

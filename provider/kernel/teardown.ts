@@ -7,7 +7,8 @@
 //   1. move each device, by ifindex, into a random link group in a range nobody uses;
 //   2. confirm that the group holds exactly those devices (nothing else could be caught in it);
 //   3. RTM_DELLINK that group: one kernel batch, one grace period.
-// The kernel's wait runs on a worker thread, so deletes keep arriving (and form the next batch) meanwhile.
+// The kernel's wait runs on a worker thread, so deletes keep arriving (and form the next batch) meanwhile,
+// and each caller is answered as soon as its devices have left the namespace, a batch of one included.
 // Every caller gets its own outcome. A device that vanished on its own counts as deleted; a batch that
 // cannot be confirmed falls back to deleting device by device, so a group delete never removes anything
 // that was not asked for.
@@ -88,12 +89,9 @@ export class LinkTeardown {
   }
 
   private async deleteOne(request: Pending): Promise<void> {
-    try {
-      await this.netlink.deleteLinkOnWorker(request.index, request.context);
-      request.resolve();
-    } catch (error) {
-      request.reject(error);
-    }
+    const outcome = await this.deletedOrAnswered(this.netlink.deleteLinkOnWorker(request.index, request.context), [request]);
+    if (outcome.error === undefined) request.resolve();
+    else request.reject(outcome.error);
   }
 
   private async deleteAsGroup(batch: Pending[]): Promise<void> {
@@ -119,19 +117,7 @@ export class LinkTeardown {
       return;
     }
     const kernel = this.netlink.deleteLinkGroupOnWorker(group, { operation: `delete ${grouped.length} devices`, step: "" });
-    let settled = false;
-    const acknowledged = kernel.then(
-      () => ({ error: undefined }),
-      (error: unknown) => ({ error }),
-    );
-    const outcome = await Promise.race([acknowledged, this.whenGone(grouped, () => settled).then(() => "gone" as const)]);
-    settled = true;
-    if (outcome === "gone") {
-      // Unlisted: the kernel now only waits out the grace period, which refuses nothing any more. Answer
-      // the callers and let the next batch start while it waits.
-      for (const request of grouped) request.resolve();
-      return;
-    }
+    const outcome = await this.deletedOrAnswered(kernel, grouped);
     if (outcome.error === undefined) {
       for (const request of grouped) request.resolve();
       return;
@@ -139,6 +125,23 @@ export class LinkTeardown {
     if (!(outcome.error instanceof KernelError)) throw outcome.error;
     // Let each device report its own cause.
     for (const request of grouped) await this.deleteOne(request);
+  }
+
+  /**
+   * Settles as soon as the devices have left the namespace, or when the kernel answers the delete, whichever
+   * comes first. Once unlisted, a device is deleted for everyone who looks (its name is free, nothing lists
+   * it); the kernel then only waits out the grace period, which refuses nothing any more. Answering there
+   * spares each caller that wait and lets the next batch start during it.
+   */
+  private async deletedOrAnswered(kernel: Promise<void>, requests: readonly Pending[]): Promise<{ error?: unknown }> {
+    let settled = false;
+    const answered = kernel.then(
+      () => ({}),
+      (error: unknown) => ({ error }),
+    );
+    const outcome = await Promise.race([answered, this.whenGone(requests, () => settled).then(() => ({}))]);
+    settled = true;
+    return outcome;
   }
 
   /**

@@ -1,7 +1,7 @@
 // The dynamic-provider methods of every kind, from its hooks. Each reads the same way: validate → one call into
 // the lifecycle → the state as Pulumi records it.
 import type * as pulumi from "@pulumi/pulumi";
-import { KernelError } from "../kernel";
+import { KernelError } from "../kernel/errors";
 import type { Properties } from "../model/check";
 import type { DiffOutcome } from "../model/linkDiff";
 import { PROVIDER_KEY } from "../model/providerKey";

@@ -6,7 +6,7 @@
 // - a rollback puts back exactly the addresses the link had before the update, the ones the kernel removed on
 //   its own included.
 import type { AddressRecord, ErrorContext, RouteNetlink } from "../kernel";
-import { isKernelManaged, isSecondary } from "../kernel";
+import { isKernelManaged, isSecondary } from "../kernel/netlink/address";
 import { formatCidr, type ParsedCidr } from "../model/ip";
 import type { Step } from "../lifecycle/steps";
 

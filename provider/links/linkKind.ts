@@ -2,7 +2,10 @@
 // (hooks.ts): a device is found by the stamp it carries as an altname (which survives renames), made by its kind's
 // own request, configured in one go when new and step by step otherwise, and deleted in batches; the state's
 // stamp, adopt, netns and managedBy are added here for every kind.
-import { DeviceExistsError, type ErrnoMeanings, type ErrorContext, type Link, type RouteNetlink, rtnetlink, rtnetlinkIfExists, teardownFor } from "../kernel";
+import { DeviceExistsError, type ErrnoMeanings, type ErrorContext } from "../kernel/errors";
+import type { Link } from "../kernel/netlink/link";
+import { type RouteNetlink, rtnetlink, rtnetlinkIfExists } from "../kernel/rtnetlink";
+import { teardownFor } from "../kernel/teardown";
 import { type CheckOutcome, withoutDefaultedInputs } from "../model/check";
 import { LINK_UNSET_OUTPUTS } from "../model/linkDiff";
 import { type Named, namedSpec } from "../model/linkRules";

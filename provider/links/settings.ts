@@ -2,7 +2,7 @@
 // addresses, up/down): the steps that take a link from what the kernel has to what was declared, and the
 // reverse mapping from kernel objects to outputs.
 import type { AddressRecord, ErrorContext, Link, LinkChange, RouteNetlink } from "../kernel";
-import { isPromiscuous, isUp } from "../kernel";
+import { isPromiscuous, isUp } from "../kernel/netlink/link";
 import { formatCidr, type ParsedCidr, parseCidr } from "../model/ip";
 import { ipv6MtuProblem } from "../model/linkRules";
 import { formatMac, parseMac } from "../model/mac";

@@ -5,7 +5,8 @@
 // A change is computed from a read and sent with the ruleset generation of that read (see the kernel's tables.ts):
 // if anything changed the ruleset in between, the kernel refuses the whole batch, and the change is computed again
 // from a new read; so a table is never written on the strength of an ownership check that no longer holds.
-import { NoSuchNamespaceError, nftables } from "../kernel";
+import { NoSuchNamespaceError } from "../kernel/errors";
+import * as nftables from "../kernel/nftables";
 import { STAMP_PREFIX } from "../model/stamp";
 import { DeviceConflictError, MissingDeviceError } from "../lifecycle/errors";
 import type { Creation } from "../lifecycle/kind";

@@ -71,3 +71,21 @@ test("a single delete goes out on its own, by ifindex", async () => {
   assert.equal(link("tone0"), undefined);
   assert.equal(teardown.statistics.batches, 1);
 });
+
+test("a delete is answered once the device has left the namespace: its name is free for the next create", async () => {
+  tap("treuse0");
+  const teardown = new LinkTeardown(netlink);
+  await teardown.delete({ index: indexOf("treuse0"), name: "treuse0", context: { operation: "delete treuse0", step: "" } });
+  assert.equal(link("treuse0"), undefined);
+  tap("treuse0");
+  assert.ok(link("treuse0"), "created again under the same name");
+});
+
+test("a delete the kernel refuses rejects with the kernel's reason", async () => {
+  const teardown = new LinkTeardown(netlink);
+  await assert.rejects(
+    teardown.delete({ index: indexOf("lo"), name: "lo", context: { operation: "delete lo", step: "" } }),
+    (error: Error) => error.name !== "NoSuchDeviceError" && /not supported/i.test(error.message),
+  );
+  assert.ok(link("lo"), "lo is still there");
+});

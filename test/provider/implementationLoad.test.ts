@@ -1,7 +1,8 @@
 // `pulumi destroy` and `pulumi refresh` start a provider host that only reads and deletes: no check, no diff. For
 // the kinds that read a state without their inputs' schema, that host loads no zod (its ~95 modules were most of
 // a small destroy's own time). Here each kind's object is made in this process, then read and deleted by a fresh
-// process that loads the kind's implementation as the provider shim does, and reports what it loaded.
+// process that loads the kind's implementation as the provider shim does, and reports what it loaded. None of
+// these kinds uses nftables, so none loads that codec either: each imports the kernel modules it calls.
 import "../support/privateNetns";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -18,6 +19,7 @@ const managedBy = (resource: string) => `tuntap-tests/dev/${resource}`;
 interface InAFreshProcess {
   read: { id?: string; props?: Properties };
   zodLoaded: boolean;
+  nftablesLoaded: boolean;
   modules: number;
 }
 
@@ -29,7 +31,7 @@ function readAndDeleteInAFreshProcess(kind: string, id: string, outs: Properties
       const read = await implementation.read(${JSON.stringify(id)}, ${JSON.stringify(outs)});
       await implementation.delete(${JSON.stringify(id)}, ${JSON.stringify(outs)});
       const files = Object.keys(require.cache);
-      console.log(JSON.stringify({ read, zodLoaded: files.some((file) => file.includes("/node_modules/zod/")), modules: files.length }));
+      console.log(JSON.stringify({ read, zodLoaded: files.some((file) => file.includes("/node_modules/zod/")), nftablesLoaded: files.some((file) => file.includes("/kernel/nftables/")), modules: files.length }));
     })().catch((error) => { console.error(error); process.exit(1); });`;
   const result = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
   assert.equal(result.status, 0, result.stderr);
@@ -60,12 +62,13 @@ before(async () => {
 });
 
 for (const { kind, provider, inputs, gone } of kinds) {
-  test(`${kind}: a fresh process reads and deletes it without loading zod`, async () => {
+  test(`${kind}: a fresh process reads and deletes it without loading zod or the nftables codec`, async () => {
     const made = await create(provider, inputs);
     const seen = readAndDeleteInAFreshProcess(kind, made.id, made.outs);
     assert.equal(seen.read.id, made.id, "the read found it");
     assert.ok(gone(), "the delete removed it");
     assert.equal(seen.zodLoaded, false, `zod was loaded (${seen.modules} modules in all)`);
+    assert.equal(seen.nftablesLoaded, false, "the nftables codec was loaded");
   });
 }
 

@@ -8,7 +8,9 @@
 // back, never a raised switch nobody claims), in one batch against the generation of the read that listed the
 // other claims: two stacks raising one switch at once both record what was there before either.
 import { randomBytes } from "node:crypto";
-import { forwardingName, KernelError, nftables, readForwarding, writeForwarding } from "../../kernel";
+import { KernelError } from "../../kernel/errors";
+import * as nftables from "../../kernel/nftables";
+import { forwardingName, readForwarding, writeForwarding } from "../../kernel/sysctl";
 import { type Properties, withoutUndefined } from "../../model/check";
 import type { ResourceKind } from "../../lifecycle/kind";
 import { notice } from "../../lifecycle/notices";

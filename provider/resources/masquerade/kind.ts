@@ -6,7 +6,7 @@
 // What a table of our own takes (finding it by its stamp, replacing it against the generation of the read that
 // found it ours) is shared with Forwarding's claims: ../../tables/ownedTable.ts.
 import { randomBytes } from "node:crypto";
-import { nftables } from "../../kernel";
+import * as nftables from "../../kernel/nftables";
 import { type Properties, withoutUndefined } from "../../model/check";
 import { parseCidr } from "../../model/ip";
 import type { ResourceKind } from "../../lifecycle/kind";

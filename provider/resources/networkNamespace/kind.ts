@@ -4,20 +4,11 @@
 // Ownership: a namespace has no name of its own to carry a stamp, but its loopback device does, and lo lives
 // and dies with the namespace (it can be neither deleted nor moved out). So the stack's stamp is an altname of
 // the namespace's lo (`ip -n NAME link show lo` lists it); a namespace whose lo does not carry it is not ours.
-import {
-  closeRtnetlink,
-  createNetworkNamespace,
-  deleteNetworkNamespace,
-  isUp,
-  type Link,
-  NamespaceExistsError,
-  type NamespaceFileKind,
-  namespaceFileKind,
-  namespacePath,
-  NetlinkSocket,
-  RouteNetlink,
-  rtnetlink,
-} from "../../kernel";
+import { createNetworkNamespace, deleteNetworkNamespace, NamespaceExistsError, type NamespaceFileKind, namespaceFileKind } from "../../kernel/namespaces";
+import { isUp, type Link } from "../../kernel/netlink/link";
+import { NetlinkSocket } from "../../kernel/netlink/socket";
+import { namespacePath } from "../../kernel/netns";
+import { closeRtnetlink, RouteNetlink, rtnetlink } from "../../kernel/rtnetlink";
 import type { CheckOutcome, Properties } from "../../model/check";
 import { namedSpec } from "../../model/linkRules";
 import { findStamp, siblingResourceOf } from "../../model/stamp";

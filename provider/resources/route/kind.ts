@@ -2,22 +2,18 @@
 // it), read by key and protocol, updated in place by NLM_F_REPLACE, deleted. A route is this provider's only if it
 // carries ROUTE_PROTOCOL, and the stack's only if it sits at the key the state records: nothing else is ever
 // changed or deleted. Routes carry no name to hold a stamp, so none is ever taken over.
+import { KernelError } from "../../kernel/errors";
+import type { NextHop, RouteRecord, RouteSpec } from "../../kernel/netlink/route";
 import {
   addRoute,
   appendRoute,
   deleteRoute as deleteKernelRoute,
-  KernelError,
-  type NextHop,
   type RouteKey,
-  type RouteNetlink,
-  type RouteRecord,
-  type RouteSpec,
   replaceRoute,
   RouteExistsError,
   routesAtKey,
-  rtnetlink,
-  rtnetlinkIfExists,
-} from "../../kernel";
+} from "../../kernel/routes";
+import { type RouteNetlink, rtnetlink, rtnetlinkIfExists } from "../../kernel/rtnetlink";
 import type { Properties } from "../../model/check";
 import { formatAddress, parseCidr, parseIPv4, parseIPv6 } from "../../model/ip";
 import { DeviceConflictError, InvalidInputsError } from "../../lifecycle/errors";

@@ -1,7 +1,8 @@
 // TapInterface as a link kind: made by the TUN/TAP ioctls (the only way the kernel makes these devices), adopted
 // only as a TUN/TAP device of the same mode and queue type, with owner and group (set through an attached
 // queue), promiscuity and a bridge to join of its own.
-import { createTunDevice, isPromiscuous, type Link, setTunOwnership } from "../../kernel";
+import { isPromiscuous, type Link } from "../../kernel/netlink/link";
+import { createTunDevice, setTunOwnership } from "../../kernel/tun";
 import type { Named } from "../../model";
 import { resourceProvider } from "../../lifecycle/provider";
 import type { Step } from "../../lifecycle/steps";

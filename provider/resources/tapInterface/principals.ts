@@ -1,5 +1,5 @@
 // Owner and group: numeric ids pass through, names are resolved on this host (NSS, via the kernel layer).
-import { lookupGroupId, lookupUserId } from "../../kernel";
+import { lookupGroupId, lookupUserId } from "../../kernel/users";
 import type { CheckFailure, Properties } from "../../model";
 import type { ResolvedPrincipals } from "./diff";
 import { containsUnknown } from "../../model/unknown";

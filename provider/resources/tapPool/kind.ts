@@ -10,17 +10,11 @@
 // - an update touches only the devices whose key is added or removed or whose settings differ: creates and
 //   changes are undoable steps (a failure rolls every one of them back), and the devices of removed keys leave
 //   last, together, in one link-group batch (kernel/teardown.ts).
-import {
-  type AddressRecord,
-  deleteLinksTogether,
-  type DeleteRequest,
-  type ErrorContext,
-  isPromiscuous,
-  type Link,
-  type RouteNetlink,
-  rtnetlink,
-  rtnetlinkIfExists,
-} from "../../kernel";
+import type { ErrorContext } from "../../kernel/errors";
+import type { AddressRecord } from "../../kernel/netlink/address";
+import { isPromiscuous, type Link } from "../../kernel/netlink/link";
+import { type RouteNetlink, rtnetlink, rtnetlinkIfExists } from "../../kernel/rtnetlink";
+import { deleteLinksTogether, type DeleteRequest } from "../../kernel/teardown";
 import { type Properties, withoutDefaultedInputs } from "../../model/check";
 import type { CheckFailure } from "../../model/failures";
 import { resourcePartOf } from "../../model/linkRules";

@@ -2,7 +2,11 @@
 // stamped; the lifecycle works on the first end, and this kind carries the peer along: checked for adopt,
 // configured by its own steps (in its own namespace), read back by its stamp. The kernel deletes both ends when
 // either goes, so deleting the first end deletes the pair.
-import { type AddressRecord, createVethPair, DeviceExistsError, type Link, type RouteNetlink, rtnetlink, rtnetlinkIfExists } from "../../kernel";
+import { DeviceExistsError } from "../../kernel/errors";
+import type { AddressRecord } from "../../kernel/netlink/address";
+import type { Link } from "../../kernel/netlink/link";
+import { type RouteNetlink, rtnetlink, rtnetlinkIfExists } from "../../kernel/rtnetlink";
+import { createVethPair } from "../../kernel/veth";
 import type { Properties } from "../../model/check";
 import type { Named } from "../../model/linkRules";
 import { findStamp } from "../../model/stamp";

@@ -6,20 +6,13 @@
 // drift. An update adds the declared remotes that are missing and removes the others, one request per remote
 // (never a flush and refill); entries for other MACs — learned ones, or a MAC-specific entry another program
 // added — are never read into the plan, so never touched.
-import {
-  addPeerEntries,
-  changeVxlan,
-  createVxlan,
-  type ErrorContext,
-  type Link,
-  listPeerEntries,
-  type NewVxlanRequest,
-  type PeerEntry,
-  removePeerEntries,
-  type RouteNetlink,
-  type VxlanChange,
-  vxlanLinkMeanings,
-} from "../../kernel";
+import type { ErrorContext } from "../../kernel/errors";
+import type { Link } from "../../kernel/netlink/link";
+import type { NewVxlanRequest, VxlanChange } from "../../kernel/netlink/vxlan";
+import type { RouteNetlink } from "../../kernel/rtnetlink";
+import { changeVxlan, createVxlan } from "../../kernel/vxlan";
+import { vxlanLinkMeanings } from "../../kernel/vxlanErrors";
+import { addPeerEntries, listPeerEntries, type PeerEntry, removePeerEntries } from "../../kernel/vxlanPeers";
 import { formatAddress } from "../../model/ip";
 import type { Named } from "../../model/linkRules";
 import { InvalidInputsError } from "../../lifecycle/errors";

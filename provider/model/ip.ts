@@ -64,6 +64,14 @@ export function parseIPv6(text: string): Uint8Array | undefined {
   return bytes;
 }
 
+/** An address without a prefix: "192.0.2.10", "fd00::10", either family. */
+export function parseBareAddress(text: string): { family: IpFamily; bytes: Uint8Array } | undefined {
+  const v4 = parseIPv4(text);
+  if (v4 !== undefined) return { family: 4, bytes: v4 };
+  const v6 = text.includes(":") ? parseIPv6(text) : undefined;
+  return v6 === undefined ? undefined : { family: 6, bytes: v6 };
+}
+
 export function formatIPv4(bytes: Uint8Array): string {
   return Array.from(bytes.subarray(0, 4)).join(".");
 }

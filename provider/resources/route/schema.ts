@@ -4,19 +4,11 @@ import { z } from "zod";
 import { type CheckOutcome, checkInputs, type CrossFieldRule, type Properties } from "../../model/check";
 import type { CheckFailure } from "../../model/failures";
 import * as fields from "../../model/fields";
-import { formatAddress, type IpFamily, parseIPv4, parseIPv6 } from "../../model/ip";
+import { formatAddress, parseBareAddress } from "../../model/ip";
 import { DEFAULT_METRIC, familyOf, MAIN_TABLE, routeFamily } from "./model";
 
 /** Table 255, where the kernel keeps the routes of the host's own addresses. */
 const LOCAL_TABLE = 255;
-
-/** An address without a prefix: "10.0.0.1", "fd00::1". */
-function parseAddress(text: string): { family: IpFamily; bytes: Uint8Array } | undefined {
-  const v4 = parseIPv4(text);
-  if (v4 !== undefined) return { family: 4, bytes: v4 };
-  const v6 = text.includes(":") ? parseIPv6(text) : undefined;
-  return v6 === undefined ? undefined : { family: 6, bytes: v6 };
-}
 
 /** The first address of the prefix, and whether `bytes` had host bits set beyond it. */
 function networkOf(bytes: Uint8Array, prefixLength: number): { network: Uint8Array; hadHostBits: boolean } {
@@ -40,7 +32,7 @@ const destination = z.string().transform((text, ctx) => {
   const slash = text.indexOf("/");
   const addressText = slash === -1 ? text : text.slice(0, slash);
   const prefixText = slash === -1 ? undefined : text.slice(slash + 1);
-  const address = parseAddress(addressText);
+  const address = parseBareAddress(addressText);
   if (address === undefined) {
     ctx.addIssue({ code: "custom", message: `"${text}" is not "default", an IPv4 or IPv6 prefix like "10.0.0.0/24" or "fd00::/64", or an address` });
     return z.NEVER;
@@ -66,7 +58,7 @@ const destination = z.string().transform((text, ctx) => {
 /** A next-hop or source address: one unicast address, canonical. */
 function hostAddress(what: string) {
   return z.string().transform((text, ctx) => {
-    const address = parseAddress(text);
+    const address = parseBareAddress(text);
     if (address === undefined) {
       ctx.addIssue({ code: "custom", message: `"${text}" is not an IPv4 or IPv6 address (a ${what} has no prefix length)` });
       return z.NEVER;

@@ -5,7 +5,7 @@
 // Frames with no better destination (broadcast, unknown unicast, multicast) go either to a multicast `group`
 // the hosts join, or to each of a list of unicast `peers`: head-end replication, one remote of the all-zero FDB
 // entry per peer, as `bridge fdb append 00:00:00:00:00:00 dst PEER dev vx0` adds it.
-import { type IpFamily, parseIPv4, parseIPv6 } from "../../model/ip";
+import { type IpFamily, parseBareAddress } from "../../model/ip";
 import { LINK_UNSET_OUTPUTS } from "../../model/linkDiff";
 import type { VxlanInputs } from "./schema";
 
@@ -14,6 +14,9 @@ export const DEFAULT_VXLAN_PORT = 4789;
 /** VNIs are 24 bits; 0 is left unused, as systemd-networkd (VNI= takes 1…16777215) and ifupdown2 (vxlan-id from 1) do. */
 export const MAX_VNI = 16777215;
 
+/** Kept under this name in the package's Vxlan exports; the parser is the model's, which Route shares. */
+export { parseBareAddress };
+
 /**
  * What encapsulation adds to a frame of the device's MTU: the inner Ethernet header (14), the VXLAN header (8),
  * UDP (8) and the outer IP header (20 for IPv4, 40 for IPv6) — vxlan_headroom() in the kernel.
@@ -21,14 +24,6 @@ export const MAX_VNI = 16777215;
 export const VXLAN_OVERHEAD: Record<IpFamily, number> = { 4: 50, 6: 70 };
 /** The MTU the underlay is assumed to carry when no underlay device is named: Ethernet's. */
 export const ASSUMED_UNDERLAY_MTU = 1500;
-
-/** An address without a prefix: "192.0.2.10", "fd00::10", in canonical text. */
-export function parseBareAddress(text: string): { family: IpFamily; bytes: Uint8Array } | undefined {
-  const v4 = parseIPv4(text);
-  if (v4 !== undefined) return { family: 4, bytes: v4 };
-  const v6 = text.includes(":") ? parseIPv6(text) : undefined;
-  return v6 === undefined ? undefined : { family: 6, bytes: v6 };
-}
 
 export function addressFamily(text: string): IpFamily | undefined {
   return parseBareAddress(text)?.family;

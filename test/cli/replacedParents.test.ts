@@ -4,13 +4,15 @@
 // whose ports are a tap and a veth end, a veth whose peer is a port of a bridge in a namespace, the namespaces
 // themselves. Each test replaces one parent under the same name, by one input that replaces it, and checks with
 // `ip -j` that after that one `pulumi up` every namespace holds exactly what the program declares — links,
-// bridge ports, addresses, routes of protocol 238, nothing more — and that a `pulumi preview` then plans no change.
+// bridge ports, addresses, routes of protocol 238, nothing more, and the tun's forwarding switch on (`sysctl`) —
+// and that a `pulumi preview` then plans no change.
 import "../support/privateNetns";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { cidrs, links, namespaceNames } from "../support/ip";
 import { routeLines } from "../support/ipRoute";
+import { sysctl } from "../support/sysctl";
 import { assertOk } from "./scenarios/sequence";
 import { CliStack } from "./support/cliStack";
 import { testProgramsDirectory } from "./support/paths";
@@ -31,17 +33,21 @@ interface Settings {
 
 const settings: Settings = { lab: "rplab", tunnelAddress: "10.61.0.1/24", tunnelMode: "tun", tunnelMultiQueue: false, tunnelInLab: false, bridgeName: "rpbr0", bridgeGeneration: "rpgen0", bridgeInLab: false, peerIn: "lab" };
 
-/** A namespace's links (lo aside) as "name kind [master M] addresses…", and its routes of protocol 238. */
+/** A namespace's links (lo aside) as "name kind [master M] addresses…", its routes of protocol 238, and which of the devices the stack's Forwarding names forward IPv4. */
 interface NamespaceContents {
   links: string[];
   routes: string[];
+  forwarding: string[];
 }
+
+/** The devices the stack's Forwarding names. */
+const FORWARDING = ["rptun0"];
 
 const HERE = "(this namespace)";
 
 /** What the program declares, namespace by namespace. */
 function declared(s: Settings): Map<string, NamespaceContents> {
-  const contents = new Map<string, NamespaceContents>([HERE, s.lab, "rplab2", s.bridgeGeneration].map((name) => [name, { links: [], routes: [] }]));
+  const contents = new Map<string, NamespaceContents>([HERE, s.lab, "rplab2", s.bridgeGeneration].map((name) => [name, { links: [], routes: [], forwarding: [] }]));
   const at = (inLab: boolean) => contents.get(inLab ? s.lab : HERE) as NamespaceContents;
   const tunnel = at(s.tunnelInLab);
   tunnel.links.push(`rptun0 tun ${s.tunnelAddress} fd61::1/64`);
@@ -50,6 +56,7 @@ function declared(s: Settings): Map<string, NamespaceContents> {
     "10.162.0.0/24 via 10.61.0.254 dev rptun0 table main metric 0 scope global",
     "fd61:1::/64 via fd61::2 dev rptun0 table main metric 1024 scope global",
   );
+  tunnel.forwarding.push("rptun0");
   const bridged = at(s.bridgeInLab);
   bridged.links.push(`${s.bridgeName} bridge 10.64.0.1/24`, `rpport0 tun master ${s.bridgeName}`, `rpv0 veth master ${s.bridgeName}`);
   bridged.routes.push(`10.164.0.0/24 dev ${s.bridgeName} table main metric 0 scope link`, "10.166.0.0/24 dev rpv0 table main metric 0 scope link");
@@ -69,15 +76,16 @@ function found(s: Settings): Map<string, NamespaceContents> {
   return new Map(
     names.map((name) => {
       const netns = name === HERE ? undefined : name;
-      if (netns !== undefined && !namespaceNames().includes(netns)) return [name, { links: ["(no such namespace)"], routes: [] }];
-      const described = links(netns)
-        .filter((link) => link.ifname !== "lo")
+      if (netns !== undefined && !namespaceNames().includes(netns)) return [name, { links: ["(no such namespace)"], routes: [], forwarding: [] }];
+      const present = links(netns).filter((link) => link.ifname !== "lo");
+      const described = present
         .map((link) => {
           const master = link.master === undefined ? [] : [`master ${link.master}`];
           return [link.ifname, link.linkinfo?.info_kind ?? "?", ...master, ...cidrs(link.ifname, netns)].join(" ");
         })
         .sort();
-      return [name, { links: described, routes: routeLines("238", netns) }];
+      const forwarding = FORWARDING.filter((device) => present.some((link) => link.ifname === device) && sysctl(`net.ipv4.conf.${device}.forwarding`, netns) === "1");
+      return [name, { links: described, routes: routeLines("238", netns), forwarding }];
     }),
   );
 }
@@ -151,8 +159,9 @@ test("the tun replaced by a mode change (tun → tap): its routes come back, and
   const { preview, up } = await change("tunnelMode", "tap");
   assert.deepEqual(replaced(preview), ["tunnel", "tunnel-net", "tunnel-v6"], describeRun(preview));
   assert.deepEqual(replaced(up), ["tunnel", "tunnel-net", "tunnel-v6"], describeRun(up));
-  // Ordered after the tun by dependsOn alone, the route through its gateway is made again by an update.
-  assert.deepEqual(replaced(up, "update"), ["tunnel-gateway"], describeRun(up));
+  // Ordered after the tun by dependsOn alone, the route through its gateway is made again by an update; the
+  // Forwarding's diff finds the new tun's switch off, and its update raises it.
+  assert.deepEqual(replaced(up, "update"), ["tunnel-forwarding", "tunnel-gateway"], describeRun(up));
 });
 
 test("the tap replaced by multiQueue: its routes come back", async () => {

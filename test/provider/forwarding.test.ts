@@ -128,6 +128,25 @@ test("drift: a switch turned off by hand is found by a read, and an update turns
   assert.equal(sysctl(IPV4), "0");
 });
 
+test("a device made again comes back with its switch off: the next diff sees it and the update raises it again", async () => {
+  // What `pulumi up` does when it replaces a device a Forwarding names by its `name` output: the device is made
+  // again before the Forwarding is diffed, with inputs that did not change.
+  ip("link", "add", "fwr0", "type", "veth", "peer", "name", "fwr1");
+  const inputs = await checked(provider, { devices: ["fwr0"], managedBy: identity("fwr") });
+  const forwarding = await create(provider, inputs);
+  assert.equal((await provider.diff?.(forwarding.id, forwarding.outs, inputs))?.changes, false, "nothing to change while the device stays");
+  ip("link", "delete", "fwr0");
+  ip("link", "add", "fwr0", "type", "veth", "peer", "name", "fwr1");
+  assert.equal(sysctl("net.ipv4.conf.fwr0.forwarding"), "0", "the new device starts from the default");
+  assert.equal((await provider.diff?.(forwarding.id, forwarding.outs, inputs))?.changes, true);
+  const updated = await provider.update?.(forwarding.id, forwarding.outs, inputs);
+  assert.equal(sysctl("net.ipv4.conf.fwr0.forwarding"), "1");
+  assert.equal((await provider.diff?.(forwarding.id, updated?.outs as Properties, inputs))?.changes, false, "converged");
+  await deleted({ id: forwarding.id, outs: updated?.outs as Properties });
+  assert.equal(sysctl("net.ipv4.conf.fwr0.forwarding"), "0");
+  ip("link", "delete", "fwr0");
+});
+
 test("changes in place: IPv6 added, then IPv4 dropped (turned off again, as this stack turned it on)", async () => {
   const forwarding = await create(provider, { managedBy: identity("fwd") });
   const both = await update(provider, forwarding, { ipv6: true, managedBy: identity("fwd") });

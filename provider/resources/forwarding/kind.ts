@@ -51,6 +51,19 @@ const forwarding: ResourceKind<Spec, Recorded, OwnedTable, ForwardingState> = {
     return inputs === undefined ? undefined : { ...inputs, claim: forwardingClaimName(inputs.managedBy, randomBytes(3).toString("hex")) };
   },
   diff: (_id, olds, news) => diffForwarding(olds, news),
+
+  /**
+   * A device made again (the engine replacing the device this Forwarding names by its `name` output, in the same
+   * `pulumi up`) starts from `net.ipv4.conf.default.forwarding`, so the switches this resource raised on it are off:
+   * the update raises them again. A device that is not there is left to the inputs (the read fails, as
+   * diffWithHost allows).
+   */
+  undoneByKernel(id, olds) {
+    const { inputs } = forwarding.recordedFrom(olds);
+    const operation = `diff ${forwarding.subject(id)}`;
+    return forwardingSwitches(inputs).some((key) => key.device !== undefined && readForwarding(inputs.netns, key, operation) === 0) ? ["devices"] : [];
+  },
+
   idOf: (spec) => spec.claim,
   subject: (id) => `IP forwarding (claim: table inet ${id})`,
 

@@ -3,9 +3,10 @@
 // a veth end as ports and a route out of it, the veth's peer in a namespace as a port of a bridge there, routes
 // out of each. Every input that replaces a parent under the same name comes from the stack config, so that a
 // test can replace each one and check that the same `pulumi up` leaves the kernel as declared; so does the
-// tun's IPv4 address, whose change in place takes the tun's IPv4 routes away for a moment.
+// tun's IPv4 address, whose change in place takes the tun's IPv4 routes away for a moment. The tun also forwards
+// (a Forwarding of it by its name output): a tun made again starts with its switch off.
 import * as pulumi from "@pulumi/pulumi";
-import { Bridge, NetworkNamespace, Route, TapInterface, VethPair } from "pulumi-tuntap";
+import { Bridge, Forwarding, NetworkNamespace, Route, TapInterface, VethPair } from "pulumi-tuntap";
 
 const config = new pulumi.Config();
 
@@ -24,6 +25,7 @@ const tunnel = new TapInterface("tunnel", {
 new Route("tunnel-net", { destination: "10.161.0.0/24", device: tunnel.name, netns: inLab("tunnelInLab") });
 new Route("tunnel-v6", { destination: "fd61:1::/64", gateway: "fd61::2", device: tunnel.name, netns: inLab("tunnelInLab") });
 new Route("tunnel-gateway", { destination: "10.162.0.0/24", gateway: "10.61.0.254", netns: inLab("tunnelInLab") }, { dependsOn: [tunnel] });
+new Forwarding("tunnel-forwarding", { devices: [tunnel.name], netns: inLab("tunnelInLab") });
 
 // The bridge is also replaced whenever its generation is (the replaceWith option): replaced under its own name,
 // as `pulumi up --replace` would.

@@ -51,7 +51,7 @@ function loadImplementation(kind: string, implementationPath: string): ResourceI
 }
 
 /**
- * The first call of every command loads the implementation (koffi and ours, ~70 modules; a check adds zod with
+ * The first call of every command loads the implementation (koffi and ours, ~50 modules; a check adds zod with
  * its locales, ~95 more). Node's compile cache keeps their compiled code between commands: ~25 ms less per command.
  * It caches what this process loads from now on (Node ≥ 22.1, `module.enableCompileCache()`), in the
  * directory NODE_COMPILE_CACHE names, else `node-compile-cache` under the OS's temporary directory;

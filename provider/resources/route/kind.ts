@@ -15,7 +15,7 @@ import {
 } from "../../kernel/routes";
 import { type RouteNetlink, rtnetlink, rtnetlinkIfExists } from "../../kernel/rtnetlink";
 import type { Properties } from "../../model/check";
-import { formatAddress, parseCidr, parseIPv4, parseIPv6 } from "../../model/ip";
+import { formatAddress, parseBareAddress, parseCidr } from "../../model/ip";
 import { DeviceConflictError, InvalidInputsError } from "../../lifecycle/errors";
 import type { Ownership, ResourceKind } from "../../lifecycle/kind";
 import { resourceProvider } from "../../lifecycle/provider";
@@ -291,7 +291,7 @@ function keyTakenReason(netlink: RouteNetlink, holder: RouteRecord, spec: RouteI
 }
 
 function addressBytes(text: string): Buffer {
-  const bytes = parseIPv4(text) ?? parseIPv6(text);
+  const bytes = parseBareAddress(text)?.bytes;
   if (bytes === undefined) throw new RangeError(`not an address: ${text}`);
   return Buffer.from(bytes);
 }

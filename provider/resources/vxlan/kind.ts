@@ -13,7 +13,7 @@ import type { RouteNetlink } from "../../kernel/rtnetlink";
 import { changeVxlan, createVxlan } from "../../kernel/vxlan";
 import { vxlanLinkMeanings } from "../../kernel/vxlanErrors";
 import { addPeerEntries, listPeerEntries, type PeerEntry, removePeerEntries } from "../../kernel/vxlanPeers";
-import { formatAddress } from "../../model/ip";
+import { formatAddress, parseBareAddress } from "../../model/ip";
 import type { Named } from "../../model/linkRules";
 import { InvalidInputsError } from "../../lifecycle/errors";
 import { resourceProvider } from "../../lifecycle/provider";
@@ -24,7 +24,7 @@ import type { LinkHooks, LinkOutputs } from "../../links/hooks";
 import { linkKind, stampNewLink } from "../../links/linkKind";
 import { bridgeIndexOf, commonLinkState, desiredFromInputs } from "../../links/settings";
 import { diffVxlan } from "./diff";
-import { creationMtu, parseBareAddress, planPeers, underlayFamily, VXLAN_UNSET_OUTPUTS, type VxlanState } from "./model";
+import { creationMtu, planPeers, underlayFamily, VXLAN_UNSET_OUTPUTS, type VxlanState } from "./model";
 import type * as schemaModule from "./schema";
 import type { VxlanInputs } from "./schema";
 
